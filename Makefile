@@ -1,0 +1,54 @@
+# Two commands do everything on a fresh machine:
+#   make run    install, build, train if needed, start the assistant
+#   make test   install, build, train if needed, run every test
+# Other targets: install, spacy, train, validate, clean.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON_BOOT := $(shell scripts/find-python.sh)
+SPACY_MODEL := build/spacy/en_clinic
+MODEL := models/clinic.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) nlp/faq_guard.py
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export PYTHONHASHSEED ?= 0
+
+.PHONY: run test install spacy train validate clean
+
+run: install spacy train
+	scripts/run.sh
+
+test: install spacy train
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+# Reinstalls only when the pins change. The stamp is written last, so an
+# interrupted install is retried on the next call.
+$(VENV)/.installed: requirements.txt constraints.txt
+	@test -n "$(PYTHON_BOOT)" || { echo "No Python 3.8-3.10 found (see scripts/find-python.sh)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON_BOOT) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade 'pip==24.0' 'setuptools==70.3.0' 'wheel==0.45.1'
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+spacy: $(SPACY_MODEL)/meta.json
+
+$(SPACY_MODEL)/meta.json: nlp/build_pipeline.py $(VENV)/.installed
+	$(BIN)/python -m nlp.build_pipeline $(SPACY_MODEL)
+
+train: $(MODEL)
+
+# Retrains only when data, domain, config or the custom NLU component change;
+# `rasa train` itself then reuses cached components that did not change.
+$(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)/meta.json
+	$(BIN)/rasa train --fixed-model-name clinic --out models
+	touch $@
+
+validate: install
+	$(BIN)/rasa data validate --fail-on-warnings
+
+clean:
+	rm -rf models build .rasa reports .pytest_cache

@@ -1,0 +1,5 @@
+"""Custom actions for the clinic assistant (rasa-sdk action server).
+
+Modules hold Rasa glue (read the tracker, call pure logic, utter, return events);
+the logic itself lives in small functions that the unit tests call directly.
+"""

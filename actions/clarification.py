@@ -1,0 +1,100 @@
+"""Choosing what to offer when the assistant is unsure ("Did you mean ...?").
+
+Pure functions over Rasa's parse data and event list, so they are unit-tested
+without a server. The parse data of an unsure message still carries the intent
+ranking and the FAQ topic ranking; the best few of both become the options.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Text
+
+import yaml
+
+TOPICS_PATH = Path(__file__).resolve().parent / "faq_topics.yml"
+FALLBACK_INTENT = "nlu_fallback"
+FAQ_INTENT = "faq"
+
+# Intents worth offering as an option, with their button title. Others (greet,
+# affirm, out_of_scope...) are never what an unsure user meant to ask for.
+OFFERABLE_INTENTS: Dict[Text, Text] = {
+    "book_consultation": "Book a free consultation",
+    "safety_check": "Check if massage is safe for me",
+    "human_handoff": "Talk to a person",
+}
+MAX_OPTIONS = 3
+MIN_SCORE = 0.05
+
+
+@dataclass(frozen=True)
+class Option:
+    title: Text
+    payload: Text
+    score: float
+
+
+@lru_cache(maxsize=1)
+def topic_titles() -> Dict[Text, Text]:
+    """FAQ topic -> short title, from faq_topics.yml."""
+    with TOPICS_PATH.open(encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle))
+
+
+def faq_payload(topic: Text) -> Text:
+    return '/choose_faq{"faq_topic": "%s"}' % topic
+
+
+def topic_of(intent_response_key: Text) -> Text:
+    """'faq/clothing' -> 'clothing'."""
+    return intent_response_key.split("/", 1)[-1]
+
+
+def candidate_options(
+    parse_data: Mapping[Text, Any], titles: Mapping[Text, Text]
+) -> List[Option]:
+    """Best options, scored as P(intent) x P(topic | faq) for FAQ topics."""
+    scores: Dict[Text, Option] = {}
+    ranking = parse_data.get("intent_ranking") or []
+    topic_ranking = (
+        ((parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}).get("ranking")
+        or []
+    )
+    for intent in ranking:
+        name = intent.get("name")
+        confidence = float(intent.get("confidence") or 0.0)
+        if name == FAQ_INTENT:
+            for topic in topic_ranking:
+                key = topic_of(str(topic.get("intent_response_key", "")))
+                if key in titles:
+                    score = confidence * float(topic.get("confidence") or 0.0)
+                    _keep_best(scores, Option(titles[key], faq_payload(key), score))
+        elif name in OFFERABLE_INTENTS:
+            _keep_best(scores, Option(OFFERABLE_INTENTS[name], f"/{name}", confidence))
+    best = sorted(scores.values(), key=lambda option: option.score, reverse=True)
+    return [option for option in best if option.score >= MIN_SCORE][:MAX_OPTIONS]
+
+
+def _keep_best(scores: Dict[Text, Option], option: Option) -> None:
+    current = scores.get(option.payload)
+    if current is None or option.score > current.score:
+        scores[option.payload] = option
+
+
+def consecutive_misses(events: Iterable[Mapping[Text, Any]]) -> int:
+    """How many of the latest user messages in a row were not understood."""
+    misses = 0
+    for event in reversed(list(events)):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != FALLBACK_INTENT:
+            break
+        misses += 1
+    return misses
+
+
+def valid_topic(topic: Optional[Text], titles: Mapping[Text, Text]) -> Optional[Text]:
+    """The topic if it is one the assistant knows, else None."""
+    return topic if topic in titles else None

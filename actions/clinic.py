@@ -1,0 +1,68 @@
+"""The clinic's facts, read once from clinic.yml at the project root.
+
+Responses in domain.yml refer to these facts through `clinic_*` slots, which
+action_session_start fills at the start of every conversation. A fact that staff
+have not filled in yet is shown as an honest "not listed here yet" instead of a guess.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional, Text
+
+import yaml
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "clinic.yml"
+MISSING = "not listed here yet (the clinic team can tell you)"
+
+# clinic.yml key -> slot name used in domain.yml responses
+SLOT_FOR_FACT: Dict[Text, Text] = {
+    "name": "clinic_name",
+    "city": "clinic_city",
+    "address": "clinic_address",
+    "phone": "clinic_phone",
+    "email": "clinic_email",
+    "website": "clinic_website",
+    "opening_hours": "clinic_opening_hours",
+    "directions": "clinic_directions",
+    "prices": "clinic_prices",
+    "insurance": "clinic_insurance",
+    "payment_methods": "clinic_payment_methods",
+    "reply_time": "clinic_reply_time",
+}
+
+
+def is_filled(value: Any) -> bool:
+    """A fact counts as known unless it is empty or still a FILL_IN placeholder."""
+    if value is None:
+        return False
+    text = str(value).strip()
+    return bool(text) and "FILL_IN" not in text.upper()
+
+
+def load_facts(path: Optional[Path] = None) -> Dict[Text, Any]:
+    """Read clinic.yml (or $CLINIC_CONFIG); a broken file fails loudly at start-up."""
+    path = Path(path or os.environ.get("CLINIC_CONFIG") or DEFAULT_PATH)
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of clinic facts")
+    unknown = set(data) - set(SLOT_FOR_FACT) - {"time_zone"}
+    if unknown:
+        raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
+    return data
+
+
+def slot_values(facts: Mapping[Text, Any]) -> Dict[Text, Text]:
+    """Slot values for the responses: the fact, or the honest MISSING phrase."""
+    return {
+        slot: str(facts[key]).strip() if is_filled(facts.get(key)) else MISSING
+        for key, slot in SLOT_FOR_FACT.items()
+    }
+
+
+@lru_cache(maxsize=1)
+def clinic_slots() -> Dict[Text, Text]:
+    """The slot values of the configured clinic, computed once per process."""
+    return slot_values(load_facts())

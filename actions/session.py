@@ -1,0 +1,33 @@
+"""Start of a conversation: clinic facts into slots, and the one-time notice."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clinic import clinic_slots
+
+
+class ActionSessionStart(Action):
+    """Runs once per conversation (session), before the first user message."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        facts = clinic_slots()
+        # The slots are not on the tracker yet when Rasa renders this message,
+        # so the facts are passed for template filling as well.
+        dispatcher.utter_message(response="utter_disclaimer", **facts)
+        return [
+            SessionStarted(),
+            *[SlotSet(slot, value) for slot, value in facts.items()],
+            ActionExecuted("action_listen"),
+        ]

@@ -1,0 +1,1 @@
+"""NLU pieces the project builds itself: the spaCy pipeline and custom Rasa components."""

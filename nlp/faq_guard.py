@@ -1,0 +1,79 @@
+"""Turn an unsure FAQ answer into `nlu_fallback`.
+
+Rasa's FallbackClassifier only looks at the intent: a confident `faq` intent with
+an unsure *sub*-intent (which article to answer with) slips through and the bot
+answers the wrong question (rasa issue 9723). This component runs after the
+ResponseSelector and applies the same two checks to the FAQ topic ranking: the
+top topic must be confident enough and clearly ahead of the runner-up. When it is
+not, the message becomes `nlu_fallback`, exactly as FallbackClassifier would do,
+and action_clarify offers the top candidates ("Did you mean ...?").
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+RETRIEVAL_INTENT = "faq"
+
+
+def topic_ranking(parse_data: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """The FAQ topic ranking the ResponseSelector stored on a parsed message."""
+    selector = (parse_data.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    return selector.get("ranking") or []
+
+
+def is_unsure(ranking: List[Dict[Text, Any]], threshold: float, margin: float) -> bool:
+    """True when the best topic is weak or too close to the second best."""
+    if not ranking:
+        return True
+    top = float(ranking[0].get("confidence", 0.0))
+    second = float(ranking[1].get("confidence", 0.0)) if len(ranking) > 1 else 0.0
+    return top < threshold or (top - second) < margin
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class FaqGuard(GraphComponent):
+    """Fallback for low-confidence or ambiguous FAQ topics."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Thresholds chosen on the held-out set (README, "FAQ guard")."""
+        return {"threshold": 0.5, "margin": 0.1}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._threshold = float(config["threshold"])
+        self._margin = float(config["margin"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "FaqGuard":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent: Optional[Dict[Text, Any]] = message.get(INTENT)
+            if not intent or intent.get(INTENT_NAME_KEY) != RETRIEVAL_INTENT:
+                continue
+            if is_unsure(topic_ranking(message.data), self._threshold, self._margin):
+                fallback = {
+                    INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                    "confidence": self._threshold,
+                }
+                message.data[INTENT] = fallback
+                message.data.setdefault(INTENT_RANKING_KEY, []).insert(0, dict(fallback))
+        return messages

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Start the assistant: action server (5055) and Rasa server (5005, REST + socket.io
+# channels, HTTP API behind a token). Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ACTION_PORT=${ACTION_PORT:-5055}
+RASA_PORT=${RASA_PORT:-5005}
+export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:${ACTION_PORT}/webhook}
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+
+# The HTTP API is never open without a token: use RASA_API_TOKEN, or generate one
+# once and keep it in .rasa/api-token (readable by this user only).
+if [ -z "${RASA_API_TOKEN:-}" ]; then
+  mkdir -p .rasa
+  if [ ! -s .rasa/api-token ]; then
+    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > .rasa/api-token)
+  fi
+  RASA_API_TOKEN=$(cat .rasa/api-token)
+  echo "HTTP API token (RASA_API_TOKEN not set): generated in $(pwd)/.rasa/api-token"
+fi
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo "Stopping..."
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+.venv/bin/rasa run actions --port "$ACTION_PORT" --actions actions &
+pids+=($!)
+.venv/bin/rasa run --model models/clinic.tar.gz --port "$RASA_PORT" \
+  --enable-api --auth-token "$RASA_API_TOKEN" \
+  --credentials credentials.yml --endpoints endpoints.yml &
+pids+=($!)
+
+echo "Assistant starting: REST http://localhost:${RASA_PORT}/webhooks/rest/webhook, actions http://localhost:${ACTION_PORT}/webhook"
+# Stop everything as soon as either server exits.
+wait -n "${pids[@]}"

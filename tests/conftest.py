@@ -1,0 +1,107 @@
+"""Session fixtures: the trained model and the two servers, started once."""
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+from tests.helpers import MODEL, ROOT, VENV_BIN, free_port, http_json
+
+STARTUP_TIMEOUT = 180
+
+
+def _env(**extra: str) -> Dict[str, str]:
+    env = dict(os.environ)
+    env.update(TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1", **extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The trained model; `make test` trains it first, this covers a bare pytest run."""
+    if not MODEL.exists():
+        subprocess.run(["make", "train"], cwd=ROOT, check=True)
+    return MODEL
+
+
+@dataclass
+class Servers:
+    rasa_url: str
+    action_url: str
+    token: str
+    log_dir: Path
+
+    def say(self, message: Any, sender: str | None = None) -> List[Dict[str, Any]]:
+        """One user turn through the REST channel; returns the bot messages."""
+        status, body = http_json(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            {"sender": sender or uuid.uuid4().hex, "message": message},
+        )
+        assert status == 200, (status, body)
+        return body
+
+    def parse(self, text: str) -> Dict[str, Any]:
+        status, body = http_json(
+            f"{self.rasa_url}/model/parse?token={self.token}", {"text": text}
+        )
+        assert status == 200, (status, body)
+        return body
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-4000:]}")
+        try:
+            status, _ = http_json(url, timeout=2)
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"server not up after {STARTUP_TIMEOUT}s; log:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """Action server + Rasa server (REST, socket.io, API) on free ports."""
+    log_dir = tmp_path_factory.mktemp("server-logs")
+    action_port, rasa_port = free_port(), free_port()
+    token = secrets.token_hex(16)
+    action_url = f"http://127.0.0.1:{action_port}/webhook"
+    processes: List[subprocess.Popen] = []
+    try:
+        action_log = log_dir / "actions.log"
+        processes.append(subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port),
+             "--actions", "actions"],
+            cwd=ROOT, env=_env(), stdout=action_log.open("w"), stderr=subprocess.STDOUT,
+        ))
+        rasa_log = log_dir / "rasa.log"
+        processes.append(subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "--model", str(model_path),
+             "--port", str(rasa_port), "--enable-api", "--auth-token", token,
+             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+            cwd=ROOT, env=_env(ACTION_SERVER_URL=action_url),
+            stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
+        ))
+        _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
+        _wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={token}", processes[1], rasa_log)
+        yield Servers(f"http://127.0.0.1:{rasa_port}", action_url, token, log_dir)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

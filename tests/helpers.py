@@ -1,0 +1,46 @@
+"""Small helpers shared by the tests: project paths and talking to servers."""
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "clinic.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_json(
+    url: str,
+    body: Optional[Any] = None,
+    timeout: float = 30.0,
+    raw: Optional[bytes] = None,
+    content_type: str = "application/json",
+) -> tuple[int, Any]:
+    """POST (or GET when there is no body) and return (status, decoded JSON or text)."""
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    request = urllib.request.Request(url, data=data)
+    if data is not None:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, payload = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, payload = error.code, error.read()
+    try:
+        return status, json.loads(payload)
+    except ValueError:
+        return status, payload.decode("utf-8", "replace")
+
+
+def texts(messages: List[Dict[str, Any]]) -> List[str]:
+    return [m.get("text", "") for m in messages]

@@ -1,0 +1,39 @@
+"""Clinic facts: known facts shown, missing ones honest, a bad file refused."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.clinic import MISSING, SLOT_FOR_FACT, load_facts, slot_values
+from tests.helpers import ROOT
+
+
+def test_shipped_clinic_file_has_every_fact_key_and_the_known_facts():
+    facts = load_facts(ROOT / "clinic.yml")
+    assert set(SLOT_FOR_FACT) <= set(facts)
+    slots = slot_values(facts)
+    # From the clinic's own article:
+    assert slots["clinic_name"] == "Revive PT & Pilates"
+    assert slots["clinic_city"] == "Encinitas"
+
+
+def test_unfilled_facts_are_never_invented():
+    slots = slot_values({"name": "X", "phone": None, "prices": "FILL_IN", "address": "  "})
+    assert slots["clinic_phone"] == MISSING
+    assert slots["clinic_prices"] == MISSING
+    assert slots["clinic_address"] == MISSING
+    assert slots["clinic_name"] == "X"
+
+
+def test_filled_fact_is_used(tmp_path: Path):
+    path = tmp_path / "clinic.yml"
+    path.write_text(yaml.safe_dump({"name": "A", "phone": "+1 760 555 0100"}))
+    assert slot_values(load_facts(path))["clinic_phone"] == "+1 760 555 0100"
+
+
+@pytest.mark.parametrize("content", ["- a list\n", "nmae: typo\n"])
+def test_broken_clinic_file_fails_loudly(tmp_path: Path, content: str):
+    path = tmp_path / "clinic.yml"
+    path.write_text(content)
+    with pytest.raises(ValueError):
+        load_facts(path)
