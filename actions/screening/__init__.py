@@ -1,0 +1,1 @@
+"""The health safety screen: data (contraindications.yml), matching, rules, actions."""

@@ -1,0 +1,23 @@
+"""From matched conditions to the screen's outcome (contract: clear, doctor_first, urgent)."""
+from __future__ import annotations
+
+from typing import Iterable, List
+
+from actions.screening.conditions import Condition, by_id
+
+
+def outcome(condition_ids: Iterable[str]) -> str:
+    """urgent beats doctor_first beats clear; unknown ids are ignored."""
+    known = by_id()
+    conditions = [known[i] for i in condition_ids if i in known]
+    if any(c.is_red_flag for c in conditions):
+        return "urgent"
+    if conditions:
+        return "doctor_first"
+    return "clear"
+
+
+def explained(condition_ids: Iterable[str]) -> List[Condition]:
+    """The known conditions in the list's order, for explaining an outcome."""
+    wanted = set(condition_ids)
+    return [c for c in by_id().values() if c.id in wanted]

@@ -1,0 +1,168 @@
+"""Held-out NLU evaluation: accuracy, wrong answers and fallbacks.
+
+A message's label is its intent, or `faq/<topic>` for FAQ questions. Two views:
+- top-1 (raw): the model's best label, ignoring the fallback guards;
+- as answered: what the user gets. A guard turning the message into nlu_fallback
+  is not a wrong answer (the user is asked "Did you mean ...?"), but it is not
+  a correct one either.
+
+Usage: python -m scripts.nlu_eval [--url http://localhost:5005 --token T] [FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import urllib.request
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Tuple
+
+import yaml
+
+FALLBACK = "nlu_fallback"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def read_examples(path: Path) -> List[Tuple[str, str]]:
+    """(text, label) pairs from a Rasa NLU YAML file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    pairs = []
+    for block in data.get("nlu", []):
+        if "intent" not in block:
+            continue
+        for line in str(block.get("examples", "")).splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                pairs.append((line[2:].strip(), block["intent"]))
+    return pairs
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]", "", re.sub(r"\s+", " ", text.lower())).strip()
+
+
+def training_texts(data_dir: Path = ROOT / "data") -> set:
+    texts = set()
+    for path in data_dir.rglob("*.yml"):
+        texts.update(normalise(text) for text, _ in read_examples(path))
+    return texts
+
+
+def labels_of(parse: Dict[str, Any]) -> Tuple[str, str]:
+    """(raw top-1 label, label as answered) of a /model/parse result."""
+    ranking = [i for i in parse.get("intent_ranking") or [] if i.get("name") != FALLBACK]
+    raw_intent = ranking[0]["name"] if ranking else (parse.get("intent") or {}).get("name")
+    answered_intent = (parse.get("intent") or {}).get("name")
+
+    def with_topic(intent: str) -> str:
+        if intent != "faq":
+            return intent
+        selector = (parse.get("response_selector") or {}).get("faq") or {}
+        key = ((selector.get("response") or {}).get("intent_response_key")) or "faq"
+        return key
+
+    return with_topic(raw_intent), with_topic(answered_intent)
+
+
+@dataclass
+class Report:
+    total: int = 0
+    raw_correct: int = 0
+    answered_correct: int = 0
+    wrong_answers: int = 0
+    fallbacks: int = 0
+    per_label: Dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    confusions: Counter = field(default_factory=Counter)
+
+    @property
+    def accuracy(self) -> float:
+        return self.raw_correct / self.total if self.total else 0.0
+
+    @property
+    def answered_accuracy(self) -> float:
+        return self.answered_correct / self.total if self.total else 0.0
+
+    @property
+    def wrong_answer_rate(self) -> float:
+        return self.wrong_answers / self.total if self.total else 0.0
+
+    @property
+    def fallback_rate(self) -> float:
+        return self.fallbacks / self.total if self.total else 0.0
+
+    def summary(self) -> str:
+        lines = [
+            f"held-out messages: {self.total}",
+            f"top-1 accuracy (intent, FAQ topic for faq): {self.accuracy:.3f}",
+            f"answered correctly (after fallback guards): {self.answered_accuracy:.3f}",
+            f"wrong answers: {self.wrong_answer_rate:.3f}   "
+            f"fallback (\"Did you mean\"): {self.fallback_rate:.3f}",
+        ]
+        if self.confusions:
+            lines.append("most frequent top-1 confusions (expected -> predicted):")
+            for (expected, predicted), n in self.confusions.most_common(10):
+                lines.append(f"  {n} x {expected} -> {predicted}")
+        return "\n".join(lines)
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {
+            "total": self.total, "accuracy": self.accuracy,
+            "answered_accuracy": self.answered_accuracy,
+            "wrong_answer_rate": self.wrong_answer_rate, "fallback_rate": self.fallback_rate,
+            "per_label": {k: dict(v) for k, v in self.per_label.items()},
+            "confusions": [[e, p, n] for (e, p), n in self.confusions.most_common()],
+        }
+
+
+def evaluate(
+    examples: Iterable[Tuple[str, str]], parse: Callable[[str], Dict[str, Any]]
+) -> Report:
+    report = Report()
+    for text, expected in examples:
+        raw, answered = labels_of(parse(text))
+        report.total += 1
+        report.per_label[expected]["total"] += 1
+        if raw == expected:
+            report.raw_correct += 1
+            report.per_label[expected]["correct"] += 1
+        else:
+            report.confusions[(expected, raw)] += 1
+        if answered == expected:
+            report.answered_correct += 1
+        elif answered == FALLBACK:
+            report.fallbacks += 1
+        else:
+            report.wrong_answers += 1
+    return report
+
+
+def http_parser(url: str, token: str) -> Callable[[str], Dict[str, Any]]:
+    def parse(text: str) -> Dict[str, Any]:
+        request = urllib.request.Request(
+            f"{url}/model/parse?token={token}", json.dumps({"text": text}).encode(),
+            {"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+    return parse
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", nargs="?", type=Path, default=ROOT / "tests/nlu/heldout.yml")
+    parser.add_argument("--url", default="http://localhost:5005")
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    report = evaluate(read_examples(args.file), http_parser(args.url, args.token))
+    print(report.summary())
+    if args.json:
+        args.json.write_text(json.dumps(report.as_dict(), indent=2))
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""A patient's view through the REST channel of the running assistant."""
+import uuid
+
+import pytest
+
+from tests.helpers import texts
+
+pytestmark = pytest.mark.server
+
+NOTICE = "general information, not medical advice"
+
+
+def test_clothing_question_is_answered_after_a_one_time_notice(servers):
+    sender = uuid.uuid4().hex
+    first = texts(servers.say("what should I wear?", sender))
+    assert NOTICE in first[0] and "Revive PT & Pilates" in first[0]
+    assert any("everyday clothing is fine" in t for t in first)
+    second = texts(servers.say("how long does a session last?", sender))
+    assert not any(NOTICE in t for t in second), "notice must appear once per conversation"
+    answer = " ".join(second)
+    assert "30 minutes" in answer and "60 to 90 minutes" in answer
+
+
+def test_faq_answer_offers_a_next_step_button(servers):
+    replies = servers.say("can massage help with my neck pain?")
+    buttons = [b["title"] for m in replies for b in m.get("buttons", [])]
+    assert "Book a free consultation" in buttons
+
+
+def test_unknown_clinic_facts_are_not_invented(servers):
+    answer = " ".join(texts(servers.say("how much does it cost?")))
+    assert "not listed here yet" in answer
+    assert "$" not in answer
+    assert "{" not in answer, "unfilled template placeholder leaked"
+
+
+def test_did_you_mean_button_answers_the_chosen_topic(servers):
+    sender = uuid.uuid4().hex
+    servers.say("hi", sender)
+    replies = servers.say('/choose_faq{"faq_topic": "pregnancy"}', sender)
+    answer = " ".join(texts(replies))
+    assert "check with your doctor first" in answer and "prenatal" in answer
+
+
+def test_two_misunderstood_messages_lead_to_the_clinic_team(servers):
+    sender = uuid.uuid4().hex
+    first = servers.say("blorp zzkq wib", sender)
+    assert any("another way" in t or "Did you mean" in t for t in texts(first))
+    second = servers.say("qqq vvv xx flum", sender)
+    assert any("contact the clinic team" in t for t in texts(second))
+    assert any(b["payload"] == "/human_handoff" for m in second for b in m.get("buttons", []))
+
+
+def test_out_of_scope_gets_a_friendly_redirect(servers):
+    answer = " ".join(texts(servers.say("what's the weather in paris tomorrow?")))
+    assert "massage therapy at the clinic" in answer
