@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Text
+from typing import Any, Dict, Iterable, List, Mapping, Text
 
 import yaml
 
@@ -36,14 +36,10 @@ class Option:
 
 
 @lru_cache(maxsize=1)
-def topic_titles() -> Dict[Text, Text]:
-    """FAQ topic -> short title, from faq_topics.yml."""
+def topic_questions() -> Dict[Text, Text]:
+    """FAQ topic -> its button question, from faq_topics.yml."""
     with TOPICS_PATH.open(encoding="utf-8") as handle:
         return dict(yaml.safe_load(handle))
-
-
-def faq_payload(topic: Text) -> Text:
-    return '/choose_faq{"faq_topic": "%s"}' % topic
 
 
 def topic_of(intent_response_key: Text) -> Text:
@@ -52,7 +48,7 @@ def topic_of(intent_response_key: Text) -> Text:
 
 
 def candidate_options(
-    parse_data: Mapping[Text, Any], titles: Mapping[Text, Text]
+    parse_data: Mapping[Text, Any], questions: Mapping[Text, Text]
 ) -> List[Option]:
     """Best options, scored as P(intent) x P(topic | faq) for FAQ topics."""
     scores: Dict[Text, Option] = {}
@@ -67,9 +63,9 @@ def candidate_options(
         if name == FAQ_INTENT:
             for topic in topic_ranking:
                 key = topic_of(str(topic.get("intent_response_key", "")))
-                if key in titles:
+                if key in questions:
                     score = confidence * float(topic.get("confidence") or 0.0)
-                    _keep_best(scores, Option(titles[key], faq_payload(key), score))
+                    _keep_best(scores, Option(questions[key], questions[key], score))
         elif name in OFFERABLE_INTENTS:
             _keep_best(scores, Option(OFFERABLE_INTENTS[name], f"/{name}", confidence))
     best = sorted(scores.values(), key=lambda option: option.score, reverse=True)
@@ -93,8 +89,3 @@ def consecutive_misses(events: Iterable[Mapping[Text, Any]]) -> int:
             break
         misses += 1
     return misses
-
-
-def valid_topic(topic: Optional[Text], titles: Mapping[Text, Text]) -> Optional[Text]:
-    """The topic if it is one the assistant knows, else None."""
-    return topic if topic in titles else None

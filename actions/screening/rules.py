@@ -6,13 +6,19 @@ from typing import Iterable, List
 from actions.screening.conditions import Condition, by_id
 
 
+# Recorded when a patient says something applies but cannot say which: the
+# careful reading is "check with your doctor first".
+UNSPECIFIED = "unspecified"
+
+
 def outcome(condition_ids: Iterable[str]) -> str:
     """urgent beats doctor_first beats clear; unknown ids are ignored."""
+    ids = set(condition_ids)
     known = by_id()
-    conditions = [known[i] for i in condition_ids if i in known]
+    conditions = [known[i] for i in ids if i in known]
     if any(c.is_red_flag for c in conditions):
         return "urgent"
-    if conditions:
+    if conditions or UNSPECIFIED in ids:
         return "doctor_first"
     return "clear"
 

@@ -34,12 +34,13 @@ def test_unknown_clinic_facts_are_not_invented(servers):
     assert "{" not in answer, "unfilled template placeholder leaked"
 
 
-def test_did_you_mean_button_answers_the_chosen_topic(servers):
+def test_next_step_button_question_is_answered(servers):
     sender = uuid.uuid4().hex
-    servers.say("hi", sender)
-    replies = servers.say('/choose_faq{"faq_topic": "pregnancy"}', sender)
-    answer = " ".join(texts(replies))
-    assert "check with your doctor first" in answer and "prenatal" in answer
+    greeting = servers.say("hi", sender)
+    [button] = [b for m in greeting for b in m.get("buttons", [])
+                if b["title"] == "What happens in a session?"]
+    answer = " ".join(texts(servers.say(button["payload"], sender)))
+    assert "health history" in answer and "towel" in answer
 
 
 def test_two_misunderstood_messages_lead_to_the_clinic_team(servers):

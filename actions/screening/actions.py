@@ -1,0 +1,223 @@
+"""Rasa glue for the health screen: intake, questions, validation, result, emergency.
+
+The flow (data/rules/screening.yml): action_screen_intake reads what the triggering
+message already says; screening_form asks one yes/no question listing only what is
+still unknown, and "which?" only after a yes or an unclear answer;
+action_screen_result sets `screen_outcome` and explains it. Slots keep condition
+ids only, never the patient's words.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.screening.answers import yes_no_unsure
+from actions.screening.conditions import contraindications
+from actions.screening.matcher import find_conditions
+from actions.screening.rules import UNSPECIFIED, explained, outcome
+
+FORM_SLOTS = ("screen_any", "screen_which", "screen_misses")
+MAX_MISSES = 2  # unclear answers to one question before the screen moves on carefully
+
+
+def _ids(tracker: Tracker, slot: str) -> List[str]:
+    return list(tracker.get_slot(slot) or [])
+
+
+def _user_text(tracker: Tracker) -> str:
+    """The latest message, unless it is a button payload ("/affirm")."""
+    text = tracker.latest_message.get("text") or ""
+    return "" if text.startswith("/") else text
+
+
+def _intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def still_unknown(known: List[str], ruled_out: List[str]) -> List[Any]:
+    """Contraindications the patient has neither mentioned nor ruled out."""
+    skip = set(known) | set(ruled_out)
+    return [c for c in contraindications() if c.id not in skip]
+
+
+def as_list(labels: List[str]) -> str:
+    return "\n".join(f"- {label}" for label in labels)
+
+
+class ActionScreenIntake(Action):
+    """Start (or restart) the screen from what the user's message already says."""
+
+    def name(self) -> Text:
+        return "action_screen_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        findings = find_conditions(_user_text(tracker))
+        reason = "booking" if _intent(tracker) == "book_consultation" else "check"
+        return [
+            SlotSet("screen_conditions", sorted(findings.present)),
+            SlotSet("screen_ruled_out", sorted(findings.absent)),
+            SlotSet("screen_outcome", None),
+            SlotSet("screen_reason", reason),
+            *[SlotSet(slot, None) for slot in FORM_SLOTS],
+        ]
+
+
+class ActionAskScreenAny(Action):
+    """First question: do any of the (still unknown) conditions apply?"""
+
+    def name(self) -> Text:
+        return "action_ask_screen_any"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        known = _ids(tracker, "screen_conditions")
+        if known:
+            noted = ", ".join(c.label for c in explained(known))
+            dispatcher.utter_message(response="utter_screen_noted", conditions=noted)
+        else:
+            dispatcher.utter_message(response="utter_screen_intro")
+        remaining = still_unknown(known, _ids(tracker, "screen_ruled_out"))
+        dispatcher.utter_message(
+            response="utter_ask_screen_any" if not known else "utter_ask_screen_any_other",
+            conditions=as_list([c.label for c in remaining]),
+        )
+        return []
+
+
+class ActionAskScreenWhich(Action):
+    """Second question, only after yes or unsure: which one applies?"""
+
+    def name(self) -> Text:
+        return "action_ask_screen_which"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        remaining = still_unknown(_ids(tracker, "screen_conditions"),
+                                  _ids(tracker, "screen_ruled_out"))
+        # The label itself is the payload: it goes through the matcher like typed
+        # text (tests check every label maps to its own condition).
+        buttons = [{"title": c.label, "payload": c.label} for c in remaining]
+        buttons.append({"title": "None of these", "payload": "/deny"})
+        dispatcher.utter_message(response="utter_ask_screen_which", buttons=buttons)
+        return []
+
+
+class ValidateScreeningForm(FormValidationAction):
+    """Turns free-text and button answers into condition ids."""
+
+    def name(self) -> Text:
+        return "validate_screening_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        if tracker.get_slot("screen_any") in ("no", "described"):
+            return ["screen_any"]
+        return ["screen_any", "screen_which"]
+
+    def _miss(self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher,
+              give_up_value: Any) -> Dict[Text, Any]:
+        """Count an unclear answer; after MAX_MISSES, move on the careful way."""
+        misses = int(tracker.get_slot("screen_misses") or 0) + 1
+        if misses >= MAX_MISSES:
+            return {slot: give_up_value, "screen_misses": 0}
+        self._answer_faq_if_asked(tracker, dispatcher)
+        dispatcher.utter_message(response=f"utter_{slot}_unclear")
+        return {slot: None, "screen_misses": misses}
+
+    @staticmethod
+    def _answer_faq_if_asked(tracker: Tracker, dispatcher: CollectingDispatcher) -> None:
+        """A FAQ question in the middle of the screen is answered, then the question repeats."""
+        if _intent(tracker) != "faq":
+            return
+        selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
+        key = (selector.get("response") or {}).get("intent_response_key")
+        if key:
+            dispatcher.utter_message(response=f"utter_{key}")
+
+    def validate_screen_any(self, value: Any, dispatcher: CollectingDispatcher,
+                            tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = _user_text(tracker)
+        findings = find_conditions(text)
+        ruled_out = sorted(set(_ids(tracker, "screen_ruled_out")) | findings.absent)
+        if findings.present:
+            known = sorted(set(_ids(tracker, "screen_conditions")) | findings.present)
+            return {"screen_any": "described", "screen_conditions": known,
+                    "screen_ruled_out": ruled_out, "screen_misses": 0}
+        answer = yes_no_unsure(text, _intent(tracker))
+        if answer is None and findings.absent:
+            answer = "unsure"  # "no fever" rules out one item, not the list
+        if answer is None:
+            return self._miss("screen_any", tracker, dispatcher, give_up_value="unsure")
+        return {"screen_any": answer, "screen_ruled_out": ruled_out, "screen_misses": 0}
+
+    def validate_screen_which(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        known = set(_ids(tracker, "screen_conditions"))
+        text = _user_text(tracker)
+        chosen = find_conditions(text).present
+        if not chosen:
+            if yes_no_unsure(text, _intent(tracker)) == "no":
+                return {"screen_which": [], "screen_misses": 0}
+            return self._miss("screen_which", tracker, dispatcher,
+                              give_up_value=[UNSPECIFIED])
+        return {"screen_which": sorted(chosen),
+                "screen_conditions": sorted(known | chosen), "screen_misses": 0}
+
+
+class ActionScreenResult(Action):
+    """Set screen_outcome and tell the patient what it means for them."""
+
+    def name(self) -> Text:
+        return "action_screen_result"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        ids = sorted(set(_ids(tracker, "screen_conditions")) | set(_ids(tracker, "screen_which")))
+        result = outcome(ids)
+        if result == "urgent":
+            dispatcher.utter_message(response="utter_urgent")
+        elif result == "doctor_first":
+            conditions = explained(ids)
+            reasons = [f"- {c.label}: {c.reason}." for c in conditions]
+            if UNSPECIFIED in ids:
+                reasons.append("- You weren't sure whether something on the list applies.")
+            dispatcher.utter_message(response="utter_screen_doctor_first",
+                                     reasons="\n".join(reasons))
+            if "pregnancy" in ids:
+                dispatcher.utter_message(response="utter_screen_pregnancy")
+        else:
+            dispatcher.utter_message(response="utter_screen_clear")
+        if result != "urgent" and tracker.get_slot("screen_reason") == "booking":
+            dispatcher.utter_message(response="utter_book_consultation")
+        return [
+            SlotSet("screen_outcome", result),
+            SlotSet("screen_conditions", ids),
+            SlotSet("screen_reason", None),
+            *[SlotSet(slot, None) for slot in FORM_SLOTS],
+        ]
+
+
+class ActionUrgentCare(Action):
+    """An emergency sign was described: urgent care now, nothing to book."""
+
+    def name(self) -> Text:
+        return "action_urgent_care"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(response="utter_urgent")
+        flagged = [c.id for c in explained(find_conditions(_user_text(tracker)).present)
+                   if c.is_red_flag]
+        ids = sorted(set(_ids(tracker, "screen_conditions")) | set(flagged))
+        return [
+            SlotSet("screen_outcome", "urgent"),
+            SlotSet("screen_conditions", ids),
+            SlotSet("screen_reason", None),
+            SlotSet("requested_slot", None),
+            *[SlotSet(slot, None) for slot in FORM_SLOTS],
+        ]
