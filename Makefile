@@ -14,6 +14,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name "*.yml" 2>/dev/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONHASHSEED ?= 0
+export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: run test install spacy train validate clean
 

@@ -9,6 +9,7 @@ RASA_PORT=${RASA_PORT:-5005}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:${ACTION_PORT}/webhook}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export RASA_TELEMETRY_ENABLED=false
 
 # The HTTP API is never open without a token: use RASA_API_TOKEN, or generate one
 # once and keep it in .rasa/api-token (readable by this user only).

@@ -20,7 +20,8 @@ STARTUP_TIMEOUT = 180
 
 def _env(**extra: str) -> Dict[str, str]:
     env = dict(os.environ)
-    env.update(TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1", **extra)
+    env.update(TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1",
+               RASA_TELEMETRY_ENABLED="false", **extra)
     return env
 
 
