@@ -49,6 +49,12 @@ class Servers:
         assert status == 200, (status, body)
         return body
 
+    def slots(self, sender: str) -> Dict[str, Any]:
+        status, body = http_json(
+            f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}")
+        assert status == 200, (status, body)
+        return body["slots"]
+
     def parse(self, text: str) -> Dict[str, Any]:
         status, body = http_json(
             f"{self.rasa_url}/model/parse?token={self.token}", {"text": text}

@@ -44,3 +44,7 @@ def http_json(
 
 def texts(messages: List[Dict[str, Any]]) -> List[str]:
     return [m.get("text", "") for m in messages]
+
+
+def buttons(messages: List[Dict[str, Any]]) -> List[Dict[str, str]]:
+    return [b for m in messages for b in m.get("buttons", [])]

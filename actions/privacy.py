@@ -1,0 +1,68 @@
+"""Keep health details and message text out of every log line.
+
+Installed as a log-record factory, so it covers all loggers (Rasa's, Sanic's,
+ours) whatever handlers Rasa or coloredlogs set up later. It removes:
+- the text of user messages where Rasa prints it ("Received user message '...'",
+  `'text': '...'` in dumped events and parse data);
+- every word of the clinic's health list (contraindications.yml phrases and
+  condition ids), as a safety net for anything else that echoes input;
+- the same in formatted tracebacks (exception frames can carry the message).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Any, Callable, Pattern
+
+REDACTED = "[redacted]"
+_USER_MESSAGE = re.compile(r"(Received user message )'.*?'( with intent)", re.S)
+_TEXT_FIELD = re.compile(
+    r"""(["']?(?:text|message|user_message|parse_data_text|utter_text)["']?\s*[:=]\s*)"""
+    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""",
+    re.S,
+)
+_installed = False
+
+
+@lru_cache(maxsize=1)
+def _health_words() -> Pattern[str]:
+    from actions.screening.conditions import all_conditions
+
+    words = set()
+    for condition in all_conditions():
+        words.add(condition.id.replace("_", " "))
+        words.add(condition.id)
+        words.update(condition.phrases)
+    alternatives = sorted((re.escape(w) for w in words if w), key=len, reverse=True)
+    # whole words, with simple plural/verb endings ("clots", "swollen")
+    return re.compile(r"(?i)\b(?:%s)(?:s|es|ed|ing)?\b" % "|".join(alternatives))
+
+
+def redact(text: str) -> str:
+    text = _USER_MESSAGE.sub(rf"\1'{REDACTED}'\2", text)
+    text = _TEXT_FIELD.sub(rf"\1'{REDACTED}'", text)
+    return _health_words().sub(REDACTED, text)
+
+
+def _redacting_factory(base: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = base(*args, **kwargs)
+        try:
+            record.msg, record.args = redact(record.getMessage()), ()
+            if record.exc_info:
+                record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+                record.exc_info = None
+        except Exception:  # never lose a log line, but never leak it either
+            record.msg, record.args, record.exc_info = f"{REDACTED} (log line)", (), None
+        return record
+    return factory
+
+
+def install_log_redaction() -> None:
+    """Idempotent: install the redacting record factory once per process."""
+    global _installed
+    if _installed:
+        return
+    logging.setLogRecordFactory(_redacting_factory(logging.getLogRecordFactory()))
+    _installed = True
