@@ -80,7 +80,11 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture(scope="session")
 def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    """Action server + Rasa server (REST, socket.io, API) on free ports."""
+    """Action server + Rasa server (REST, socket.io, API) on free ports.
+
+    Both run at DEBUG, the most talkative level, so the privacy test can check
+    that not even DEBUG logs carry health details.
+    """
     log_dir = tmp_path_factory.mktemp("server-logs")
     action_port, rasa_port = free_port(), free_port()
     token = secrets.token_hex(16)
@@ -90,14 +94,14 @@ def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         action_log = log_dir / "actions.log"
         processes.append(subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port),
-             "--actions", "actions"],
+             "--actions", "actions", "--debug"],
             cwd=ROOT, env=_env(), stdout=action_log.open("w"), stderr=subprocess.STDOUT,
         ))
         rasa_log = log_dir / "rasa.log"
         processes.append(subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "--model", str(model_path),
              "--port", str(rasa_port), "--enable-api", "--auth-token", token,
-             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--debug"],
             cwd=ROOT, env=_env(ACTION_SERVER_URL=action_url),
             stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
         ))

@@ -1,0 +1,27 @@
+"""No health detail a patient types reaches any log, even at DEBUG."""
+import re
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+MESSAGES = [
+    "is massage safe for me? I'm 20 weeks pregnant",
+    "yes",
+    "I had a blood clot in my leg and I'm on warfarin",
+]
+HEALTH_WORDS = ["pregnant", "20 weeks", "blood clot", "warfarin", "pregnancy", "blood_clots",
+                "clotting_disorder"]
+
+
+def test_debug_logs_of_a_screened_conversation_hold_no_health_words(servers):
+    sender = uuid.uuid4().hex
+    for message in MESSAGES:
+        servers.say(message, sender)
+    assert servers.slots(sender)["screen_outcome"] == "doctor_first"  # the screen really ran
+    for name in ("rasa.log", "actions.log"):
+        log = (servers.log_dir / name).read_text(errors="replace")
+        assert "DEBUG" in log, f"{name} is not at DEBUG level; the test would prove nothing"
+        found = [w for w in HEALTH_WORDS if re.search(re.escape(w), log, re.I)]
+        assert found == [], f"{name} contains {found}"
