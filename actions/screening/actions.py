@@ -76,10 +76,11 @@ class ActionAskScreenAny(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         known = _ids(tracker, "screen_conditions")
-        if known:
+        first_time = not tracker.get_slot("screen_misses")
+        if known and first_time:
             noted = ", ".join(c.label for c in explained(known))
             dispatcher.utter_message(response="utter_screen_noted", conditions=noted)
-        else:
+        elif first_time:
             dispatcher.utter_message(response="utter_screen_intro")
         remaining = still_unknown(known, _ids(tracker, "screen_ruled_out"))
         dispatcher.utter_message(
@@ -121,23 +122,28 @@ class ValidateScreeningForm(FormValidationAction):
 
     def _miss(self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher,
               give_up_value: Any) -> Dict[Text, Any]:
-        """Count an unclear answer; after MAX_MISSES, move on the careful way."""
+        """An answer that does not fit the question.
+
+        A FAQ question is answered and the screen question simply repeats. Anything
+        else counts as unclear; after MAX_MISSES the screen moves on the careful way.
+        """
+        if self._answer_faq_if_asked(tracker, dispatcher):
+            return {slot: None}
         misses = int(tracker.get_slot("screen_misses") or 0) + 1
         if misses >= MAX_MISSES:
             return {slot: give_up_value, "screen_misses": 0}
-        self._answer_faq_if_asked(tracker, dispatcher)
         dispatcher.utter_message(response=f"utter_{slot}_unclear")
         return {slot: None, "screen_misses": misses}
 
     @staticmethod
-    def _answer_faq_if_asked(tracker: Tracker, dispatcher: CollectingDispatcher) -> None:
-        """A FAQ question in the middle of the screen is answered, then the question repeats."""
+    def _answer_faq_if_asked(tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
         if _intent(tracker) != "faq":
-            return
-        selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
+            return False
+        selector = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
         key = (selector.get("response") or {}).get("intent_response_key")
         if key:
             dispatcher.utter_message(response=f"utter_{key}")
+        return bool(key)
 
     def validate_screen_any(self, value: Any, dispatcher: CollectingDispatcher,
                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
