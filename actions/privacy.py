@@ -17,6 +17,8 @@ from typing import Any, Callable, Pattern
 
 REDACTED = "[redacted]"
 _USER_MESSAGE = re.compile(r"(Received user message )'.*?'( with intent)", re.S)
+# dialogue states and event reprs: "user text: ... | previous action", "UserUttered(text: ..., intent"
+_STATE_TEXT = re.compile(r"((?:user text|UserUttered\(text): ).*?(?= \| |, intent|\\n|\n|\"|$)", re.M)
 _TEXT_FIELD = re.compile(
     r"""(["']?(?:text|message|user_message|parse_data_text|utter_text)["']?\s*[:=]\s*)"""
     r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""",
@@ -35,12 +37,15 @@ def _health_words() -> Pattern[str]:
         words.add(condition.id)
         words.update(condition.phrases)
     alternatives = sorted((re.escape(w) for w in words if w), key=len, reverse=True)
-    # whole words, with simple plural/verb endings ("clots", "swollen")
-    return re.compile(r"(?i)\b(?:%s)(?:s|es|ed|ing)?\b" % "|".join(alternatives))
+    # whole words, with simple plural/verb endings ("clots", "swollen"); "_" and "/"
+    # count as boundaries so names like utter_screen_pregnancy are caught too
+    return re.compile(
+        r"(?i)(?<![a-z0-9])(?:%s)(?:s|es|ed|ing)?(?![a-z0-9])" % "|".join(alternatives))
 
 
 def redact(text: str) -> str:
     text = _USER_MESSAGE.sub(rf"\1'{REDACTED}'\2", text)
+    text = _STATE_TEXT.sub(rf"\1{REDACTED}", text)
     text = _TEXT_FIELD.sub(rf"\1'{REDACTED}'", text)
     return _health_words().sub(REDACTED, text)
 

@@ -44,6 +44,16 @@ def still_unknown(known: List[str], ruled_out: List[str]) -> List[Any]:
     return [c for c in contraindications() if c.id not in skip]
 
 
+def asked_before(events: List[Dict[Text, Any]], ask_action: str) -> bool:
+    """Whether this screen already asked the question (a re-ask skips the intro)."""
+    for event in reversed(events):
+        if event.get("event") == "action" and event.get("name") == "action_screen_intake":
+            return False
+        if event.get("event") == "action" and event.get("name") == ask_action:
+            return True
+    return False
+
+
 def as_list(labels: List[str]) -> str:
     return "\n".join(f"- {label}" for label in labels)
 
@@ -76,7 +86,7 @@ class ActionAskScreenAny(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         known = _ids(tracker, "screen_conditions")
-        first_time = not tracker.get_slot("screen_misses")
+        first_time = not asked_before(tracker.events, self.name())
         if known and first_time:
             noted = ", ".join(c.label for c in explained(known))
             dispatcher.utter_message(response="utter_screen_noted", conditions=noted)
@@ -145,8 +155,13 @@ class ValidateScreeningForm(FormValidationAction):
             dispatcher.utter_message(response=f"utter_{key}")
         return bool(key)
 
+    # rasa-sdk validates every slot event at the end of the tracker, including the
+    # resets action_screen_intake just made: a None value is not an answer.
+
     def validate_screen_any(self, value: Any, dispatcher: CollectingDispatcher,
                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:
+            return {}
         text = _user_text(tracker)
         findings = find_conditions(text)
         ruled_out = sorted(set(_ids(tracker, "screen_ruled_out")) | findings.absent)
@@ -163,6 +178,8 @@ class ValidateScreeningForm(FormValidationAction):
 
     def validate_screen_which(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:
+            return {}
         known = set(_ids(tracker, "screen_conditions"))
         text = _user_text(tracker)
         chosen = find_conditions(text).present
@@ -194,8 +211,6 @@ class ActionScreenResult(Action):
                 reasons.append("- You weren't sure whether something on the list applies.")
             dispatcher.utter_message(response="utter_screen_doctor_first",
                                      reasons="\n".join(reasons))
-            if "pregnancy" in ids:
-                dispatcher.utter_message(response="utter_screen_pregnancy")
         else:
             dispatcher.utter_message(response="utter_screen_clear")
         if result != "urgent" and tracker.get_slot("screen_reason") == "booking":

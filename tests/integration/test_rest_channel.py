@@ -43,11 +43,22 @@ def test_next_step_button_question_is_answered(servers):
     assert "health history" in answer and "towel" in answer
 
 
+UNCLEAR_CANDIDATES = [
+    "blorp zzkq wib", "hmm the thing", "what about it", "so then", "and the other one",
+    "massage thing for the stuff", "is it", "ok but what if", "the one from before",
+]
+
+
 def test_two_misunderstood_messages_lead_to_the_clinic_team(servers):
+    # Which wordings the model finds unclear depends on training; pick two it does.
+    unclear = [m for m in UNCLEAR_CANDIDATES
+               if servers.parse(m)["intent"]["name"] == "nlu_fallback"][:2]
+    assert len(unclear) == 2, "the fallback guards never fire on vague messages"
     sender = uuid.uuid4().hex
-    first = servers.say("blorp zzkq wib", sender)
+    first = servers.say(unclear[0], sender)
     assert any("another way" in t or "Did you mean" in t for t in texts(first))
-    second = servers.say("qqq vvv xx flum", sender)
+    assert not any("contact the clinic team" in t for t in texts(first))
+    second = servers.say(unclear[1], sender)
     assert any("contact the clinic team" in t for t in texts(second))
     assert any(b["payload"] == "/human_handoff" for m in second for b in m.get("buttons", []))
 
