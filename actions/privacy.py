@@ -10,7 +10,9 @@ ours) whatever handlers Rasa or coloredlogs set up later. It removes:
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 from functools import lru_cache
 from typing import Any, Callable, Pattern
@@ -24,7 +26,15 @@ _TEXT_FIELD = re.compile(
     r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""",
     re.S,
 )
+# E.164 phone numbers (SMS sender ids) are replaced by a stable pseudonym.
+_PHONE = re.compile(r"(?<![\w+])\+\d{8,15}(?!\d)")
 _installed = False
+
+
+def pseudonym(value: str) -> str:
+    """Stable, salted hash of an identifier (a phone number) for logs and storage."""
+    salt = os.environ.get("PSEUDONYM_SALT", "clinic-assistant")
+    return hashlib.sha256(f"{salt}:{value}".encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +57,7 @@ def redact(text: str) -> str:
     text = _USER_MESSAGE.sub(rf"\1'{REDACTED}'\2", text)
     text = _STATE_TEXT.sub(rf"\1{REDACTED}", text)
     text = _TEXT_FIELD.sub(rf"\1'{REDACTED}'", text)
+    text = _PHONE.sub(lambda m: f"tel#{pseudonym(m.group(0))}", text)
     return _health_words().sub(REDACTED, text)
 
 

@@ -33,6 +33,9 @@ def model_path() -> Path:
     return MODEL
 
 
+TWILIO_TOKEN = "test-twilio-auth-token"
+
+
 @dataclass
 class Servers:
     rasa_url: str
@@ -102,7 +105,8 @@ def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             [str(VENV_BIN / "rasa"), "run", "--model", str(model_path),
              "--port", str(rasa_port), "--enable-api", "--auth-token", token,
              "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--debug"],
-            cwd=ROOT, env=_env(ACTION_SERVER_URL=action_url),
+            cwd=ROOT, env=_env(ACTION_SERVER_URL=action_url, TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
+                               SMS_STATE_DB=str(log_dir / "sms-state.sqlite")),
             stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
         ))
         _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)

@@ -1,0 +1,96 @@
+"""The SMS webhook as Twilio would call it: signed, form-encoded, TwiML back."""
+import urllib.parse
+import uuid
+import xml.etree.ElementTree as ET
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from tests.conftest import TWILIO_TOKEN
+from tests.helpers import http_json
+
+pytestmark = pytest.mark.server
+
+
+def new_number() -> str:
+    return "+1760" + str(uuid.uuid4().int)[:7]
+
+
+def post(servers, params, signature="sign", token=TWILIO_TOKEN):
+    url = f"{servers.rasa_url}/webhooks/sms/webhook"
+    headers = {}
+    if signature == "sign":
+        headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(url, params)
+    elif signature:
+        headers["X-Twilio-Signature"] = signature
+    import urllib.request
+    request = urllib.request.Request(url, urllib.parse.urlencode(params).encode(), headers)
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def sms(servers, number, body, **extra):
+    params = {"From": number, "To": "+17605550000", "Body": body,
+              "MessageSid": "SM" + uuid.uuid4().hex, **extra}
+    status, xml = post(servers, params)
+    assert status == 200, xml
+    return [m.text or "" for m in ET.fromstring(xml).findall("Message")]
+
+
+def test_unsigned_and_forged_requests_are_refused(servers):
+    params = {"From": new_number(), "Body": "what should I wear?", "MessageSid": "SM1"}
+    assert post(servers, params, signature=None)[0] == 403
+    assert post(servers, params, signature="forged")[0] == 403
+    assert post(servers, params, token="someone-elses-token")[0] == 403
+
+
+def test_signed_question_is_answered_in_twiml_with_numbered_options(servers):
+    replies = sms(servers, new_number(), "what should I wear?")
+    answer = " ".join(replies)
+    assert "everyday clothing is fine" in answer
+    assert "Reply 1 for What happens in a session?, 2 for Book a free consultation." in answer
+
+
+def test_a_digit_reply_chooses_that_option(servers):
+    number = new_number()
+    sms(servers, number, "what should I wear?")
+    replies = sms(servers, number, "1")  # 1 = What happens in a session?
+    assert "health history" in " ".join(replies)
+
+
+def test_screen_by_sms_digits(servers):
+    number = new_number()
+    question = " ".join(sms(servers, number, "is massage safe for me?"))
+    assert "Reply 1 for Yes, 2 for No, 3 for Not sure." in question
+    assert "should be fine for you" in " ".join(sms(servers, number, "2"))
+
+
+def test_stop_silences_until_start_and_help_says_who_we_are(servers):
+    number = new_number()
+    help_text = " ".join(sms(servers, number, "HELP"))
+    assert "Revive PT & Pilates" in help_text and "Reply STOP" in help_text
+    assert "unsubscribed" in " ".join(sms(servers, number, "STOP"))
+    assert sms(servers, number, "how long is a session?") == []
+    assert "resubscribed" in " ".join(sms(servers, number, "START"))
+    assert "30 minutes" in " ".join(sms(servers, number, "how long is a session?"))
+
+
+@pytest.mark.parametrize("body, extra, expected", [
+    ("", {}, "Please type your question"),
+    ("", {"NumMedia": "1", "MediaUrl0": "https://example.invalid/a.jpg"}, "only read text"),
+    ("massage " * 400, {}, "too long"),
+    ("\u200b\u0000", {}, "Please type your question"),
+])
+def test_odd_bodies_get_a_polite_answer(servers, body, extra, expected):
+    assert expected in " ".join(sms(servers, new_number(), body, **extra))
+
+
+def test_sender_number_never_reaches_the_logs(servers):
+    number = new_number()
+    sms(servers, number, "hi")
+    for name in ("rasa.log", "actions.log"):
+        assert number not in (servers.log_dir / name).read_text(errors="replace")
