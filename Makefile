@@ -16,12 +16,16 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONHASHSEED ?= 0
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: run test install spacy train validate clean
+WEBCHAT_VERSION := 1.0.1
+WEBCHAT_SHA1 := 918985573aa505d81ab927c5ea5919ae29a5ecfd
+WEBCHAT_BUNDLE := build/web/package/lib/index.js
 
-run: install spacy train
+.PHONY: run test install spacy train web browser validate clean
+
+run: install spacy train web
 	scripts/run.sh
 
-test: install spacy train
+test: install spacy train web browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -47,6 +51,22 @@ train: $(MODEL)
 $(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)/meta.json
 	$(BIN)/rasa train --fixed-model-name clinic --out models
 	touch $@
+
+web: $(WEBCHAT_BUNDLE)
+
+# The widget's standalone bundle, from the npm registry, checked against its
+# published sha1 and served locally by web/app.py (never from a CDN).
+$(WEBCHAT_BUNDLE):
+	mkdir -p build/web
+	cd build/web && rm -f rasa-webchat-*.tgz && npm pack --silent rasa-webchat@$(WEBCHAT_VERSION)
+	echo "$(WEBCHAT_SHA1)  build/web/rasa-webchat-$(WEBCHAT_VERSION).tgz" | sha1sum -c -
+	tar -xzf build/web/rasa-webchat-$(WEBCHAT_VERSION).tgz -C build/web package/lib/index.js
+	touch $@
+
+# Headless Chromium for the browser test (Debian's package; Playwright's own
+# browser download cannot work offline).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 validate: install
 	$(BIN)/rasa data validate --fail-on-warnings

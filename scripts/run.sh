@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Start the assistant: action server (5055) and Rasa server (5005, REST + socket.io
-# channels, HTTP API behind a token). Ctrl-C stops both.
+# Start the assistant: action server (5055), Rasa server (5005: REST, socket.io and
+# SMS channels, HTTP API behind a token) and the demo page (8080). Ctrl-C stops all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ACTION_PORT=${ACTION_PORT:-5055}
 RASA_PORT=${RASA_PORT:-5005}
+WEB_PORT=${WEB_PORT:-8080}
+# Browser origins allowed to use the widget's socket.io channel and the HTTP API (CORS).
+export WEB_ORIGINS=${WEB_ORIGINS:-http://localhost:${WEB_PORT},http://127.0.0.1:${WEB_PORT}}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:${ACTION_PORT}/webhook}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
@@ -35,9 +38,12 @@ trap stop INT TERM EXIT
 pids+=($!)
 .venv/bin/rasa run --model models/clinic.tar.gz --port "$RASA_PORT" \
   --enable-api --auth-token "$RASA_API_TOKEN" \
-  --credentials credentials.yml --endpoints endpoints.yml &
+  --credentials credentials.yml --endpoints endpoints.yml \
+  --cors ${WEB_ORIGINS//,/ } &
+pids+=($!)
+.venv/bin/python -m web.app --port "$WEB_PORT" --socket-url "http://localhost:${RASA_PORT}" &
 pids+=($!)
 
-echo "Assistant starting: REST http://localhost:${RASA_PORT}/webhooks/rest/webhook, actions http://localhost:${ACTION_PORT}/webhook"
+echo "Assistant starting: demo page http://localhost:${WEB_PORT}/, REST http://localhost:${RASA_PORT}/webhooks/rest/webhook, SMS http://localhost:${RASA_PORT}/webhooks/sms/webhook, actions http://localhost:${ACTION_PORT}/webhook"
 # Stop everything as soon as either server exits.
 wait -n "${pids[@]}"

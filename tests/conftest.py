@@ -42,6 +42,7 @@ class Servers:
     action_url: str
     token: str
     log_dir: Path
+    web_url: str
 
     def say(self, message: Any, sender: str | None = None) -> List[Dict[str, Any]]:
         """One user turn through the REST channel; returns the bot messages."""
@@ -89,7 +90,8 @@ def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     that not even DEBUG logs carry health details.
     """
     log_dir = tmp_path_factory.mktemp("server-logs")
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port, web_port = free_port(), free_port(), free_port()
+    web_url = f"http://127.0.0.1:{web_port}"
     token = secrets.token_hex(16)
     action_url = f"http://127.0.0.1:{action_port}/webhook"
     processes: List[subprocess.Popen] = []
@@ -106,12 +108,20 @@ def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
              "--port", str(rasa_port), "--enable-api", "--auth-token", token,
              "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--debug"],
             cwd=ROOT, env=_env(ACTION_SERVER_URL=action_url, TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
-                               SMS_STATE_DB=str(log_dir / "sms-state.sqlite")),
+                               SMS_STATE_DB=str(log_dir / "sms-state.sqlite"),
+                               WEB_ORIGINS=web_url),
             stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
+        ))
+        web_log = log_dir / "web.log"
+        processes.append(subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "web.app", "--port", str(web_port),
+             "--socket-url", f"http://127.0.0.1:{rasa_port}"],
+            cwd=ROOT, env=_env(), stdout=web_log.open("w"), stderr=subprocess.STDOUT,
         ))
         _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={token}", processes[1], rasa_log)
-        yield Servers(f"http://127.0.0.1:{rasa_port}", action_url, token, log_dir)
+        _wait_until_up(f"{web_url}/health", processes[2], web_log)
+        yield Servers(f"http://127.0.0.1:{rasa_port}", action_url, token, log_dir, web_url)
     finally:
         for process in processes:
             process.terminate()

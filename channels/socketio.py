@@ -1,0 +1,35 @@
+"""Rasa's socket.io channel, with the allowed browser origins limited.
+
+Stock Rasa 3.6 creates its socket.io server with origin checks disabled, so any
+web page could open a session. Here the engine.io server only accepts the origins
+in WEB_ORIGINS (comma-separated; default: the demo page). Clients that send no
+Origin header (server-side clients, tests) are unaffected, as in engine.io.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Awaitable, Callable, List, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
+
+
+def allowed_origins() -> List[str]:
+    raw = os.environ.get("WEB_ORIGINS") or DEFAULT_ORIGINS
+    return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+
+
+class OriginCheckedSocketIO(SocketIOInput):
+    """Same protocol and path (/socket.io) as Rasa's channel; origins checked."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+        self.sio.eio.cors_allowed_origins = allowed_origins()
+        return blueprint

@@ -1,0 +1,79 @@
+"""Serve the demo clinic page and the rasa-webchat bundle, both from this machine.
+
+The bundle (rasa-webchat@1.0.1, lib/index.js) is fetched from the npm registry by
+`make web` into build/web; nothing is loaded from a CDN by the page.
+
+Usage: python -m web.app [--port 8080] [--socket-url http://localhost:5005]
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+from pathlib import Path
+
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from actions.clinic import clinic_slots
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLE = ROOT / "build" / "web" / "package" / "lib" / "index.js"
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self' {socket} {socket_ws}; "
+                               "img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "script-src 'self' 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def render_page(socket_url: str) -> str:
+    facts = clinic_slots()
+    page = TEMPLATE.read_text(encoding="utf-8")
+    return (page.replace("{{clinic_name}}", html.escape(facts["clinic_name"]))
+                .replace("{{clinic_city}}", html.escape(facts["clinic_city"]))
+                .replace("{{socket_url_json}}", json.dumps(socket_url)))
+
+
+def create_app(socket_url: str) -> Sanic:
+    app = Sanic("clinic_web")
+    page = render_page(socket_url)
+    ws_url = socket_url.replace("http://", "ws://").replace("https://", "wss://")
+    headers = {k: v.format(socket=socket_url, socket_ws=ws_url)
+               for k, v in SECURITY_HEADERS.items()}
+
+    @app.get("/")
+    async def index(_: Request) -> HTTPResponse:
+        return response.html(page, headers=headers)
+
+    @app.get("/static/webchat.js")
+    async def bundle(_: Request) -> HTTPResponse:
+        if not BUNDLE.exists():
+            return response.text("Chat widget not built: run `make web`.", status=503)
+        return await response.file(BUNDLE, mime_type="application/javascript",
+                                   headers={"Cache-Control": "max-age=3600"})
+
+    @app.get("/health")
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok", "widget": BUNDLE.exists()})
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+    parser.add_argument("--socket-url",
+                        default=os.environ.get("RASA_SOCKET_URL", "http://localhost:5005"))
+    args = parser.parse_args()
+    create_app(args.socket_url).run(host=args.host, port=args.port, access_log=False,
+                                    workers=1)
+
+
+if __name__ == "__main__":
+    main()
