@@ -18,6 +18,7 @@ import logging
 import os
 import unicodedata
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -71,6 +72,20 @@ def clean_body(body: str) -> str:
     return "".join(kept).strip()
 
 
+def form_params(request: Request) -> Dict[str, str]:
+    """The form fields exactly as sent, blank ones included.
+
+    Twilio signs every field it posts, an empty Body too (media-only messages);
+    Sanic's request.form drops blank values, so the body is parsed here.
+    """
+    try:
+        pairs = parse_qsl(request.body.decode("utf-8"), keep_blank_values=True,
+                          max_num_fields=100)
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return dict(pairs)
+
+
 class SmsInput(InputChannel):
     """Twilio-compatible webhook channel with signature check and TwiML replies."""
 
@@ -118,10 +133,7 @@ class SmsInput(InputChannel):
 
         @sms.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                params = {key: request.form.get(key) or "" for key in request.form}
-            except Exception:  # unparsable body
-                params = {}
+            params = form_params(request)
             if not self._is_signed(request, params):
                 return response.text("Forbidden: invalid or missing X-Twilio-Signature.",
                                      status=403)

@@ -34,7 +34,9 @@ SECURITY_HEADERS = {
 def render_page(socket_url: str) -> str:
     facts = clinic_slots()
     page = TEMPLATE.read_text(encoding="utf-8")
-    return (page.replace("{{clinic_name}}", html.escape(facts["clinic_name"]))
+    # HTML-escaped for the page's text, JSON-encoded for the widget's script
+    return (page.replace("{{clinic_name_json}}", json.dumps(facts["clinic_name"]))
+                .replace("{{clinic_name}}", html.escape(facts["clinic_name"]))
                 .replace("{{clinic_city}}", html.escape(facts["clinic_city"]))
                 .replace("{{socket_url_json}}", json.dumps(socket_url)))
 

@@ -33,19 +33,23 @@ def bot_texts(page):
     return " ".join(page.locator(".rw-response").all_inner_texts())
 
 
+def wait_for_answer(page, text, timeout=60_000):
+    """Selector-based wait: the page's CSP (no eval) rules out wait_for_function."""
+    page.locator(".rw-response", has_text=text).first.wait_for(timeout=timeout)
+
+
 def test_chat_widget_answers_buttons_and_keeps_history_after_reload(servers, page):
     page.goto(servers.web_url + "/")
     assert "Therapeutic massage in Encinitas" in page.inner_text("h1")
     page.click(".rw-launcher")
     page.wait_for_selector(".rw-response", timeout=60_000)  # greeting after /greet
+    assert page.inner_text(".rw-title") == "Revive PT & Pilates"
     box = page.locator(".rw-new-message")
     box.fill("what should I wear?")
     box.press("Enter")
-    page.wait_for_function(
-        "document.body.innerText.includes('everyday clothing is fine')", timeout=60_000)
+    wait_for_answer(page, "everyday clothing is fine")
     page.locator(".rw-reply", has_text="What happens in a session?").last.click()
-    page.wait_for_function("document.body.innerText.includes('towel and lie on a massage table')",
-                           timeout=60_000)
+    wait_for_answer(page, "towel and lie on a massage table")
     box.fill("<b>bold</b><img src=x onerror=alert(1)>")
     box.press("Enter")
     page.wait_for_timeout(1500)
@@ -58,6 +62,5 @@ def test_chat_widget_answers_buttons_and_keeps_history_after_reload(servers, pag
     page.wait_for_selector(".rw-launcher, .rw-conversation-container", timeout=30_000)
     if page.locator(".rw-conversation-container").count() == 0:
         page.click(".rw-launcher")
-    page.wait_for_function(
-        "document.body.innerText.includes('everyday clothing is fine')", timeout=30_000)
+    wait_for_answer(page, "everyday clothing is fine", timeout=30_000)
     assert "towel and lie on a massage table" in bot_texts(page)
