@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import unicodedata
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import parse_qsl
 
@@ -28,6 +27,7 @@ from twilio.request_validator import RequestValidator
 
 from actions.clinic import clinic_slots
 from actions.privacy import pseudonym
+from channels.input_guard import EMPTY_TEXT, ERROR_TEXT, clean_text, too_long_text
 from channels.sms_state import SmsState
 from channels.sms_text import MAX_MESSAGE, render, twiml
 
@@ -59,17 +59,7 @@ def start_text() -> str:
     return "You're resubscribed to {name} messages. Reply HELP for help.".format(**_facts())
 
 
-EMPTY_TEXT = "Hi! Please type your question, for example: How long is a session?"
 MEDIA_TEXT = "Sorry, I can only read text messages. Please type your question."
-TOO_LONG_TEXT = ("Sorry, that message is too long for me. Please send a shorter question "
-                 "(under 1,600 characters).")
-ERROR_TEXT = "Sorry, something went wrong on our side. Please try again in a moment."
-
-
-def clean_body(body: str) -> str:
-    """Drop control and zero-width characters; keep letters of any script."""
-    kept = [ch for ch in body if ch in "\n\t" or unicodedata.category(ch)[0] != "C"]
-    return "".join(kept).strip()
 
 
 def form_params(request: Request) -> Dict[str, str]:
@@ -151,7 +141,7 @@ class SmsInput(InputChannel):
 
     async def _answer(self, sender: str, params: Dict[str, str],
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> List[str]:
-        body = clean_body(params.get("Body", ""))
+        body = clean_text(params.get("Body", ""))
         keyword = body.lower().strip(" .!")
         if keyword in STOP_WORDS:
             self._state.set_opted_out(sender, True)
@@ -167,7 +157,7 @@ class SmsInput(InputChannel):
             has_media = int(params.get("NumMedia") or 0) > 0
             return [MEDIA_TEXT if has_media else EMPTY_TEXT]
         if len(body) > MAX_MESSAGE:
-            return [TOO_LONG_TEXT]
+            return [too_long_text(MAX_MESSAGE)]
         text = self._chosen_option(sender, body) or body
         collector = CollectingOutputChannel()
         await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),

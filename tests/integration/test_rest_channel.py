@@ -66,3 +66,36 @@ def test_two_misunderstood_messages_lead_to_the_clinic_team(servers):
 def test_out_of_scope_gets_a_friendly_redirect(servers):
     answer = " ".join(texts(servers.say("what's the weather in paris tomorrow?")))
     assert "massage therapy at the clinic" in answer
+
+
+from tests.helpers import http_json  # noqa: E402
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (b"not json", "not valid JSON"),
+    (b"[1, 2]", "JSON object"),
+    (b'{"sender": "a", "message": null}', '"message" must be a string'),
+    (b'{"sender": "a", "message": {"text": "hi"}}', '"message" must be a string'),
+    (b'{"message": "hi"}', '"sender"'),
+    (b'{"sender": "a", "message": "/faq"}', "Unknown command"),
+    (b'{"sender": "a", "message": "hi", "metadata": [1]}', '"metadata"'),
+])
+def test_malformed_requests_get_a_clear_400(servers, raw, reason):
+    status, body = http_json(f"{servers.rasa_url}/webhooks/rest/webhook", raw=raw)
+    assert status == 400 and reason in body["error"]
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("", "Please type your question"),
+    ("   \u200b\u0000 ", "Please type your question"),
+    ("massage " * 2000, "too long"),
+])
+def test_empty_and_huge_messages_get_a_polite_answer(servers, message, expected):
+    replies = servers.say(message)
+    assert expected in " ".join(texts(replies))
+
+
+def test_odd_unicode_is_answered_and_the_server_still_works(servers):
+    for message in ["مرحبا، كم مدة الجلسة؟", "😀💆‍♀️", "what\u200bshould I wear?", "x\u0000y"]:
+        assert isinstance(servers.say(message), list)
+    assert any("everyday clothing is fine" in t for t in texts(servers.say("what should I wear?")))
