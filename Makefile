@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine:
 #   make run    install, build, train if needed, start the assistant
 #   make test   install, build, train if needed, run every test
-# Other targets: install, spacy, train, validate, clean.
+# Other targets: install, spacy, train, validate, staff, clean.
+#   make staff ARGS="list --day today"   bookings and callback requests for staff
 
 SHELL := /bin/bash
 VENV := .venv
@@ -20,7 +21,7 @@ WEBCHAT_VERSION := 1.0.1
 WEBCHAT_SHA1 := 918985573aa505d81ab927c5ea5919ae29a5ecfd
 WEBCHAT_BUNDLE := build/web/package/lib/index.js
 
-.PHONY: run test install spacy train web browser validate clean
+.PHONY: run test install spacy train web browser validate staff clean
 
 run: install spacy train web
 	scripts/run.sh
@@ -29,6 +30,10 @@ test: install spacy train web browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
+
+# Staff tool: list / handled / export (see scripts/staff.py).
+staff: install
+	$(BIN)/python -m scripts.staff $(or $(ARGS),list)
 
 # Reinstalls only when the pins change. The stamp is written last, so an
 # interrupted install is retried on the next call.

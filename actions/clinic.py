@@ -10,8 +10,11 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Text
+from zoneinfo import ZoneInfo
 
 import yaml
+
+from actions.hours import OpeningHours
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "clinic.yml"
 MISSING = "not listed here yet (the clinic team can tell you)"
@@ -51,13 +54,21 @@ def load_facts(path: Optional[Path] = None) -> Dict[Text, Any]:
     unknown = set(data) - set(SLOT_FOR_FACT) - {"time_zone"}
     if unknown:
         raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
+    OpeningHours.from_config(data.get("opening_hours"))  # a typo fails at start-up
+    ZoneInfo(str(data.get("time_zone") or "UTC"))
     return data
+
+
+def _fact_text(key: Text, value: Any) -> Text:
+    if key == "opening_hours":
+        return OpeningHours.from_config(value).describe()
+    return str(value).strip()
 
 
 def slot_values(facts: Mapping[Text, Any]) -> Dict[Text, Text]:
     """Slot values for the responses: the fact, or the honest MISSING phrase."""
     return {
-        slot: str(facts[key]).strip() if is_filled(facts.get(key)) else MISSING
+        slot: _fact_text(key, facts[key]) if is_filled(facts.get(key)) else MISSING
         for key, slot in SLOT_FOR_FACT.items()
     }
 
@@ -65,4 +76,24 @@ def slot_values(facts: Mapping[Text, Any]) -> Dict[Text, Text]:
 @lru_cache(maxsize=1)
 def clinic_slots() -> Dict[Text, Text]:
     """The slot values of the configured clinic, computed once per process."""
-    return slot_values(load_facts())
+    return slot_values(clinic_facts())
+
+
+@lru_cache(maxsize=1)
+def clinic_facts() -> Dict[Text, Any]:
+    return load_facts()
+
+
+def opening_hours() -> OpeningHours:
+    """Structured hours for booking checks (`OpeningHours.unknown()` until filled in)."""
+    return OpeningHours.from_config(clinic_facts().get("opening_hours"))
+
+
+def time_zone() -> ZoneInfo:
+    return ZoneInfo(str(clinic_facts().get("time_zone") or "UTC"))
+
+
+def fact(key: Text) -> Optional[Text]:
+    """One fact as text, or None while staff have not filled it in."""
+    value = clinic_facts().get(key)
+    return _fact_text(key, value) if is_filled(value) else None

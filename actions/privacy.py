@@ -28,6 +28,12 @@ _TEXT_FIELD = re.compile(
 )
 # E.164 phone numbers (SMS sender ids) are replaced by a stable pseudonym.
 _PHONE = re.compile(r"(?<![\w+])\+\d{8,15}(?!\d)")
+# Personal details the booking forms collect: e-mail addresses anywhere, and the
+# values of the name/contact slots wherever Rasa prints slots or SlotSet events.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PERSONAL_SLOT = re.compile(
+    r"""((?:patient_name|patient_contact|manage_contact)["']?(?:\s*[:=]\s*|, value: ))"""
+    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^,)\n}]*)""")
 _installed = False
 
 
@@ -57,6 +63,8 @@ def redact(text: str) -> str:
     text = _USER_MESSAGE.sub(rf"\1'{REDACTED}'\2", text)
     text = _STATE_TEXT.sub(rf"\1{REDACTED}", text)
     text = _TEXT_FIELD.sub(rf"\1'{REDACTED}'", text)
+    text = _PERSONAL_SLOT.sub(rf"\1{REDACTED}", text)
+    text = _EMAIL.sub(REDACTED, text)
     text = _PHONE.sub(lambda m: f"tel#{pseudonym(m.group(0))}", text)
     return _health_words().sub(REDACTED, text)
 

@@ -23,3 +23,13 @@ def too_long_text(limit: int) -> str:
 
 def is_unanswerable_payload(text: str) -> bool:
     return bool(_BARE_RETRIEVAL_PAYLOAD.match(text))
+
+
+# Plain words that restart the conversation (also after a handoff, when the
+# assistant is quiet). Rasa only acts on the "/restart" command while paused.
+RESTART_WORDS = {"restart", "start over", "start again", "reset", "/restart"}
+
+
+def as_command(text: str) -> str:
+    """'restart' -> '/restart'; any other text unchanged."""
+    return "/restart" if text.lower().strip(" .!") in RESTART_WORDS else text

@@ -19,6 +19,7 @@ from sanic.response import HTTPResponse
 from channels.input_guard import (
     EMPTY_TEXT,
     ERROR_TEXT,
+    as_command,
     clean_text,
     is_unanswerable_payload,
     too_long_text,
@@ -74,7 +75,8 @@ class GuardedRestInput(RestInput):
                 return reply(sender, too_long_text(MAX_MESSAGE))
             if is_unanswerable_payload(text):
                 return bad_request("Unknown command: ask the question as text.")
-            return response.json(await self._answer(on_new_message, sender, text, metadata))
+            return response.json(
+                await self._answer(on_new_message, sender, as_command(text), metadata))
 
         return webhook
 

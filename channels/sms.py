@@ -27,7 +27,7 @@ from twilio.request_validator import RequestValidator
 
 from actions.clinic import clinic_slots
 from actions.privacy import pseudonym
-from channels.input_guard import EMPTY_TEXT, ERROR_TEXT, clean_text, too_long_text
+from channels.input_guard import EMPTY_TEXT, ERROR_TEXT, as_command, clean_text, too_long_text
 from channels.sms_state import SmsState
 from channels.sms_text import MAX_MESSAGE, render, twiml
 
@@ -158,7 +158,7 @@ class SmsInput(InputChannel):
             return [MEDIA_TEXT if has_media else EMPTY_TEXT]
         if len(body) > MAX_MESSAGE:
             return [too_long_text(MAX_MESSAGE)]
-        text = self._chosen_option(sender, body) or body
+        text = self._chosen_option(sender, body) or as_command(body)
         collector = CollectingOutputChannel()
         await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
                                          metadata={"message_sid": params.get("MessageSid")}))

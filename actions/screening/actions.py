@@ -8,13 +8,14 @@ ids only, never the patient's words.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.dialogue import answer_faq_if_asked, intent as _intent, user_text as _user_text
 from actions.screening.answers import yes_no_unsure
 from actions.screening.conditions import contraindications
 from actions.screening.matcher import find_conditions
@@ -26,16 +27,6 @@ MAX_MISSES = 2  # unclear answers to one question before the screen moves on car
 
 def _ids(tracker: Tracker, slot: str) -> List[str]:
     return list(tracker.get_slot(slot) or [])
-
-
-def _user_text(tracker: Tracker) -> str:
-    """The latest message, unless it is a button payload ("/affirm")."""
-    text = tracker.latest_message.get("text") or ""
-    return "" if text.startswith("/") else text
-
-
-def _intent(tracker: Tracker) -> Optional[str]:
-    return (tracker.latest_message.get("intent") or {}).get("name")
 
 
 def still_unknown(known: List[str], ruled_out: List[str]) -> List[Any]:
@@ -137,23 +128,13 @@ class ValidateScreeningForm(FormValidationAction):
         A FAQ question is answered and the screen question simply repeats. Anything
         else counts as unclear; after MAX_MISSES the screen moves on the careful way.
         """
-        if self._answer_faq_if_asked(tracker, dispatcher):
+        if answer_faq_if_asked(tracker, dispatcher):
             return {slot: None}
         misses = int(tracker.get_slot("screen_misses") or 0) + 1
         if misses >= MAX_MISSES:
             return {slot: give_up_value, "screen_misses": 0}
         dispatcher.utter_message(response=f"utter_{slot}_unclear")
         return {slot: None, "screen_misses": misses}
-
-    @staticmethod
-    def _answer_faq_if_asked(tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
-        if _intent(tracker) != "faq":
-            return False
-        selector = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
-        key = (selector.get("response") or {}).get("intent_response_key")
-        if key:
-            dispatcher.utter_message(response=f"utter_{key}")
-        return bool(key)
 
     # rasa-sdk validates every slot event at the end of the tracker, including the
     # resets action_screen_intake just made: a None value is not an answer.
@@ -213,13 +194,15 @@ class ActionScreenResult(Action):
                                      reasons="\n".join(reasons))
         else:
             dispatcher.utter_message(response="utter_screen_clear")
-        if result != "urgent" and tracker.get_slot("screen_reason") == "booking":
-            dispatcher.utter_message(response="utter_book_consultation")
+        # A screen that a booking request started goes straight on to the booking.
+        go_on = [FollowupAction("action_booking_start")] if (
+            result != "urgent" and tracker.get_slot("screen_reason") == "booking") else []
         return [
             SlotSet("screen_outcome", result),
             SlotSet("screen_conditions", ids),
             SlotSet("screen_reason", None),
             *[SlotSet(slot, None) for slot in FORM_SLOTS],
+            *go_on,
         ]
 
 

@@ -1,0 +1,1 @@
+"""Booking a free consultation: pure logic (validation, time parsing, store) and Rasa glue."""

@@ -1,0 +1,89 @@
+"""Requests that could not be saved because the database was down, kept on local disk.
+
+Nothing a patient confirmed is lost: the request goes into one file per request_key
+(written atomically, readable by the service user only) and is saved into the database
+by the next successful `flush`. A flush runs before every booking or callback save and
+whenever staff list requests. Saving is idempotent, so a request that reached the
+database just before it failed is never doubled.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import List, Optional, Union
+
+from actions.booking.store import (ROOT, BookingRequest, BookingStore, CallbackRequest,
+                                   StoreUnavailable)
+
+Request = Union[BookingRequest, CallbackRequest]
+
+
+def outbox_dir() -> Path:
+    return Path(os.environ.get("OUTBOX_DIR") or ROOT / ".rasa" / "outbox")
+
+
+def keep(request: Request, directory: Optional[Path] = None) -> Path:
+    """Write the request to the outbox (idempotent: one file per request_key)."""
+    directory = directory or outbox_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    payload = asdict(request)
+    payload["kind"] = "booking" if isinstance(request, BookingRequest) else "callback"
+    if isinstance(request, BookingRequest):
+        payload["starts_at"] = request.starts_at.isoformat()
+        payload["condition_ids"] = list(request.condition_ids)
+    target = directory / f"{request.request_key}.json"
+    handle, temp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        json.dump(payload, file)
+    os.chmod(temp, 0o600)
+    os.replace(temp, target)
+    return target
+
+
+def pending(directory: Optional[Path] = None) -> List[Path]:
+    directory = directory or outbox_dir()
+    return sorted(directory.glob("*.json")) if directory.exists() else []
+
+
+def _load(path: Path) -> Request:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    kind = data.pop("kind")
+    if kind == "booking":
+        data["starts_at"] = datetime.fromisoformat(data["starts_at"])
+        return BookingRequest(**data)
+    return CallbackRequest(**data)
+
+
+def flush(store: BookingStore, directory: Optional[Path] = None) -> int:
+    """Save every kept request; returns how many were saved. Raises StoreUnavailable
+    (leaving the files in place) if the database is still down."""
+    saved = 0
+    for path in pending(directory):
+        request = _load(path)
+        if isinstance(request, BookingRequest):
+            store.save_booking(request)
+        else:
+            store.save_callback(request)
+        path.unlink(missing_ok=True)
+        saved += 1
+    return saved
+
+
+def save_or_keep(store: BookingStore, request: Request, attempts: int = 2):
+    """Save now (after flushing older requests); if the database is down, keep the
+    request in the outbox and re-raise StoreUnavailable so the patient is told."""
+    last: Optional[StoreUnavailable] = None
+    for _ in range(attempts):
+        try:
+            flush(store)
+            if isinstance(request, BookingRequest):
+                return store.save_booking(request)
+            return store.save_callback(request)
+        except StoreUnavailable as error:
+            last = error
+    keep(request)
+    raise last or StoreUnavailable("unavailable")

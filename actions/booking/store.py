@@ -1,0 +1,364 @@
+"""Bookings and callback requests, stored with SQLAlchemy.
+
+One small schema (three tables, prefixed `clinic_` so they can share a database with
+Rasa's tracker store): a SQLite file by default, PostgreSQL when DATABASE_URL is set.
+Tables are created, and later versions migrated, the first time a store connects.
+
+Every write carries a `request_key` chosen by the caller (one per booking or callback
+request): saving the same request twice returns the first record, so a retried action
+or a duplicated message never creates two bookings. Health details are limited to the
+condition ids of the safety screen.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time as time_module
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_URL = f"sqlite:///{ROOT / '.rasa' / 'clinic.sqlite'}"
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+schema_version = sa.Table(
+    "clinic_schema_version", metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+)
+bookings = sa.Table(
+    "clinic_bookings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("reference", sa.String(8), nullable=False, unique=True),
+    sa.Column("request_key", sa.String(64), nullable=False, unique=True),
+    sa.Column("sender_key", sa.String(64), nullable=False, index=True),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("contact", sa.String(254), nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("time_confirmed", sa.Boolean, nullable=False),
+    sa.Column("with_physio", sa.Boolean, nullable=False),
+    sa.Column("condition_ids", sa.String(400), nullable=False, default=""),
+    sa.Column("status", sa.String(16), nullable=False, default="open", index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+callbacks = sa.Table(
+    "clinic_callbacks", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("reference", sa.String(8), nullable=False, unique=True),
+    sa.Column("request_key", sa.String(64), nullable=False, unique=True),
+    sa.Column("sender_key", sa.String(64), nullable=False, index=True),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("contact", sa.String(254), nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, default="open", index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+# Later schema changes go here as {version: function(connection)}; each runs once.
+MIGRATIONS: Dict[int, Callable[[sa.engine.Connection], None]] = {}
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached or written right now (the request was not saved)."""
+
+
+class NotFound(LookupError):
+    """No open record with that reference."""
+
+
+@dataclass
+class BookingRequest:
+    """What the booking form collected; `request_key` makes saving idempotent."""
+
+    request_key: str
+    sender_key: str
+    channel: str
+    name: str
+    contact: str
+    mode: str
+    starts_at: datetime
+    time_confirmed: bool = True
+    with_physio: bool = False
+    condition_ids: Sequence[str] = field(default_factory=list)
+
+
+@dataclass
+class CallbackRequest:
+    request_key: str
+    sender_key: str
+    channel: str
+    name: str
+    contact: str
+    reason: str
+
+
+@dataclass
+class Record:
+    """A booking or a callback request as staff and patients see it."""
+
+    kind: str  # "booking" | "callback"
+    reference: str
+    name: str
+    contact: str
+    status: str
+    created_at: datetime
+    channel: str
+    mode: str = ""
+    starts_at: Optional[datetime] = None
+    time_confirmed: bool = True
+    with_physio: bool = False
+    condition_ids: List[str] = field(default_factory=list)
+    reason: str = ""
+
+
+def new_reference(prefix: str) -> str:
+    return prefix + "-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4))
+
+
+def normalise_reference(text: str) -> str:
+    """'rv 7k3q', 'RV7K3Q' -> 'RV-7K3Q' (what patients type back)."""
+    compact = "".join(ch for ch in text.upper() if ch.isalnum())
+    return f"{compact[:2]}-{compact[2:]}" if len(compact) == 6 else text.strip().upper()
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc)
+
+
+def _aware(moment: Optional[datetime]) -> Optional[datetime]:
+    """SQLite hands datetimes back naive; they were stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def make_engine(url: str) -> Engine:
+    """Short timeouts: a patient waits for the answer, so a dead database fails fast."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return sa.create_engine(url, future=True, connect_args={"timeout": 5})
+    return sa.create_engine(url, future=True, pool_pre_ping=True, pool_size=5,
+                            connect_args={"connect_timeout": 3})
+
+
+class BookingStore:
+    """The one way into the clinic's booking tables."""
+
+    def __init__(self, url: Optional[str] = None) -> None:
+        self.url = url or database_url()
+        self.engine = make_engine(self.url)
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+
+    # -------------------------------------------------------------- schema
+    def ensure_schema(self) -> None:
+        """Create the tables and run pending migrations, once per store. Safe when several
+        threads or processes start at once: losing a creation race is retried."""
+        if self._schema_ready:
+            return
+        with self._schema_lock:
+            for attempt in range(3):
+                try:
+                    with self._guard():
+                        self._create_and_migrate()
+                    break
+                except StoreUnavailable:
+                    if attempt == 2:
+                        raise
+                    time_module.sleep(0.2 * (attempt + 1))
+            self._schema_ready = True
+
+    def _create_and_migrate(self) -> None:
+        metadata.create_all(self.engine, checkfirst=True)
+        with self.engine.begin() as conn:
+            current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
+            if current is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+                except IntegrityError:
+                    pass  # another process recorded it first
+                current = SCHEMA_VERSION
+            for version in sorted(v for v in MIGRATIONS if v > current):
+                MIGRATIONS[version](conn)
+                conn.execute(schema_version.insert().values(version=version))
+
+    def _guard(self):
+        return _Guard()
+
+    # ------------------------------------------------------------ bookings
+    def save_booking(self, request: BookingRequest) -> Record:
+        """Insert once per request_key; a repeat returns the existing booking."""
+        self.ensure_schema()
+        now = datetime.now(timezone.utc)
+        with self._guard():
+            existing = self._by_key(bookings, request.request_key)
+            if existing:
+                return existing
+            for _ in range(20):
+                values = dict(
+                    reference=new_reference("RV"), request_key=request.request_key,
+                    sender_key=request.sender_key, channel=request.channel,
+                    name=request.name, contact=request.contact, mode=request.mode,
+                    starts_at=_utc(request.starts_at), time_confirmed=request.time_confirmed,
+                    with_physio=request.with_physio,
+                    condition_ids=",".join(sorted(request.condition_ids)),
+                    status="open", created_at=now, updated_at=now)
+                try:
+                    with self.engine.begin() as conn:
+                        conn.execute(bookings.insert().values(**values))
+                except IntegrityError:
+                    existing = self._by_key(bookings, request.request_key)
+                    if existing:  # a concurrent save of the same request won
+                        return existing
+                    continue  # reference collision: draw another
+                return self._by_key(bookings, request.request_key)
+        raise StoreUnavailable("could not allocate a unique reference")
+
+    def find_booking(self, reference: str) -> Optional[Record]:
+        self.ensure_schema()
+        with self._guard(), self.engine.connect() as conn:
+            row = conn.execute(bookings.select().where(
+                bookings.c.reference == normalise_reference(reference))).mappings().first()
+        return _booking(row) if row else None
+
+    def cancel_booking(self, reference: str) -> Record:
+        return self._update_open(bookings, reference, status="cancelled")
+
+    def reschedule_booking(self, reference: str, starts_at: datetime,
+                           time_confirmed: bool = True) -> Record:
+        return self._update_open(bookings, reference, starts_at=_utc(starts_at),
+                                 time_confirmed=time_confirmed)
+
+    # ----------------------------------------------------------- callbacks
+    def save_callback(self, request: CallbackRequest) -> Record:
+        self.ensure_schema()
+        now = datetime.now(timezone.utc)
+        with self._guard():
+            existing = self._by_key(callbacks, request.request_key)
+            if existing:
+                return existing
+            for _ in range(20):
+                try:
+                    with self.engine.begin() as conn:
+                        conn.execute(callbacks.insert().values(
+                            reference=new_reference("CB"), request_key=request.request_key,
+                            sender_key=request.sender_key, channel=request.channel,
+                            name=request.name, contact=request.contact,
+                            reason=request.reason[:200], status="open",
+                            created_at=now, updated_at=now))
+                except IntegrityError:
+                    existing = self._by_key(callbacks, request.request_key)
+                    if existing:
+                        return existing
+                    continue
+                return self._by_key(callbacks, request.request_key)
+        raise StoreUnavailable("could not allocate a unique reference")
+
+    # --------------------------------------------------------------- staff
+    def open_records(self, day: Optional[date] = None, tz=timezone.utc,
+                     include_handled: bool = False) -> List[Record]:
+        """Bookings (by start time) then callbacks (by request time); `day` in `tz`."""
+        self.ensure_schema()
+        wanted = ("open", "handled", "cancelled") if include_handled else ("open",)
+        with self._guard(), self.engine.connect() as conn:
+            query = bookings.select().where(bookings.c.status.in_(wanted))
+            cb_query = callbacks.select().where(callbacks.c.status.in_(wanted))
+            if day is not None:
+                start = datetime.combine(day, time(0), tzinfo=tz)
+                end = start + timedelta(days=1)
+                query = query.where(bookings.c.starts_at >= _utc(start),
+                                    bookings.c.starts_at < _utc(end))
+                cb_query = cb_query.where(callbacks.c.created_at >= _utc(start),
+                                          callbacks.c.created_at < _utc(end))
+            rows = conn.execute(query.order_by(bookings.c.starts_at)).mappings().all()
+            cb_rows = conn.execute(cb_query.order_by(callbacks.c.created_at)).mappings().all()
+        return [_booking(r) for r in rows] + [_callback(r) for r in cb_rows]
+
+    def mark_handled(self, reference: str) -> Record:
+        reference = normalise_reference(reference)
+        table = callbacks if reference.startswith("CB-") else bookings
+        return self._update_open(table, reference, status="handled")
+
+    def delete_open_for_sender(self, sender_key: str) -> int:
+        """Remove what a patient asked for and staff have not handled yet ("forget me")."""
+        self.ensure_schema()
+        with self._guard(), self.engine.begin() as conn:
+            count = 0
+            for table in (bookings, callbacks):
+                count += conn.execute(table.delete().where(
+                    table.c.sender_key == sender_key, table.c.status == "open")).rowcount
+        return count
+
+    # ------------------------------------------------------------- helpers
+    def _by_key(self, table: sa.Table, request_key: str) -> Optional[Record]:
+        with self.engine.connect() as conn:
+            row = conn.execute(table.select().where(
+                table.c.request_key == request_key)).mappings().first()
+        if not row:
+            return None
+        return _booking(row) if table is bookings else _callback(row)
+
+    def _update_open(self, table: sa.Table, reference: str, **values) -> Record:
+        self.ensure_schema()
+        reference = normalise_reference(reference)
+        with self._guard():
+            with self.engine.begin() as conn:
+                updated = conn.execute(table.update().where(
+                    table.c.reference == reference, table.c.status == "open").values(
+                    updated_at=datetime.now(timezone.utc), **values)).rowcount
+                row = conn.execute(table.select().where(
+                    table.c.reference == reference)).mappings().first()
+        if not updated or row is None:
+            raise NotFound(reference)
+        return _booking(row) if table is bookings else _callback(row)
+
+
+class _Guard:
+    """Turns 'cannot reach or write the database' into StoreUnavailable."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is not None and issubclass(exc_type, (OperationalError, DBAPIError)) \
+                and not issubclass(exc_type, IntegrityError):
+            raise StoreUnavailable(type(exc).__name__) from None
+        return False
+
+
+def _booking(row) -> Record:
+    return Record(kind="booking", reference=row["reference"], name=row["name"],
+                  contact=row["contact"], status=row["status"],
+                  created_at=_aware(row["created_at"]), channel=row["channel"],
+                  mode=row["mode"], starts_at=_aware(row["starts_at"]),
+                  time_confirmed=bool(row["time_confirmed"]),
+                  with_physio=bool(row["with_physio"]),
+                  condition_ids=[c for c in (row["condition_ids"] or "").split(",") if c])
+
+
+def _callback(row) -> Record:
+    return Record(kind="callback", reference=row["reference"], name=row["name"],
+                  contact=row["contact"], status=row["status"],
+                  created_at=_aware(row["created_at"]), channel=row["channel"],
+                  reason=row["reason"])

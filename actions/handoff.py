@@ -1,0 +1,101 @@
+"""A person from the clinic: record a callback request, then stay quiet.
+
+"Talk to a person" works at any point, also inside a form. The request uses the name
+and contact the conversation already has and asks only for what is missing (through
+handoff_form). The reason stored is where the patient was in the conversation, never
+their words. Afterwards the conversation is paused (Rasa's ConversationPaused): the
+assistant answers nothing until the patient sends "restart".
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import clinic
+from actions.booking.actions import store
+from actions.booking.forms import ContactValidators
+from actions.booking.outbox import save_or_keep
+from actions.booking.store import CallbackRequest, StoreUnavailable
+from actions.booking.validation import contact_from_slot
+from actions.dialogue import channel, last_user_event
+from actions.privacy import pseudonym
+
+FORM_REASONS = {
+    "booking_form": "asked for a person while booking a consultation",
+    "screening_form": "asked for a person during the health questions",
+    "manage_form": "asked for a person about an existing booking",
+}
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """Where the patient was when they asked (no message text, no health details)."""
+    handoff = last_user_event(tracker, "human_handoff")
+    active, previous = None, None
+    for event in tracker.events:
+        if event is handoff:
+            break
+        if event.get("event") == "active_loop":
+            active = event.get("name")
+        elif event.get("event") == "user":
+            previous = event
+    if active in FORM_REASONS:
+        return FORM_REASONS[active]
+    parse = (previous or {}).get("parse_data") or {}
+    name = (parse.get("intent") or {}).get("name")
+    if name == "faq":
+        key = (((parse.get("response_selector") or {}).get("faq") or {})
+               .get("response") or {}).get("intent_response_key") or "faq"
+        return f"asked for a person after a question about {key.split('/')[-1]}"
+    if name == "nlu_fallback":
+        return "asked for a person after the assistant did not understand"
+    return "asked to talk to a person"
+
+
+def request_key(tracker: Tracker) -> str:
+    """Stable for one request: a retried action finds the same key."""
+    event = last_user_event(tracker, "human_handoff") or last_user_event(tracker)
+    raw = f"{tracker.sender_id}:{event.get('timestamp')}:callback"
+    return hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def reply_time_sentence() -> str:
+    reply_time = clinic.fact("reply_time")
+    return (f"They usually reply {reply_time}." if reply_time
+            else "They'll get back to you as soon as they can.")
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        reason: Optional[str] = tracker.get_slot("handoff_reason") or handoff_reason(tracker)
+        name, contact = tracker.get_slot("patient_name"), tracker.get_slot("patient_contact")
+        if not (name and contact):
+            dispatcher.utter_message(response="utter_handoff_intro")
+            return [SlotSet("handoff_reason", reason), FollowupAction("handoff_form")]
+        request = CallbackRequest(request_key=request_key(tracker),
+                                  sender_key=pseudonym(tracker.sender_id or ""),
+                                  channel=channel(tracker) or "unknown",
+                                  name=name, contact=contact, reason=reason)
+        facts = clinic.clinic_slots()
+        try:
+            record = save_or_keep(store(), request)
+            dispatcher.utter_message(response="utter_handoff_done", reference=record.reference,
+                                     contact=contact_from_slot(contact).masked(),
+                                     reply_time=reply_time_sentence(), **facts)
+        except StoreUnavailable:
+            dispatcher.utter_message(response="utter_handoff_kept",
+                                     reply_time=reply_time_sentence(), **facts)
+        return [SlotSet("handoff_reason", None), ConversationPaused()]
+
+
+class ValidateHandoffForm(ContactValidators, FormValidationAction):
+    def name(self) -> Text:
+        return "validate_handoff_form"

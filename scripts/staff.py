@@ -1,0 +1,134 @@
+"""Staff tool: open bookings and callback requests, mark them handled, export CSV.
+
+    python -m scripts.staff list [--day today|tomorrow|YYYY-MM-DD] [--all]
+    python -m scripts.staff handled RV-7K3Q [CB-2MPX ...]
+    python -m scripts.staff export [--day ...] [--all] [--out bookings.csv]
+
+(`make staff ARGS="list --day today"` does the same.) It reads DATABASE_URL like the
+action server, and first saves any requests kept in the outbox while the database was
+down. Health details are limited to the screen's condition ids.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from datetime import date, datetime, timedelta
+from typing import List, Optional, Sequence, TextIO
+
+from actions import clinic
+from actions.booking import outbox
+from actions.booking.store import BookingStore, NotFound, Record, StoreUnavailable
+from actions.booking.validation import MODE_LABELS
+from actions.booking.wording import shown_contact
+
+COLUMNS = ("reference", "kind", "when", "name", "contact", "what", "flags", "status", "channel")
+
+
+def parse_day(text: Optional[str], today: date) -> Optional[date]:
+    if not text:
+        return None
+    words = {"today": today, "tomorrow": today + timedelta(days=1),
+             "yesterday": today - timedelta(days=1)}
+    if text.lower() in words:
+        return words[text.lower()]
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--day: use today, tomorrow or YYYY-MM-DD, not {text!r}")
+
+
+def row(record: Record) -> dict:
+    tz = clinic.time_zone()
+    moment = record.starts_at if record.kind == "booking" else record.created_at
+    when = moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
+    if record.kind == "booking":
+        what = "consultation " + MODE_LABELS.get(record.mode, record.mode)
+        flags = []
+        if record.with_physio:
+            flags.append("physio; check: " + (" ".join(record.condition_ids) or "-"))
+        if not record.time_confirmed:
+            flags.append("time to confirm")
+    else:
+        what, flags = "callback: " + record.reason, []
+    return {"reference": record.reference, "kind": record.kind, "when": when,
+            "name": record.name, "contact": shown_contact(record.contact), "what": what,
+            "flags": "; ".join(flags), "status": record.status, "channel": record.channel}
+
+
+def table(rows: List[dict], out: TextIO) -> None:
+    if not rows:
+        out.write("Nothing open.\n")
+        return
+    widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in COLUMNS}
+    out.write("  ".join(c.upper().ljust(widths[c]) for c in COLUMNS).rstrip() + "\n")
+    out.write("  ".join("-" * widths[c] for c in COLUMNS) + "\n")
+    for r in rows:
+        out.write("  ".join(r[c].ljust(widths[c]) for c in COLUMNS).rstrip() + "\n")
+
+
+def flush_outbox(store: BookingStore, err: TextIO) -> None:
+    try:
+        saved = outbox.flush(store)
+        if saved:
+            err.write(f"Saved {saved} request(s) kept while the database was down.\n")
+    except StoreUnavailable:
+        err.write(f"Warning: {len(outbox.pending())} request(s) wait in the outbox "
+                  f"({outbox.outbox_dir()}) until the database is reachable.\n")
+        raise
+
+
+def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout,
+         err: TextIO = sys.stderr) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.staff", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("list", "export"):
+        command = commands.add_parser(name)
+        command.add_argument("--day", help="today, tomorrow or YYYY-MM-DD (clinic time zone)")
+        command.add_argument("--all", action="store_true", help="include handled and cancelled")
+        if name == "export":
+            command.add_argument("--out", help="CSV file (default: standard output)")
+    handled = commands.add_parser("handled")
+    handled.add_argument("references", nargs="+")
+    args = parser.parse_args(argv)
+
+    store = BookingStore()
+    try:
+        flush_outbox(store, err)
+        if args.command == "handled":
+            status = 0
+            for reference in args.references:
+                try:
+                    record = store.mark_handled(reference)
+                    out.write(f"{record.reference}: marked handled\n")
+                except NotFound:
+                    err.write(f"{reference}: no open booking or callback with that reference\n")
+                    status = 1
+            return status
+        today = datetime.now(clinic.time_zone()).date()
+        try:
+            day = parse_day(args.day, today)
+        except argparse.ArgumentTypeError as error:
+            parser.error(str(error))
+        records = store.open_records(day=day, tz=clinic.time_zone(), include_handled=args.all)
+        rows = [row(r) for r in records]
+        if args.command == "list":
+            table(rows, out)
+            return 0
+        target = open(args.out, "w", newline="", encoding="utf-8") if args.out else out
+        try:
+            writer = csv.DictWriter(target, fieldnames=COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+        finally:
+            if args.out:
+                target.close()
+                err.write(f"Wrote {len(rows)} row(s) to {args.out}\n")
+        return 0
+    except StoreUnavailable:
+        err.write("Error: the database is unreachable (check DATABASE_URL). Nothing was changed.\n")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""The staff tool on a real SQLite file: table, day filter, handled, CSV export."""
+import csv
+import io
+from datetime import datetime, timedelta
+
+import pytest
+
+from actions import clinic
+from actions.booking.store import BookingRequest, BookingStore, CallbackRequest
+from scripts import staff
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    return BookingStore(url)
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = staff.main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def add_booking(store, key, starts_at, **extra):
+    return store.save_booking(BookingRequest(
+        request_key=key, sender_key="s", channel="rest", name=extra.pop("name", "Jane Doe"),
+        contact="+17605550100", mode="phone", starts_at=starts_at, **extra))
+
+
+def test_lists_open_requests_as_a_table_filters_by_day_and_marks_handled(db):
+    tomorrow = datetime.now(clinic.time_zone()).replace(hour=10, minute=0, second=0,
+                                                        microsecond=0) + timedelta(days=1)
+    first = add_booking(db, "a", tomorrow, with_physio=True, condition_ids=["pregnancy"])
+    later = add_booking(db, "b", tomorrow + timedelta(days=3), name="Ann Lee")
+    callback = db.save_callback(CallbackRequest("c", "s", "sms", "Jo Park", "jo@example.com",
+                                                "asked to talk to a person"))
+    code, out, _ = run("list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:4] == ["REFERENCE", "KIND", "WHEN", "NAME"]
+    assert first.reference in out and later.reference in out and callback.reference in out
+    assert "(760) 555-0100" in out and "physio; check: pregnancy" in out
+    assert "callback: asked to talk to a person" in out
+
+    code, out, _ = run("list", "--day", "tomorrow")
+    assert first.reference in out and later.reference not in out
+
+    code, out, _ = run("handled", first.reference, "RV-NOPE")
+    assert code == 1 and f"{first.reference}: marked handled" in out
+    assert first.reference not in run("list")[1]
+    assert first.reference in run("list", "--all")[1]
+
+
+def test_exports_csv(db, tmp_path):
+    add_booking(db, "a", datetime.now(clinic.time_zone()) + timedelta(days=2))
+    target = tmp_path / "export.csv"
+    code, _, err = run("export", "--out", str(target))
+    assert code == 0 and "Wrote 1 row(s)" in err
+    rows = list(csv.DictReader(target.open()))
+    assert rows[0]["name"] == "Jane Doe" and rows[0]["what"] == "consultation by phone"
+    assert rows[0]["reference"].startswith("RV-")
+
+
+def test_bad_day_and_unreachable_database_give_clear_errors(db, monkeypatch):
+    with pytest.raises(SystemExit):
+        run("list", "--day", "someday")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    code, _, err = run("list")
+    assert code == 2 and "database is unreachable" in err
