@@ -12,7 +12,8 @@ import hashlib
 from typing import List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import (ActionExecuted, ConversationPaused, EventType, FollowupAction,
+                             SlotSet)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -93,7 +94,10 @@ class ActionHandoff(Action):
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_handoff_kept",
                                      reply_time=reply_time_sentence(), **facts)
-        return [SlotSet("handoff_reason", None), ConversationPaused()]
+        # The listen marks the end of this turn, so a later "restart" (the one command
+        # Rasa still acts on while paused) maps to action_restart.
+        return [SlotSet("handoff_reason", None), ConversationPaused(),
+                ActionExecuted("action_listen")]
 
 
 class ValidateHandoffForm(ContactValidators, FormValidationAction):

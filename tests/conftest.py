@@ -43,6 +43,8 @@ class Servers:
     token: str
     log_dir: Path
     web_url: str
+    db_url: str
+    outbox_dir: Path
 
     def say(self, message: Any, sender: str | None = None) -> List[Dict[str, Any]]:
         """One user turn through the REST channel; returns the bot messages."""
@@ -94,13 +96,16 @@ def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     web_url = f"http://127.0.0.1:{web_port}"
     token = secrets.token_hex(16)
     action_url = f"http://127.0.0.1:{action_port}/webhook"
+    db_url = f"sqlite:///{log_dir / 'clinic.sqlite'}"
+    outbox_dir = log_dir / "outbox"
     processes: List[subprocess.Popen] = []
     try:
         action_log = log_dir / "actions.log"
         processes.append(subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port),
              "--actions", "actions", "--debug"],
-            cwd=ROOT, env=_env(), stdout=action_log.open("w"), stderr=subprocess.STDOUT,
+            cwd=ROOT, env=_env(DATABASE_URL=db_url, OUTBOX_DIR=str(outbox_dir)),
+            stdout=action_log.open("w"), stderr=subprocess.STDOUT,
         ))
         rasa_log = log_dir / "rasa.log"
         processes.append(subprocess.Popen(
@@ -121,7 +126,8 @@ def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={token}", processes[1], rasa_log)
         _wait_until_up(f"{web_url}/health", processes[2], web_log)
-        yield Servers(f"http://127.0.0.1:{rasa_port}", action_url, token, log_dir, web_url)
+        yield Servers(f"http://127.0.0.1:{rasa_port}", action_url, token, log_dir, web_url,
+                      db_url, outbox_dir)
     finally:
         for process in processes:
             process.terminate()

@@ -24,6 +24,7 @@ from actions.dialogue import SMS_CHANNEL, answer_faq_if_asked, channel, intent, 
 from actions.screening.answers import yes_no_unsure
 
 MAX_MISSES = 2
+CONTINUE_WORDS = {"continue", "go on", "ok", "okay", "carry on", "yes", "try again"}
 STOP_BUTTON = {"title": "Stop booking", "payload": "/stop"}
 CHANGE_CHOICES = (  # what the patient may change at the summary -> slot to ask again
     ("Name", "patient_name", ("name",)),
@@ -56,7 +57,8 @@ def count_miss(slot: str, tracker: Tracker, dispatcher: CollectingDispatcher,
     ways out (carry on, stop, or a person)."""
     if answer_faq_if_asked(tracker, dispatcher):
         return {slot: None}
-    if intent(tracker) == "affirm" and not user_text(tracker).strip(" .!").isdigit():
+    if user_text(tracker).lower().strip(" .!") in CONTINUE_WORDS or \
+            tracker.latest_message.get("text") == "/affirm":
         return {slot: None}  # "continue" after the help text: just ask again
     misses = int(tracker.get_slot("booking_misses") or 0) + 1
     if misses >= MAX_MISSES:

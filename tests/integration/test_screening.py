@@ -99,6 +99,7 @@ def test_booking_runs_the_screen_first(servers):
     sender, say = conversation(servers)
     reply = " ".join(texts(say("I want to book a free consultation")))
     assert "Do any of these apply to you?" in reply
-    say("no")
-    booking = " ".join(texts(say("book a consultation please")))
+    booking = " ".join(texts(say("no")))
+    assert "should be fine for you" in booking
     assert "online, by phone or in person" in booking
+    assert "What name should I put the booking under?" in booking

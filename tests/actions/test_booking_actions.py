@@ -1,0 +1,88 @@
+"""Booking and handoff actions against a real SQLite file and an unreachable database."""
+from datetime import datetime, timedelta
+
+import pytest
+
+from actions import clinic
+from actions.booking import actions as booking_actions
+from actions.booking import outbox
+from actions.booking.actions import ActionBookingSave
+from actions.booking.store import BookingStore
+from actions.handoff import ActionHandoff
+from tests.actions.conftest import make_tracker
+
+DEAD = "postgresql://nobody@127.0.0.1:1/none"
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):
+    """Point the action server's store at a URL; returns a switch for the test."""
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+
+    def use(url: str) -> None:
+        monkeypatch.setenv("DATABASE_URL", url)
+        booking_actions.store.cache_clear()
+
+    yield use
+    booking_actions.store.cache_clear()
+
+
+def confirmed_booking(**slots):
+    when = datetime.now(clinic.time_zone()).replace(microsecond=0) + timedelta(days=1)
+    values = {"booking_confirm": "yes", "booking_request": "req-42", "patient_name": "Jane Doe",
+              "patient_contact": "+17605550100", "booking_mode": "online",
+              "booking_time": when.isoformat(), "screen_outcome": "doctor_first",
+              "screen_conditions": ["pregnancy"]}
+    values.update(slots)
+    return make_tracker(slots=values, latest_message={"intent": {"name": "affirm"}, "text": "yes"})
+
+
+def responses(dispatcher):
+    return [m["response"] for m in dispatcher.messages]
+
+
+def test_database_down_keeps_the_booking_tells_the_patient_and_saves_it_on_retry(
+        database, run, tmp_path):
+    database(DEAD)
+    events, dispatcher = run(ActionBookingSave(), confirmed_booking())
+    assert responses(dispatcher) == ["utter_booking_not_saved_yet"]
+    assert {"event": "slot", "timestamp": None, "name": "booking_pending", "value": True} in events
+    assert len(outbox.pending()) == 1
+
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite'}"
+    database(url)
+    events, dispatcher = run(ActionBookingSave(), confirmed_booking(booking_pending=True))
+    assert responses(dispatcher) == ["utter_booking_saved"]
+    reference = dispatcher.messages[0]["reference"]
+    assert outbox.pending() == []
+    record = BookingStore(url).find_booking(reference)
+    assert record.with_physio and record.condition_ids == ["pregnancy"]
+    # the same confirmed request once more (a retried call): same booking
+    _, again = run(ActionBookingSave(), confirmed_booking())
+    assert again.messages[0]["reference"] == reference
+    assert len(BookingStore(url).open_records()) == 1
+
+
+def test_nothing_is_saved_without_an_explicit_yes(database, run, tmp_path):
+    database(f"sqlite:///{tmp_path / 'clinic.sqlite'}")
+    _, dispatcher = run(ActionBookingSave(), confirmed_booking(booking_confirm=None))
+    assert responses(dispatcher) == ["utter_booking_nothing_to_save"]
+    assert BookingStore(f"sqlite:///{tmp_path / 'clinic.sqlite'}").open_records() == []
+
+
+def test_handoff_with_the_database_down_keeps_the_request_and_still_goes_quiet(database, run):
+    database(DEAD)
+    tracker = make_tracker(slots={"patient_name": "Jo", "patient_contact": "jo@example.com"},
+                           latest_message={"intent": {"name": "human_handoff"}, "text": "a person"})
+    events, dispatcher = run(ActionHandoff(), tracker)
+    assert responses(dispatcher) == ["utter_handoff_kept"]
+    assert any(e["event"] == "pause" for e in events)
+    assert len(outbox.pending()) == 1
+
+
+def test_handoff_asks_for_missing_details_first(database, run, tmp_path):
+    database(f"sqlite:///{tmp_path / 'clinic.sqlite'}")
+    tracker = make_tracker(latest_message={"intent": {"name": "human_handoff"}, "text": "a person"})
+    events, dispatcher = run(ActionHandoff(), tracker)
+    assert responses(dispatcher) == ["utter_handoff_intro"]
+    assert {"event": "followup", "timestamp": None, "name": "handoff_form"} in events

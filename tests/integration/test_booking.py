@@ -1,0 +1,232 @@
+"""Booking, changes and a person from the clinic, end to end through the REST (and SMS)
+channel with the real model and action server; results checked in the database."""
+from __future__ import annotations
+
+import io
+import random
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from actions.booking.store import BookingStore
+from scripts import staff
+from tests.helpers import buttons, texts
+from tests.integration.test_sms_channel import sms
+
+pytestmark = pytest.mark.server
+REFERENCE = re.compile(r"\b(RV-[0-9A-Z]{4})\b")
+CALLBACK = re.compile(r"\b(CB-[0-9A-Z]{4})\b")
+
+
+def conversation(servers):
+    sender = uuid.uuid4().hex
+    return sender, (lambda message: " ".join(texts(servers.say(message, sender))))
+
+
+def store(servers) -> BookingStore:
+    return BookingStore(servers.db_url)
+
+
+def start_booking(say) -> None:
+    assert "Do any of these apply to you?" in say("I'd like to book a free consultation")
+    assert "What name should I put the booking under?" in say("no")
+
+
+def fill_details(say, mode="In person", contact="(760) 555-0100", when="tomorrow at 10am"):
+    assert "How would you like to have the consultation?" in say("Jane Doe")
+    asked = say(mode)
+    assert "mobile number" in asked
+    assert "Which day and time" in say(contact)
+    return say(when)
+
+
+def book(servers, mode="In person", contact="(760) 555-0100", when="tomorrow at 10am"):
+    sender, say = conversation(servers)
+    start_booking(say)
+    summary = fill_details(say, mode, contact, when)
+    assert "Please check your booking" in summary and "Shall I book it?" in summary
+    done = say("yes")
+    match = REFERENCE.search(done)
+    assert done.startswith("Booked!") and match, done
+    return sender, say, match.group(1)
+
+
+@pytest.mark.parametrize("mode, contact, stored_mode, stored_contact", [
+    ("Online", "jane.doe@example.com", "online", "jane.doe@example.com"),
+    ("By phone", "760-555-0134", "phone", "+17605550134"),
+    ("In person", "(760) 555-0100", "in_person", "+17605550100"),
+])
+def test_happy_path_for_each_mode_is_saved_and_shown_to_staff(
+        servers, monkeypatch, mode, contact, stored_mode, stored_contact):
+    sender, say, reference = book(servers, mode, contact)
+    record = store(servers).find_booking(reference)
+    assert (record.name, record.mode, record.contact, record.status) == (
+        "Jane Doe", stored_mode, stored_contact, "open")
+    assert record.starts_at.hour in (17, 18)  # 10 am in California, stored in UTC
+    assert not record.with_physio and record.condition_ids == []
+    assert servers.slots(sender)["booking_reference"] == reference
+
+    monkeypatch.setenv("DATABASE_URL", servers.db_url)
+    monkeypatch.setenv("OUTBOX_DIR", str(servers.outbox_dir))
+    out = io.StringIO()
+    assert staff.main(["list", "--day", "tomorrow"], out=out, err=io.StringIO()) == 0
+    assert reference in out.getvalue() and "Jane Doe" in out.getvalue()
+
+
+def test_a_repeated_yes_never_books_twice(servers):
+    sender, say, reference = book(servers)
+    say("yes")
+    say("yes")
+    with store(servers).engine.connect() as conn:
+        count = conn.execute(sa.text(
+            "select count(*) from clinic_bookings where name = 'Jane Doe' and reference = :r"),
+            {"r": reference}).scalar()
+        mine = conn.execute(sa.text(
+            "select count(*) from clinic_bookings where request_key in "
+            "(select request_key from clinic_bookings where reference = :r)"),
+            {"r": reference}).scalar()
+    assert count == 1 and mine == 1
+
+
+def test_invalid_contact_twice_explains_the_format_then_accepts_a_correct_one(servers):
+    _, say = conversation(servers)
+    start_booking(say)
+    say("Jane Doe")
+    say("online")
+    first = say("12345")
+    assert "doesn't look like a valid mobile number" in first
+    second = say("jane@")
+    assert "I still couldn't use that" in second and "name@example.com" in second
+    assert "Which day and time" in say("jane@example.com")
+
+
+def test_closed_or_past_times_get_a_helpful_suggestion(servers):
+    _, say = conversation(servers)
+    start_booking(say)
+    say("Jane Doe")
+    say("online")
+    say("jane@example.com")
+    night = say("tomorrow at 11pm")
+    assert "outside the times" in night and "Would " in night
+    past = say("yesterday at 10am")
+    assert "already passed" in past
+    assert "Please check your booking" in say("yes")  # accepts the suggested time
+
+
+def test_change_of_mind_at_the_summary(servers):
+    _, say = conversation(servers)
+    start_booking(say)
+    summary = fill_details(say, when="tomorrow at 10am")
+    assert "10:00 am" in summary
+    assert "What would you like to change?" in say("no")
+    assert "Which day and time" in say("Day and time")
+    again = say("tomorrow at 2pm")
+    assert "Please check your booking" in again and "2:00 pm" in again
+    reference = REFERENCE.search(say("yes, book it")).group(1)
+    assert store(servers).find_booking(reference).starts_at.minute == 0
+
+
+def test_stop_at_the_summary_books_nothing(servers):
+    sender, say = conversation(servers)
+    start_booking(say)
+    fill_details(say)
+    assert "Nothing has been booked" in say("stop")
+    assert servers.slots(sender)["booking_reference"] is None
+
+
+def test_handoff_from_inside_the_booking_form_uses_what_it_knows_then_stays_quiet(servers):
+    sender, say = conversation(servers)
+    start_booking(say)
+    say("Jane Doe")
+    say("By phone")
+    say("760 555 0100")
+    reply = say("can I talk to a real person please")
+    match = CALLBACK.search(reply)
+    assert match and "the number ending 0100" in reply and "stay quiet" in reply
+    records = {r.reference: r for r in store(servers).open_records()}
+    callback = records[match.group(1)]
+    assert callback.name == "Jane Doe" and callback.contact == "+17605550100"
+    assert callback.reason == "asked for a person while booking a consultation"
+    assert say("hello? how long is a session?") == ""  # quiet until restart
+    assert "let's start again" in say("restart")
+    assert "30 minutes" in say("how long is a session?")
+
+
+def test_handoff_with_nothing_known_asks_only_for_name_and_contact(servers):
+    _, say = conversation(servers)
+    assert "What's your name?" in say("I want to speak to someone")
+    assert "mobile number or an e-mail" in say("Sam Lee")
+    reply = say("sam@example.com")
+    assert CALLBACK.search(reply) and "s***@example.com" in reply
+
+
+def test_urgent_outcome_blocks_booking(servers):
+    sender, say = conversation(servers)
+    assert "911" in say("I have crushing chest pain right now")
+    blocked = say("book a consultation")
+    assert "can't book" in blocked
+    assert servers.slots(sender)["booking_request"] is None
+
+
+def test_an_emergency_inside_the_booking_form_stops_it(servers):
+    sender, say = conversation(servers)
+    start_booking(say)
+    say("Jane Doe")
+    assert "911" in say("my calf is suddenly swollen and painful")
+    slots = servers.slots(sender)
+    assert slots["screen_outcome"] == "urgent" and slots["requested_slot"] is None
+
+
+def test_doctor_first_books_with_a_physical_therapist_and_keeps_condition_ids(servers):
+    _, say = conversation(servers)
+    assert "apply to you" in say("I'm 20 weeks pregnant, can I book a consultation?")
+    reply = say("no")
+    assert "check with your doctor" in reply and "physical therapists" in reply
+    summary = fill_details(say)
+    assert "with a physical therapist" in summary
+    reference = REFERENCE.search(say("yes")).group(1)
+    record = store(servers).find_booking(reference)
+    assert record.with_physio and record.condition_ids == ["pregnancy"]
+
+
+def test_cancel_by_reference_checks_the_contact_on_file(servers):
+    _, _, reference = book(servers)
+    _, say = conversation(servers)  # a new conversation, as on another day
+    assert "what mobile number or e-mail" in say(f"please cancel my booking {reference}")
+    assert "doesn't match" in say("(760) 555-0199")
+    question = say("760 555 0100")
+    assert f"Cancel booking {reference}" in question
+    assert "is cancelled" in say("yes")
+    assert store(servers).find_booking(reference).status == "cancelled"
+
+
+def test_reschedule_asks_for_the_reference_contact_and_new_time(servers):
+    _, _, reference = book(servers)
+    _, say = conversation(servers)
+    assert "booking reference" in say("can I move my appointment?")
+    assert "couldn't find an open booking" in say("RV-0000")
+    assert "what mobile number or e-mail" in say(reference.lower())
+    assert "Which day and time would you like instead" in say("(760) 555-0100")
+    question = say("the day after tomorrow at 3pm")
+    assert f"Move booking {reference}" in question and "3:00 pm" in question
+    assert "is now on" in say("yes")
+    record = store(servers).find_booking(reference)
+    assert record.status == "open" and record.starts_at.minute == 0
+
+
+def test_sms_booking_offers_the_senders_number(servers):
+    number = "+1760555" + f"{random.randint(0, 9999):04d}"
+    say = lambda body: " ".join(sms(servers, number, body))  # noqa: E731
+    assert "apply to you" in say("book a consultation")
+    assert "What name" in say("2")  # 2 = No
+    assert "1" in say("Jane Doe")
+    offer = say("3")  # In person
+    assert f"ending {number[-4:]}" in offer
+    assert "Which day and time" in say("1")  # yes, this number
+    summary = say("tomorrow at 10am")
+    assert f"({number[2:5]}) {number[5:8]}-{number[8:]}" in summary
+    reference = REFERENCE.search(say("1")).group(1)
+    record = store(servers).find_booking(reference)
+    assert record.contact == number and record.channel == "sms"
