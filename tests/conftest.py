@@ -69,6 +69,20 @@ class Servers:
         return body
 
 
+def start_rasa(model_path: Path, port: int, token: str, log: Path, debug: bool = False,
+               **env: str) -> subprocess.Popen:
+    """A Rasa server with this project's channels and endpoints; `env` configures it."""
+    command = [str(VENV_BIN / "rasa"), "run", "--model", str(model_path), "--port", str(port),
+               "--enable-api", "--auth-token", token, "--credentials", "credentials.yml",
+               "--endpoints", "endpoints.yml"] + (["--debug"] if debug else [])
+    return subprocess.Popen(command, cwd=ROOT, env=_env(**env), stdout=log.open("a"),
+                            stderr=subprocess.STDOUT)
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    _wait_until_up(url, process, log)
+
+
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
@@ -108,15 +122,11 @@ def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             stdout=action_log.open("w"), stderr=subprocess.STDOUT,
         ))
         rasa_log = log_dir / "rasa.log"
-        processes.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--model", str(model_path),
-             "--port", str(rasa_port), "--enable-api", "--auth-token", token,
-             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--debug"],
-            cwd=ROOT, env=_env(ACTION_SERVER_URL=action_url, TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
-                               SMS_STATE_DB=str(log_dir / "sms-state.sqlite"),
-                               WEB_ORIGINS=web_url),
-            stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-        ))
+        processes.append(start_rasa(
+            model_path, rasa_port, token, rasa_log, debug=True,
+            ACTION_SERVER_URL=action_url, TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
+            TRACKER_DATABASE_URL=f"sqlite:///{log_dir / 'conversations.sqlite'}",
+            SMS_STATE_DB=str(log_dir / "sms-state.sqlite"), WEB_ORIGINS=web_url))
         web_log = log_dir / "web.log"
         processes.append(subprocess.Popen(
             [str(VENV_BIN / "python"), "-m", "web.app", "--port", str(web_port),

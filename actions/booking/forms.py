@@ -7,6 +7,7 @@ offers a way out, and a FAQ asked in the middle is answered before the question 
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any, Dict, List, Optional, Text
 
@@ -24,6 +25,10 @@ from actions.dialogue import SMS_CHANNEL, answer_faq_if_asked, channel, intent, 
 from actions.screening.answers import yes_no_unsure
 
 MAX_MISSES = 2
+YES_STARTS = {"yes", "yep", "yeah", "yup", "sure", "ok", "okay", "confirm", "correct",
+              "book it", "please book", "that's right", "looks good", "perfect", "great"}
+NO_STARTS = {"no", "nope", "nah"}
+NEGATIONS = {"not", "don't", "dont", "no", "wrong", "change"}
 CONTINUE_WORDS = {"continue", "go on", "ok", "okay", "carry on", "yes", "try again"}
 STOP_BUTTON = {"title": "Stop booking", "payload": "/stop"}
 CHANGE_CHOICES = (  # what the patient may change at the summary -> slot to ask again
@@ -39,8 +44,22 @@ def now_in_clinic() -> datetime:
 
 
 def answered_yes(tracker: Tracker) -> Optional[bool]:
-    answer = yes_no_unsure(user_text(tracker), intent(tracker))
-    return {"yes": True, "no": False}.get(answer or "")
+    """Yes/no, also in longer words ("yes, book it", "no thanks"); None if neither."""
+    text = user_text(tracker)
+    answer = yes_no_unsure(text, intent(tracker))
+    if answer in ("yes", "no"):
+        return answer == "yes"
+    return yes_or_no_sentence(text)
+
+
+def yes_or_no_sentence(text: str) -> Optional[bool]:
+    words = re.findall(r"[a-z']+", text.lower())
+    if not words or words[0] in NO_STARTS:
+        return False if words else None
+    if (words[0] in YES_STARTS or " ".join(words[:2]) in YES_STARTS) and \
+            not NEGATIONS & set(words):
+        return True
+    return None
 
 
 def sms_sender_phone(tracker: Tracker) -> Optional[str]:

@@ -13,7 +13,8 @@ PROMPT = r"Your\W*(?:\x1b\[[0-9;?]*[A-Za-z]\W*)*input"  # styled: escape codes b
 
 
 def test_rasa_shell_short_faq_exchange(servers, model_path):
-    env = dict(os.environ, ACTION_SERVER_URL=servers.action_url, TF_CPP_MIN_LOG_LEVEL="2",
+    env = dict(os.environ, ACTION_SERVER_URL=servers.action_url,
+               TRACKER_DATABASE_URL=f"sqlite:///{servers.log_dir / 'shell.sqlite'}", TF_CPP_MIN_LOG_LEVEL="2",
                RASA_TELEMETRY_ENABLED="false", SQLALCHEMY_SILENCE_UBER_WARNING="1")
     shell = pexpect.spawn(
         str(VENV_BIN / "rasa"),

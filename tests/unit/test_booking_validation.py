@@ -72,3 +72,13 @@ def test_opening_hours_config_is_checked_and_described():
         with pytest.raises(ValueError):
             OpeningHours.from_config(bad)
     assert not OpeningHours.from_config(None).configured
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("yes, book it", True), ("ok great", True), ("looks good to me", True), ("Yes please", True),
+    ("no thanks", False), ("nope, wrong day", False), ("yes but change the time", None),
+    ("what?", None), ("", None),
+])
+def test_yes_or_no_in_a_sentence(text, answer):
+    from actions.booking.forms import yes_or_no_sentence
+    assert yes_or_no_sentence(text) is answer

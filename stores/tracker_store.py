@@ -1,0 +1,74 @@
+"""SQL tracker store configured by one URL (DATABASE_URL), SQLite by default.
+
+Rasa's SQLTrackerStore wants dialect, host, port, db... separately; staff and
+deployments have one URL. It also honours "forget me": when a conversation's latest
+turn confirmed the request (slot `forget_me` = "confirmed"), every stored event of
+that sender is deleted instead of saved.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = f"sqlite:///{ROOT / '.rasa' / 'conversations.sqlite'}"
+FORGET_SLOT = "forget_me"
+FORGET_CONFIRMED = "confirmed"
+
+
+def conversations_url() -> str:
+    return os.environ.get("TRACKER_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def forget_requested(tracker: DialogueStateTracker) -> bool:
+    """Whether this turn (since the latest user message) confirmed "forget me"."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, SlotSet) and event.key == FORGET_SLOT \
+                and event.value == FORGET_CONFIRMED:
+            return True
+    return False
+
+
+class ClinicTrackerStore(SQLTrackerStore):
+    def __init__(self, domain: Optional[Domain] = None, host: Optional[Text] = None,
+                 event_broker: Optional[EventBroker] = None, url: Optional[Text] = None,
+                 **kwargs: Any) -> None:
+        parsed = sa.engine.make_url(url or conversations_url())
+        dialect = parsed.get_backend_name()
+        if dialect == "sqlite":
+            database = parsed.database or str(ROOT / ".rasa" / "conversations.sqlite")
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            super().__init__(domain=domain, dialect="sqlite", db=database,
+                             event_broker=event_broker)
+        else:
+            super().__init__(domain=domain, dialect="postgresql", host=parsed.host,
+                             port=parsed.port, db=parsed.database or "rasa",
+                             username=parsed.username, password=parsed.password,
+                             event_broker=event_broker, query=dict(parsed.query) or None)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if forget_requested(tracker):
+            self.forget(tracker.sender_id)
+            return
+        await super().save(tracker)
+
+    def forget(self, sender_id: Text) -> int:
+        """Delete every stored event of one conversation."""
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(
+                self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
+        logger.info("Forgot a conversation on request (%d events deleted).", deleted)
+        return deleted
