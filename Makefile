@@ -21,10 +21,15 @@ WEBCHAT_VERSION := 1.0.1
 WEBCHAT_SHA1 := 918985573aa505d81ab927c5ea5919ae29a5ecfd
 WEBCHAT_BUNDLE := build/web/package/lib/index.js
 
-.PHONY: run test install spacy train web browser validate staff clean
+.PHONY: run run-replicas test install spacy train web browser validate staff clean
 
 run: install spacy train web
 	scripts/run.sh
+
+# Two Rasa replicas (5005, 5006) on PostgreSQL + Redis (DATABASE_URL, REDIS_URL;
+# defaults: the local servers on 127.0.0.1). See scripts/run-replicas.sh.
+run-replicas: install spacy train web
+	scripts/run-replicas.sh
 
 test: install spacy train web browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

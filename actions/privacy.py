@@ -22,7 +22,7 @@ _USER_MESSAGE = re.compile(r"(Received user message )'.*?'( with intent)", re.S)
 # dialogue states and event reprs: "user text: ... | previous action", "UserUttered(text: ..., intent"
 _STATE_TEXT = re.compile(r"((?:user text|UserUttered\(text): ).*?(?= \| |, intent|\\n|\n|\"|$)", re.M)
 _TEXT_FIELD = re.compile(
-    r"""(["']?(?:text|message|user_message|parse_data_text|utter_text)["']?\s*[:=]\s*)"""
+    r"""(["']?(?:text|message|user_message|parse_data_text|utter_text|summary)["']?\s*[:=]\s*)"""
     r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""",
     re.S,
 )
@@ -34,6 +34,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PERSONAL_SLOT = re.compile(
     r"""((?:patient_name|patient_contact|manage_contact)["']?(?:\s*[:=]\s*|, value: ))"""
     r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^,)\n}]*)""")
+# The bot's own words can repeat what the patient gave (the booking summary).
+_BOT_UTTERED = re.compile(r"(BotUttered\()(['\"])(?:(?!\2).|\\.)*?\2", re.S)
 _installed = False
 
 
@@ -63,6 +65,7 @@ def redact(text: str) -> str:
     text = _USER_MESSAGE.sub(rf"\1'{REDACTED}'\2", text)
     text = _STATE_TEXT.sub(rf"\1{REDACTED}", text)
     text = _TEXT_FIELD.sub(rf"\1'{REDACTED}'", text)
+    text = _BOT_UTTERED.sub(rf"\1'{REDACTED}'", text)
     text = _PERSONAL_SLOT.sub(rf"\1{REDACTED}", text)
     text = _EMAIL.sub(REDACTED, text)
     text = _PHONE.sub(lambda m: f"tel#{pseudonym(m.group(0))}", text)

@@ -1,1 +1,4 @@
-"""Custom Rasa input channels (they run inside the Rasa server)."""
+"""Custom Rasa input channels (loaded by the Rasa server through credentials.yml)."""
+from channels import server_settings
+
+server_settings.apply()

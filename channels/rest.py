@@ -16,6 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.replies import or_apology
 from channels.input_guard import (
     EMPTY_TEXT,
     ERROR_TEXT,
@@ -75,8 +76,8 @@ class GuardedRestInput(RestInput):
                 return reply(sender, too_long_text(MAX_MESSAGE))
             if is_unanswerable_payload(text):
                 return bad_request("Unknown command: ask the question as text.")
-            return response.json(
-                await self._answer(on_new_message, sender, as_command(text), metadata))
+            messages = await self._answer(on_new_message, sender, as_command(text), metadata)
+            return response.json(await or_apology(request, sender, messages))
 
         return webhook
 

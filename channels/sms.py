@@ -27,6 +27,7 @@ from twilio.request_validator import RequestValidator
 
 from actions.clinic import clinic_slots
 from actions.privacy import pseudonym
+from channels.replies import or_apology
 from channels.input_guard import EMPTY_TEXT, ERROR_TEXT, as_command, clean_text, too_long_text
 from channels.sms_state import SmsState
 from channels.sms_text import MAX_MESSAGE, render, twiml
@@ -131,7 +132,7 @@ class SmsInput(InputChannel):
             if not sender:
                 return response.text("Bad request: missing From.", status=400)
             try:
-                parts = await self._answer(sender, params, on_new_message)
+                parts = await self._answer(sender, params, on_new_message, request)
             except Exception:
                 logger.exception("SMS channel: could not answer sender %s", pseudonym(sender))
                 parts = [ERROR_TEXT]
@@ -140,7 +141,8 @@ class SmsInput(InputChannel):
         return sms
 
     async def _answer(self, sender: str, params: Dict[str, str],
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> List[str]:
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                      request: Request) -> List[str]:
         body = clean_text(params.get("Body", ""))
         keyword = body.lower().strip(" .!")
         if keyword in STOP_WORDS:
@@ -162,7 +164,7 @@ class SmsInput(InputChannel):
         collector = CollectingOutputChannel()
         await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
                                          metadata={"message_sid": params.get("MessageSid")}))
-        parts, payloads = render(collector.messages)
+        parts, payloads = render(await or_apology(request, sender, collector.messages))
         self._state.set_options(sender, payloads)
         return parts
 

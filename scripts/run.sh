@@ -14,16 +14,9 @@ export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export RASA_TELEMETRY_ENABLED=false
 
-# The HTTP API is never open without a token: use RASA_API_TOKEN, or generate one
-# once and keep it in .rasa/api-token (readable by this user only).
-if [ -z "${RASA_API_TOKEN:-}" ]; then
-  mkdir -p .rasa
-  if [ ! -s .rasa/api-token ]; then
-    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > .rasa/api-token)
-  fi
-  RASA_API_TOKEN=$(cat .rasa/api-token)
-  echo "HTTP API token (RASA_API_TOKEN not set): generated in $(pwd)/.rasa/api-token"
-fi
+# The HTTP API is never open without a token: RASA_API_TOKEN, or one generated once
+# into .rasa/api-token (readable by this user only; the path is printed).
+RASA_API_TOKEN=$(scripts/api-token.sh)
 
 pids=()
 stop() {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any, Optional, Text
 
@@ -24,6 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / '.rasa' / 'conversations.sqlite'}"
 FORGET_SLOT = "forget_me"
 FORGET_CONFIRMED = "confirmed"
+DEFAULT_RETENTION_DAYS = 90
+PURGE_EVERY_SECONDS = 3600
+
+
+def retention_days() -> int:
+    """RETENTION_DAYS: conversation events older than this are deleted (0 keeps all)."""
+    raw = os.environ.get("RETENTION_DAYS", "").strip()
+    return int(raw) if raw else DEFAULT_RETENTION_DAYS
 
 
 def conversations_url() -> str:
@@ -58,7 +67,34 @@ class ClinicTrackerStore(SQLTrackerStore):
                              username=parsed.username, password=parsed.password,
                              event_broker=event_broker, query=dict(parsed.query) or None)
 
+        self._last_purge = 0.0
+        self.purge_if_due()
+
+    def purge_if_due(self) -> None:
+        if time.monotonic() - self._last_purge < PURGE_EVERY_SECONDS:
+            return
+        self._last_purge = time.monotonic()
+        days = retention_days()
+        if days > 0:
+            try:
+                self.purge_older_than(days)
+            except sa.exc.SQLAlchemyError:
+                logger.warning("Retention: could not delete old conversation events this time.")
+
+    def purge_older_than(self, days: float) -> int:
+        """Delete conversation events older than `days` (the retention setting)."""
+        cutoff = time.time() - days * 86400
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(
+                self.SQLEvent.timestamp < cutoff).delete()
+            session.commit()
+        if deleted:
+            logger.info("Retention: deleted %d conversation events older than %s days.",
+                        deleted, days)
+        return deleted
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        self.purge_if_due()
         if forget_requested(tracker):
             self.forget(tracker.sender_id)
             return

@@ -13,13 +13,32 @@ def test_each_screen_button_label_means_exactly_its_condition(condition):
     assert find_conditions(condition.label).present == {condition.id}
 
 
-def question_buttons():
+def _domain_buttons(form_questions: bool):
+    """(response, payload) of plain-text buttons; form questions (utter_ask_*, utter_help_*)
+    answer a form, the others ask the assistant a question."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    for variants in domain["responses"].values():
+    for response, variants in domain["responses"].items():
+        if response.startswith(("utter_ask_", "utter_help_")) != form_questions:
+            continue
         for variant in variants:
             for button in variant.get("buttons", []):
                 if not button["payload"].startswith("/") and button["payload"] != "Not sure":
-                    yield button["payload"]
+                    yield response, button["payload"]
+
+
+def question_buttons():
+    return [payload for _, payload in _domain_buttons(form_questions=False)]
+
+
+def test_form_answer_buttons_are_understood_by_their_form():
+    from actions.booking.validation import parse_mode
+    answers = list(_domain_buttons(form_questions=True))
+    assert answers, "no form buttons found"
+    for response, payload in answers:
+        if "booking_mode" in response:
+            assert parse_mode(payload) is not None, payload
+        else:
+            assert response.startswith("utter_ask_screen"), (response, payload)
 
 
 @pytest.mark.server
