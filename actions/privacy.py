@@ -36,6 +36,7 @@ _PERSONAL_SLOT = re.compile(
     r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^,)\n}]*)""")
 # The bot's own words can repeat what the patient gave (the booking summary).
 _BOT_UTTERED = re.compile(r"(BotUttered\()(['\"])(?:(?!\2).|\\.)*?\2", re.S)
+_SUMMARY_NAME = re.compile(r"(- Name: )(?:(?!\\n|\n|\\\"|\").)*")
 _installed = False
 
 
@@ -66,6 +67,7 @@ def redact(text: str) -> str:
     text = _STATE_TEXT.sub(rf"\1{REDACTED}", text)
     text = _TEXT_FIELD.sub(rf"\1'{REDACTED}'", text)
     text = _BOT_UTTERED.sub(rf"\1'{REDACTED}'", text)
+    text = _SUMMARY_NAME.sub(rf"\1{REDACTED}", text)
     text = _PERSONAL_SLOT.sub(rf"\1{REDACTED}", text)
     text = _EMAIL.sub(REDACTED, text)
     text = _PHONE.sub(lambda m: f"tel#{pseudonym(m.group(0))}", text)

@@ -1,12 +1,18 @@
-"""Settings Rasa 3.6 hard-codes, applied when the Rasa server loads our channels.
+"""Behaviour Rasa 3.6 hard-codes, adjusted when the Rasa server loads our channels.
 
-The action-server call waits 5 minutes by default (rasa.core.constants); a patient
-would see nothing for that long. ACTION_TIMEOUT (seconds, default 10) caps it: a slow
-or stuck action server then gives the patient the channel's apology instead.
+- The action-server call waits 5 minutes by default (rasa.core.constants); a patient
+  would see nothing for that long. ACTION_TIMEOUT (seconds, default 10) caps it.
+- When a custom action cannot run (action server down, hanging or erroring), Rasa logs
+  it, carries on and ends in its core fallback ("I couldn't work out what to do next"),
+  which blames the patient. Here the patient is told it is our fault and to try again,
+  and the turn ends there.
 """
 from __future__ import annotations
 
+import logging
 import os
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ACTION_TIMEOUT = 10
 
@@ -16,6 +22,32 @@ def action_timeout() -> int:
     return int(raw) if raw else DEFAULT_ACTION_TIMEOUT
 
 
+def _apologising(run):
+    async def run_or_apologise(self, output_channel, nlg, tracker, domain):
+        from rasa.core.actions.action import ActionExecutionRejection
+        from rasa.shared.core.events import BotUttered, FollowupAction
+
+        from channels.input_guard import ERROR_TEXT
+
+        try:
+            return await run(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise  # a form rejecting an answer: Rasa's normal flow
+        except Exception:
+            if self.name() == "action_session_start":
+                # Start the session the default way; the turn's own action decides.
+                from rasa.shared.core.events import ActionExecuted, SessionStarted
+                logger.error("Custom action_session_start could not run; default start used.")
+                return [SessionStarted(), ActionExecuted("action_listen")]
+            logger.error("Custom action %s could not run; the patient got an apology.",
+                         self.name())
+            # Listening next ends the turn (no retry loop, no core fallback).
+            return [BotUttered(ERROR_TEXT), FollowupAction("action_listen")]
+
+    run_or_apologise.__wrapped__ = run
+    return run_or_apologise
+
+
 def apply() -> None:
     import rasa.core.actions.action as action_module
     import rasa.utils.endpoints as endpoints_module
@@ -23,3 +55,6 @@ def apply() -> None:
     seconds = action_timeout()
     action_module.DEFAULT_REQUEST_TIMEOUT = seconds  # read per call by RemoteAction.run
     endpoints_module.DEFAULT_REQUEST_TIMEOUT = seconds  # the aiohttp session's total timeout
+    remote = action_module.RemoteAction
+    if not hasattr(remote.run, "__wrapped__"):
+        remote.run = _apologising(remote.run)
