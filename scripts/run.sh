@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Start the assistant: action server (5055), Rasa server (5005: REST, socket.io and
 # SMS channels, HTTP API behind a token) and the demo page (8080). Ctrl-C stops all.
+# RASA_PORTS="5005 5006" starts several replicas (scripts/run-replicas.sh does that).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ACTION_PORT=${ACTION_PORT:-5055}
 RASA_PORT=${RASA_PORT:-5005}
+RASA_PORTS=${RASA_PORTS:-$RASA_PORT}
+RASA_PORT=${RASA_PORTS%% *}
 WEB_PORT=${WEB_PORT:-8080}
 # Browser origins allowed to use the widget's socket.io channel and the HTTP API (CORS).
 export WEB_ORIGINS=${WEB_ORIGINS:-http://localhost:${WEB_PORT},http://127.0.0.1:${WEB_PORT}}
@@ -29,14 +32,16 @@ trap stop INT TERM EXIT
 
 .venv/bin/rasa run actions --port "$ACTION_PORT" --actions actions &
 pids+=($!)
-.venv/bin/rasa run --model models/clinic.tar.gz --port "$RASA_PORT" \
-  --enable-api --auth-token "$RASA_API_TOKEN" \
-  --credentials credentials.yml --endpoints endpoints.yml \
-  --cors ${WEB_ORIGINS//,/ } &
-pids+=($!)
+for port in $RASA_PORTS; do
+  .venv/bin/rasa run --model models/clinic.tar.gz --port "$port" \
+    --enable-api --auth-token "$RASA_API_TOKEN" \
+    --credentials credentials.yml --endpoints endpoints.yml \
+    --cors ${WEB_ORIGINS//,/ } &
+  pids+=($!)
+done
 .venv/bin/python -m web.app --port "$WEB_PORT" --socket-url "http://localhost:${RASA_PORT}" &
 pids+=($!)
 
-echo "Assistant starting: demo page http://localhost:${WEB_PORT}/, REST http://localhost:${RASA_PORT}/webhooks/rest/webhook, SMS http://localhost:${RASA_PORT}/webhooks/sms/webhook, actions http://localhost:${ACTION_PORT}/webhook"
+echo "Assistant starting (Rasa on ${RASA_PORTS}): demo page http://localhost:${WEB_PORT}/, REST http://localhost:${RASA_PORT}/webhooks/rest/webhook, SMS http://localhost:${RASA_PORT}/webhooks/sms/webhook, actions http://localhost:${ACTION_PORT}/webhook"
 # Stop everything as soon as either server exits.
 wait -n "${pids[@]}"

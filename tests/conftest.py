@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass

@@ -48,3 +48,11 @@ def texts(messages: List[Dict[str, Any]]) -> List[str]:
 
 def buttons(messages: List[Dict[str, Any]]) -> List[Dict[str, str]]:
     return [b for m in messages for b in m.get("buttons", [])]
+
+
+def rest_text(rasa_url: str, sender: str, message: str) -> str:
+    """One turn through a Rasa server's REST channel; the replies joined as one text."""
+    status, body = http_json(f"{rasa_url}/webhooks/rest/webhook",
+                             {"sender": sender, "message": message})
+    assert status == 200, body
+    return " ".join(texts(body))

@@ -209,31 +209,11 @@ class BookingStore:
     # ------------------------------------------------------------ bookings
     def save_booking(self, request: BookingRequest) -> Record:
         """Insert once per request_key; a repeat returns the existing booking."""
-        self.ensure_schema()
-        now = datetime.now(timezone.utc)
-        with self._guard():
-            existing = self._by_key(bookings, request.request_key)
-            if existing:
-                return existing
-            for _ in range(20):
-                values = dict(
-                    reference=new_reference("RV"), request_key=request.request_key,
-                    sender_key=request.sender_key, channel=request.channel,
-                    name=request.name, contact=request.contact, mode=request.mode,
-                    starts_at=_utc(request.starts_at), time_confirmed=request.time_confirmed,
-                    with_physio=request.with_physio,
-                    condition_ids=",".join(sorted(request.condition_ids)),
-                    status="open", created_at=now, updated_at=now)
-                try:
-                    with self.engine.begin() as conn:
-                        conn.execute(bookings.insert().values(**values))
-                except IntegrityError:
-                    existing = self._by_key(bookings, request.request_key)
-                    if existing:  # a concurrent save of the same request won
-                        return existing
-                    continue  # reference collision: draw another
-                return self._by_key(bookings, request.request_key)
-        raise StoreUnavailable("could not allocate a unique reference")
+        return self._insert_once(bookings, "RV", request.request_key, dict(
+            sender_key=request.sender_key, channel=request.channel, name=request.name,
+            contact=request.contact, mode=request.mode, starts_at=_utc(request.starts_at),
+            time_confirmed=request.time_confirmed, with_physio=request.with_physio,
+            condition_ids=",".join(sorted(request.condition_ids))))
 
     def find_booking(self, reference: str) -> Optional[Record]:
         self.ensure_schema()
@@ -252,28 +232,9 @@ class BookingStore:
 
     # ----------------------------------------------------------- callbacks
     def save_callback(self, request: CallbackRequest) -> Record:
-        self.ensure_schema()
-        now = datetime.now(timezone.utc)
-        with self._guard():
-            existing = self._by_key(callbacks, request.request_key)
-            if existing:
-                return existing
-            for _ in range(20):
-                try:
-                    with self.engine.begin() as conn:
-                        conn.execute(callbacks.insert().values(
-                            reference=new_reference("CB"), request_key=request.request_key,
-                            sender_key=request.sender_key, channel=request.channel,
-                            name=request.name, contact=request.contact,
-                            reason=request.reason[:200], status="open",
-                            created_at=now, updated_at=now))
-                except IntegrityError:
-                    existing = self._by_key(callbacks, request.request_key)
-                    if existing:
-                        return existing
-                    continue
-                return self._by_key(callbacks, request.request_key)
-        raise StoreUnavailable("could not allocate a unique reference")
+        return self._insert_once(callbacks, "CB", request.request_key, dict(
+            sender_key=request.sender_key, channel=request.channel, name=request.name,
+            contact=request.contact, reason=request.reason[:200]))
 
     # --------------------------------------------------------------- staff
     def open_records(self, day: Optional[date] = None, tz=timezone.utc,
@@ -311,6 +272,31 @@ class BookingStore:
         return count
 
     # ------------------------------------------------------------- helpers
+    def _insert_once(self, table: sa.Table, prefix: str, request_key: str,
+                     values: Dict[str, object]) -> Record:
+        """The idempotent insert behind every save: the first row for a request_key wins,
+        later (or concurrent) saves of the same request return it; a clash of the random
+        reference just draws another."""
+        self.ensure_schema()
+        now = datetime.now(timezone.utc)
+        with self._guard():
+            existing = self._by_key(table, request_key)
+            if existing:
+                return existing
+            for _ in range(20):
+                try:
+                    with self.engine.begin() as conn:
+                        conn.execute(table.insert().values(
+                            reference=new_reference(prefix), request_key=request_key,
+                            status="open", created_at=now, updated_at=now, **values))
+                except IntegrityError:
+                    existing = self._by_key(table, request_key)
+                    if existing:
+                        return existing
+                    continue
+                return self._by_key(table, request_key)
+        raise StoreUnavailable("could not allocate a unique reference")
+
     def _by_key(self, table: sa.Table, request_key: str) -> Optional[Record]:
         with self.engine.connect() as conn:
             row = conn.execute(table.select().where(

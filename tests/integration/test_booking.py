@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from actions.booking.store import BookingStore
 from scripts import staff
-from tests.helpers import buttons, texts
+from tests.helpers import texts
 from tests.integration.test_sms_channel import sms
 
 pytestmark = pytest.mark.server

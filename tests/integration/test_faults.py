@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from channels.input_guard import ERROR_TEXT
 from tests.conftest import TWILIO_TOKEN, _env, start_rasa, wait_until_up
 from tests.databases import temporary_postgres, unavailable
-from tests.helpers import VENV_BIN, ROOT, free_port, http_json, texts
+from tests.helpers import ROOT, VENV_BIN, free_port, rest_text
 from tests.proxy import BreakableProxy
 
 pytestmark = pytest.mark.server
@@ -83,12 +83,7 @@ def faulty(model_path, postgres_url, redis_address, tmp_path_factory):
 def chat(faulty):
     sender = uuid.uuid4().hex
 
-    def say(message: str) -> str:
-        status, body = http_json(f"{faulty['url']}/webhooks/rest/webhook",
-                                 {"sender": sender, "message": message})
-        assert status == 200, body
-        return " ".join(texts(body))
-    return say
+    return lambda message: rest_text(faulty["url"], sender, message)
 
 
 def test_action_server_down_gets_an_apology_and_faqs_still_work(faulty):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
 from tests.conftest import TWILIO_TOKEN
-from tests.helpers import http_json, texts
+from tests.helpers import texts
 
 pytestmark = pytest.mark.server
 REST_EXAMPLES, SMS_EXAMPLES = 600, 400

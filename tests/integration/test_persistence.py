@@ -8,15 +8,12 @@ import uuid
 import pytest
 
 from tests.conftest import TWILIO_TOKEN, start_rasa, wait_until_up
-from tests.helpers import free_port, http_json, texts
+from tests.helpers import free_port, http_json, rest_text
 
 pytestmark = pytest.mark.server
 
 
-def say(url: str, sender: str, message: str) -> str:
-    status, body = http_json(f"{url}/webhooks/rest/webhook", {"sender": sender, "message": message})
-    assert status == 200, body
-    return " ".join(texts(body))
+say = rest_text
 
 
 def test_a_restarted_server_continues_the_conversation_where_it_was(servers, model_path,

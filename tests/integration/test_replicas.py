@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 
 from tests.conftest import TWILIO_TOKEN, start_rasa, wait_until_up
 from tests.databases import temporary_postgres, unavailable
-from tests.helpers import free_port, http_json, texts
+from tests.helpers import free_port, http_json, rest_text
 
 pytestmark = pytest.mark.server
 
@@ -60,10 +60,7 @@ def replicas(servers, model_path, postgres_url, redis_url, tmp_path_factory):
             process.wait(timeout=30)
 
 
-def say(url: str, sender: str, message: str) -> str:
-    status, body = http_json(f"{url}/webhooks/rest/webhook", {"sender": sender, "message": message})
-    assert status == 200, body
-    return " ".join(texts(body))
+say = rest_text
 
 
 def test_turns_alternating_between_replicas_form_one_conversation(replicas):
