@@ -21,7 +21,7 @@ WEBCHAT_VERSION := 1.0.1
 WEBCHAT_SHA1 := 918985573aa505d81ab927c5ea5919ae29a5ecfd
 WEBCHAT_BUNDLE := build/web/package/lib/index.js
 
-.PHONY: run run-replicas loadtest test install spacy train web browser validate staff clean
+.PHONY: run run-replicas loadtest bench test install spacy train web browser validate staff clean
 
 run: install spacy train web
 	scripts/run.sh
@@ -30,6 +30,11 @@ run: install spacy train web
 # defaults: the local servers on 127.0.0.1). See scripts/run-replicas.sh.
 run-replicas: install spacy train web
 	scripts/run-replicas.sh
+
+# NLU quality, latency, throughput, cold start, training time, memory -> reports/
+# (ARGS="--no-train" skips the two training runs; see scripts/bench.py).
+bench: install spacy train
+	$(BIN)/python -m scripts.bench $(ARGS)
 
 # 50 conversations for 2 minutes through REST, the action server killed and restarted
 # every 30 s; figures in reports/loadtest.md (ARGS to change, see scripts/loadtest.py).

@@ -97,6 +97,7 @@ class Stack:
                         OUTBOX_DIR=str(workdir / "outbox"), SMS_STATE_DB=str(workdir / "sms.sqlite"),
                         ACTION_SERVER_URL=f"http://127.0.0.1:{self.action_port}/webhook")
         self.env.pop("REDIS_URL", None)
+        self.token = secrets.token_hex(8)
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
 
@@ -112,7 +113,7 @@ class Stack:
 
     def start(self) -> None:
         self.start_actions()
-        token = secrets.token_hex(8)
+        token = self.token
         self.rasa = subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", "models/clinic.tar.gz", "--port",
              str(self.rasa_port), "--enable-api", "--auth-token", token, "--credentials",

@@ -23,3 +23,10 @@ def test_heldout_accuracy(servers, capsys):
         print("\n" + report.summary())
     assert report.accuracy >= MIN_ACCURACY
     assert report.wrong_answer_rate <= MAX_WRONG_ANSWERS
+
+
+def test_out_of_scope_bench_set_is_big_and_truly_held_out():
+    examples = read_examples(ROOT / "tests" / "nlu" / "out_of_scope.yml")
+    assert len(examples) >= 40 and {label for _, label in examples} == {"out_of_scope"}
+    overlap = [t for t, _ in examples if normalise(t) in training_texts()]
+    assert overlap == [], f"also in training data: {overlap}"

@@ -1,0 +1,325 @@
+"""Benchmarks: NLU quality, latency, throughput, cold start, training time, memory.
+
+    make bench                          # everything (about 15 min on 2 cores)
+    python -m scripts.bench --no-train  # skip the two training runs
+    python -m scripts.bench --tiny      # a few requests of each kind: checks the tool works
+
+Starts its own action server and Rasa server (free ports, temporary databases) with
+models/clinic.tar.gz and writes reports/bench.md, reports/bench.json and PNG plots
+(latency distribution, accuracy per intent/topic, confusion heat map). Figures are
+printed, never asserted: the targets of issue 6 are shown next to them.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import aiohttp
+import yaml
+
+from scripts.loadtest import BIN, ERROR_TEXT, ROOT, SCRIPT, Stack
+from scripts.nlu_eval import evaluate, labels_of, read_examples
+
+HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+OUT_OF_SCOPE = ROOT / "tests" / "nlu" / "out_of_scope.yml"
+TARGETS = {
+    "faq_p95_ms_at_20": "<= 60 ms and <= 1.5 x bare parse",
+    "cold_start_s": "<= 15 s",
+    "train_full_s": "<= 180 s",
+    "train_response_only_s": "<= 30 s",
+    "heldout_accuracy": ">= 0.95",
+    "out_of_scope_recall": ">= 0.9",
+    "wrong_answer_rate": "<= 0.02",
+}
+
+
+def percentiles(values: List[float]) -> Dict[str, Optional[float]]:
+    ordered = sorted(values)
+    if not ordered:
+        return {"p50": None, "p95": None, "p99": None, "n": 0}
+    pick = lambda p: round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)  # noqa: E731
+    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "n": len(ordered)}
+
+
+def peak_rss_mb(pid: int) -> Optional[float]:
+    """VmHWM: the process's peak resident memory, from /proc."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+# ------------------------------------------------------------------- latency
+async def timed_requests(session: aiohttp.ClientSession, make_request: Callable[[int, int], Tuple[str, dict, bool]],
+                         workers: int, per_worker: int) -> Tuple[List[float], int]:
+    """`workers` concurrent loops of `per_worker` requests; latencies (ms) of measured ones."""
+    latencies: List[float] = []
+    errors = 0
+
+    async def worker(index: int) -> None:
+        nonlocal errors
+        for step in range(per_worker):
+            url, body, measured = make_request(index, step)
+            started = time.perf_counter()
+            try:
+                async with session.post(url, json=body) as response:
+                    payload = await response.json(content_type=None)
+                    ok = response.status == 200 and payload and payload != [
+                        {"recipient_id": body.get("sender"), "text": ERROR_TEXT}]
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+                ok = False
+            if not ok:
+                errors += 1
+            elif measured:
+                latencies.append((time.perf_counter() - started) * 1000)
+
+    await asyncio.gather(*(worker(i) for i in range(workers)))
+    return latencies, errors
+
+
+async def latency_table(url: str, token: str, levels: List[int], per_worker: int) -> Dict[str, Any]:
+    run = uuid.uuid4().hex[:6]
+    kinds = {
+        "bare_parse": lambda i, s: (f"{url}/model/parse?token={token}",
+                                    {"text": "how long is a session?"}, True),
+        "faq_turn": lambda i, s: (f"{url}/webhooks/rest/webhook",
+                                  {"sender": f"faq-{run}-{i}", "message": "how long is a session?"}, s > 0),
+        # a screen turn calls the action server (intake, form, validation); "stop" resets it
+        "screen_turn": lambda i, s: (f"{url}/webhooks/rest/webhook",
+                                     {"sender": f"screen-{run}-{i}",
+                                      "message": "is massage safe for me?" if s % 2 == 0 else "stop"},
+                                     s % 2 == 0 and s > 0),
+    }
+    results: Dict[str, Any] = {}
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120),
+                                     connector=aiohttp.TCPConnector(limit=max(levels))) as session:
+        for kind, make in kinds.items():
+            for level in levels:
+                count = per_worker * (2 if kind == "screen_turn" else 1) + 1
+                latencies, errors = await timed_requests(session, make, level, count)
+                results[f"{kind}@{level}"] = {**percentiles(latencies), "errors": errors,
+                                              "samples": latencies}
+    return results
+
+
+async def throughput(url: str, workers: int, seconds: float) -> Dict[str, Any]:
+    turns = errors = 0
+    deadline = time.monotonic() + seconds
+    run = uuid.uuid4().hex[:6]
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60),
+                                     connector=aiohttp.TCPConnector(limit=workers)) as session:
+        async def worker(index: int) -> None:
+            nonlocal turns, errors
+            step = index
+            while time.monotonic() < deadline:
+                body = {"sender": f"tp-{run}-{index}", "message": SCRIPT[step % len(SCRIPT)]}
+                step += 1
+                try:
+                    async with session.post(f"{url}/webhooks/rest/webhook", json=body) as response:
+                        payload = await response.json(content_type=None)
+                        if response.status != 200 or not payload or \
+                                [m.get("text") for m in payload] == [ERROR_TEXT]:
+                            errors += 1
+                        else:
+                            turns += 1
+                except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+                    errors += 1
+        started = time.monotonic()
+        await asyncio.gather(*(worker(i) for i in range(workers)))
+        elapsed = time.monotonic() - started
+    return {"workers": workers, "seconds": round(elapsed, 1), "turns": turns, "errors": errors,
+            "turns_per_second": round(turns / elapsed, 1)}
+
+
+# ---------------------------------------------------------------- cold start
+def cold_start(stack: Stack) -> float:
+    """Seconds from launching the servers to the first answered message."""
+    import urllib.request
+    started = time.monotonic()
+    stack.start_actions()
+    stack.rasa = subprocess.Popen(
+        [str(BIN / "rasa"), "run", "--model", "models/clinic.tar.gz", "--port", str(stack.rasa_port),
+         "--enable-api", "--auth-token", stack.token, "--credentials", "credentials.yml",
+         "--endpoints", "endpoints.yml"], cwd=ROOT, env=stack.env,
+        stdout=(stack.workdir / "rasa.log").open("a"), stderr=subprocess.STDOUT)
+    body = json.dumps({"sender": "cold-start", "message": "how long is a session?"}).encode()
+    while time.monotonic() - started < 300:
+        try:
+            request = urllib.request.Request(f"{stack.url}/webhooks/rest/webhook", data=body,
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                if "30 minutes" in response.read().decode():
+                    return round(time.monotonic() - started, 1)
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server never answered")
+
+
+# ------------------------------------------------------------------ training
+def training_times(workdir: Path) -> Dict[str, float]:
+    """From scratch (empty cache), then after changing one response text."""
+    env = dict(os.environ, RASA_CACHE_DIRECTORY=str(workdir / "cache"), TF_CPP_MIN_LOG_LEVEL="2",
+               RASA_TELEMETRY_ENABLED="false", PYTHONHASHSEED="0")
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    changed = workdir / "domain-changed.yml"
+    text = domain["responses"]["utter_thank"][0]["text"]
+    original = (ROOT / "domain.yml").read_text()
+    changed.write_text(original.replace(text, text + " (benchmark edit)"))
+    times = {}
+    for label, domain_file in (("train_full_s", "domain.yml"), ("train_response_only_s", str(changed))):
+        started = time.monotonic()
+        subprocess.run([str(BIN / "rasa"), "train", "--domain", domain_file, "--out",
+                        str(workdir / "models"), "--fixed-model-name", label],
+                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        times[label] = round(time.monotonic() - started, 1)
+    return times
+
+
+# ----------------------------------------------------------------------- NLU
+def nlu_figures(parse: Callable[[str], Dict[str, Any]], limit: Optional[int]) -> Dict[str, Any]:
+    heldout = read_examples(HELDOUT)[:limit]
+    report = evaluate(heldout, parse)
+    oos = read_examples(OUT_OF_SCOPE)[:limit]
+    recalled = sum(1 for text, _ in oos if labels_of(parse(text))[1] == "out_of_scope")
+    return {**report.as_dict(), "out_of_scope_recall": round(recalled / len(oos), 3),
+            "out_of_scope_messages": len(oos)}
+
+
+def sync_parser(url: str, token: str) -> Callable[[str], Dict[str, Any]]:
+    import urllib.request
+
+    def parse(text: str) -> Dict[str, Any]:
+        request = urllib.request.Request(f"{url}/model/parse?token={token}",
+                                         data=json.dumps({"text": text}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+    return parse
+
+
+# ---------------------------------------------------------------------- plots
+def plots(figures: Dict[str, Any], latency: Dict[str, Any], out: Path) -> List[str]:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = []
+    keys = [k for k in latency if latency[k]["samples"]]
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    ax.boxplot([latency[k]["samples"] for k in keys], labels=keys, showfliers=False)
+    ax.set_ylabel("ms")
+    ax.set_title("Latency by turn type @ concurrent conversations")
+    plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    fig.tight_layout()
+    fig.savefig(out / "latency.png")
+    names.append("latency.png")
+
+    per_label = figures["nlu"]["per_label"]
+    labels = sorted(per_label)
+    accuracy = [per_label[l].get("correct", 0) / per_label[l]["total"] for l in labels]
+    fig, ax = plt.subplots(figsize=(10, 6))
+    ax.barh(labels, accuracy, color="#2f6f5e")
+    ax.set_xlim(0, 1)
+    ax.set_title("Held-out top-1 accuracy per intent / FAQ topic")
+    fig.tight_layout()
+    fig.savefig(out / "accuracy_per_label.png")
+    names.append("accuracy_per_label.png")
+
+    confusions = Counter({(e, p): n for e, p, n in figures["nlu"]["confusions"]})
+    axes = sorted(set(labels) | {p for _, p in confusions})
+    index = {l: i for i, l in enumerate(axes)}
+    grid = [[0] * len(axes) for _ in axes]
+    for label in labels:
+        grid[index[label]][index[label]] = per_label[label].get("correct", 0)
+    for (expected, predicted), n in confusions.items():
+        grid[index[expected]][index[predicted]] += n
+    fig, ax = plt.subplots(figsize=(11, 10))
+    ax.imshow(grid, cmap="Greens")
+    ax.set_xticks(range(len(axes)), axes, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(axes)), axes, fontsize=7)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("expected")
+    ax.set_title("Held-out confusions")
+    fig.tight_layout()
+    fig.savefig(out / "confusion.png")
+    names.append("confusion.png")
+    plt.close("all")
+    return names
+
+
+def markdown(figures: Dict[str, Any]) -> str:
+    nlu, lat = figures["nlu"], figures["latency"]
+    rows = [
+        ("held-out top-1 accuracy", f"{nlu['accuracy']:.3f} ({nlu['total']} messages)", TARGETS["heldout_accuracy"]),
+        ("wrong answers / \"Did you mean\"", f"{nlu['wrong_answer_rate']:.3f} / {nlu['fallback_rate']:.3f}", TARGETS["wrong_answer_rate"]),
+        ("out-of-scope recall", f"{nlu['out_of_scope_recall']:.3f} ({nlu['out_of_scope_messages']} messages)", TARGETS["out_of_scope_recall"]),
+        ("cold start (launch to first answer)", f"{figures['cold_start_s']} s", TARGETS["cold_start_s"]),
+    ]
+    for key in ("train_full_s", "train_response_only_s"):
+        if key in figures:
+            rows.append((key.replace("_", " "), f"{figures[key]} s", TARGETS[key]))
+    tp = figures["throughput"]
+    rows.append((f"throughput, {tp['workers']} conversations", f"{tp['turns_per_second']} turns/s, {tp['errors']} errors", "0 errors"))
+    rows.append(("peak RSS Rasa server / action server", f"{figures['rss_mb']['rasa']} / {figures['rss_mb']['actions']} MB", ""))
+    text = "# Benchmark\n\n" + f"Run {figures['when']} on {os.cpu_count()} cores.\n\n"
+    text += "| figure | value | target (issue 6) |\n|---|---|---|\n"
+    text += "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    text += "\n\n## Latency (ms)\n\n| turn @ concurrency | p50 | p95 | p99 | n | errors |\n|---|---|---|---|---|---|\n"
+    for key, value in lat.items():
+        text += f"| {key} | {value['p50']} | {value['p95']} | {value['p99']} | {value['n']} | {value['errors']} |\n"
+    text += "\n![latency](latency.png) ![accuracy](accuracy_per_label.png) ![confusion](confusion.png)\n"
+    return text
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.bench")
+    parser.add_argument("--tiny", action="store_true", help="a few requests of each kind")
+    parser.add_argument("--no-train", action="store_true", help="skip the training runs")
+    parser.add_argument("--out", default=str(ROOT / "reports"))
+    args = parser.parse_args(argv)
+    levels, per_worker = ([1, 2], 3) if args.tiny else ([1, 10, 50], 20)
+    tp_workers, tp_seconds = (2, 3) if args.tiny else (20, 60)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    figures: Dict[str, Any] = {"when": time.strftime("%Y-%m-%d %H:%M"), "tiny": args.tiny}
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    stack = Stack(workdir)
+    try:
+        figures["cold_start_s"] = cold_start(stack)
+        print(f"cold start: {figures['cold_start_s']} s", flush=True)
+        figures["nlu"] = nlu_figures(sync_parser(stack.url, stack.token), 20 if args.tiny else None)
+        print(f"held-out accuracy {figures['nlu']['accuracy']:.3f}, "
+              f"out-of-scope recall {figures['nlu']['out_of_scope_recall']:.3f}", flush=True)
+        latency = asyncio.run(latency_table(stack.url, stack.token, levels, per_worker))
+        figures["throughput"] = asyncio.run(throughput(stack.url, tp_workers, tp_seconds))
+        figures["rss_mb"] = {"rasa": peak_rss_mb(stack.rasa.pid), "actions": peak_rss_mb(stack.actions.pid)}
+    finally:
+        stack.stop()
+    if not args.tiny and not args.no_train:
+        print("training from scratch, then after a response-text change...", flush=True)
+        figures.update(training_times(workdir))
+    figures["plots"] = plots(figures, latency, out)
+    figures["latency"] = {k: {kk: vv for kk, vv in v.items() if kk != "samples"} for k, v in latency.items()}
+    (out / "bench.json").write_text(json.dumps(figures, indent=2))
+    (out / "bench.md").write_text(markdown(figures))
+    shutil.rmtree(workdir, ignore_errors=True)
+    print(markdown(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
