@@ -42,3 +42,12 @@ def test_socketio_refuses_other_web_origins(servers):
     with pytest.raises(socketio.exceptions.ConnectionError):
         asyncio.run(converse(servers.rasa_url, ["hi"], uuid.uuid4().hex,
                              headers={"Origin": "https://evil.example"}))
+
+
+def test_widget_user_can_restart_after_a_handoff_by_typing_restart(servers):
+    replies = asyncio.run(converse(servers.rasa_url, [
+        "I want to talk to a person", "Sam Lee", "sam@example.com", "restart"],
+        uuid.uuid4().hex))
+    texts = [r.get("text", "") for r in replies]
+    quiet = next(i for i, t in enumerate(texts) if "stay quiet" in t)
+    assert any("let's start again" in t for t in texts[quiet + 1:])
