@@ -54,3 +54,16 @@ def temporary_postgres() -> Iterator[str]:
                 {"n": name})
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         engine.dispose()
+
+
+def reachable_redis_url() -> str:
+    """REDIS_URL, or database 15 of the local Redis; skipped (failed in CI) if it is down."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        Redis.from_url(url, socket_connect_timeout=3).ping()
+    except RedisError as error:
+        unavailable(f"Redis not reachable at {url}: {error}")
+    return url

@@ -4,21 +4,19 @@ Redis (the lock store) down. A breakable proxy sits in front of each dependency.
 """
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import subprocess
 import time
+import urllib.parse
 import uuid
 
 import pytest
 import sqlalchemy as sa
-from redis import Redis
-from redis.exceptions import RedisError
 
 from channels.input_guard import ERROR_TEXT
 from tests.conftest import TWILIO_TOKEN, _env, start_rasa, wait_until_up
-from tests.databases import temporary_postgres, unavailable
+from tests.databases import reachable_redis_url, temporary_postgres
 from tests.helpers import ROOT, VENV_BIN, free_port, rest_text
 from tests.proxy import BreakableProxy
 
@@ -33,14 +31,8 @@ def postgres_url():
 
 @pytest.fixture(scope="module")
 def redis_address():
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-    try:
-        client = Redis.from_url(url, socket_connect_timeout=3)
-        client.ping()
-    except RedisError as error:
-        unavailable(f"Redis not reachable at {url}: {error}")
-    options = client.connection_pool.connection_kwargs
-    return options.get("host", "127.0.0.1"), options.get("port", 6379)
+    url = urllib.parse.urlparse(reachable_redis_url())
+    return url.hostname or "127.0.0.1", url.port or 6379
 
 
 @pytest.fixture(scope="module")

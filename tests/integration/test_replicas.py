@@ -6,18 +6,15 @@ reason when absent, failed in CI.
 """
 from __future__ import annotations
 
-import os
 import secrets
 import signal
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from redis import Redis
-from redis.exceptions import RedisError
 
 from tests.conftest import TWILIO_TOKEN, start_rasa, wait_until_up
-from tests.databases import temporary_postgres, unavailable
+from tests.databases import reachable_redis_url, temporary_postgres
 from tests.helpers import free_port, http_json, rest_text
 
 pytestmark = pytest.mark.server
@@ -30,12 +27,7 @@ def postgres_url():
 
 @pytest.fixture(scope="module")
 def redis_url():
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-    try:
-        Redis.from_url(url, socket_connect_timeout=3).ping()
-    except RedisError as error:
-        unavailable(f"Redis not reachable at {url}: {error}")
-    return url
+    return reachable_redis_url()
 
 
 @pytest.fixture(scope="module")
