@@ -2,6 +2,12 @@
 
 # The Rasa server imports this package when it loads the model: from then on no
 # log line carries message text or health words (see actions/privacy.py).
+import warnings
+
 from actions.privacy import install_log_redaction
 
 install_log_redaction()
+
+# Rasa warns when FAQ (retrieval intent) data is trained without its ResponseSelector;
+# here nlp.linear_classifier.LinearClassifier selects the FAQ answers instead.
+warnings.filterwarnings("ignore", message=r".*does not include a response selector component.*")

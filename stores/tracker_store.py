@@ -39,6 +39,25 @@ def conversations_url() -> str:
     return os.environ.get("TRACKER_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_URL
 
 
+def commit_without_waiting_for_the_disk(engine: sa.engine.Engine) -> None:
+    """SQLite in WAL mode with synchronous=NORMAL.
+
+    Every turn commits. In SQLite's default journal mode a commit waits for the disk
+    (two fsyncs) while Rasa's event loop, and so every other conversation, waits too.
+    In WAL mode with synchronous=NORMAL a crash of the server loses nothing; only a power
+    cut or an OS crash may lose the latest turns. Bookings live in their own store with
+    full durability.
+    """
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    engine.dispose()  # connections opened while creating the tables get the pragmas too
+
+
 def forget_requested(tracker: DialogueStateTracker) -> bool:
     """Whether this turn (since the latest user message) confirmed "forget me"."""
     for event in reversed(tracker.events):
@@ -61,6 +80,7 @@ class ClinicTrackerStore(SQLTrackerStore):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
             super().__init__(domain=domain, dialect="sqlite", db=database,
                              event_broker=event_broker)
+            commit_without_waiting_for_the_disk(self.engine)
         else:
             super().__init__(domain=domain, dialect="postgresql", host=parsed.host,
                              port=parsed.port, db=parsed.database or "rasa",

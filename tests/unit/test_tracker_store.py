@@ -34,3 +34,18 @@ def test_a_confirmed_forget_me_deletes_instead_of_saving(tmp_path):
     asyncio.run(store.save(tracker("me", events + [UserUttered("yes"),
                                                    SlotSet("forget_me", "confirmed")])))
     assert asyncio.run(store.retrieve("me")) is None
+
+
+def test_sqlite_conversations_commit_in_wal_mode_and_survive_a_new_store(tmp_path):
+    """WAL keeps commits off the disk's critical path; a new store (a restarted server)
+    still reads every saved turn."""
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    store = ClinicTrackerStore(domain=DOMAIN, url=url)
+    asyncio.run(store.save(tracker("me", [UserUttered("hi"), ActionExecuted("utter_greet")])))
+    with sqlite3.connect(tmp_path / "c.sqlite") as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    restarted = ClinicTrackerStore(domain=DOMAIN, url=url)
+    assert [e.as_dict()["event"] for e in asyncio.run(restarted.retrieve("me")).events] == \
+        ["user", "action"]

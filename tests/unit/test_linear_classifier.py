@@ -1,0 +1,69 @@
+"""The NLU classifier on its own: scores split into intents and FAQ topics, and a
+train / save / load / answer round trip on a small data set (no Rasa server)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlp.linear_classifier import LinearClassifier, split_scores
+
+
+def test_a_retrieval_intent_scores_the_sum_of_its_topics_and_ranks_them_by_share():
+    labels = ["faq/clothing", "faq/cost", "greet", "out_of_scope"]
+    intents, topics = split_scores(labels, np.array([0.3, 0.1, 0.35, 0.25]))
+    assert intents[0][0] == "faq" and intents[0][1] == pytest.approx(0.4)
+    assert [name for name, _ in intents] == ["faq", "greet", "out_of_scope"]
+    assert [label for label, _ in topics["faq"]] == ["faq/clothing", "faq/cost"]
+    assert topics["faq"][0][1] == pytest.approx(0.75)
+    assert sum(share for _, share in topics["faq"]) == pytest.approx(1.0)
+
+
+EXAMPLES = {
+    "faq/clothing": ["what should i wear", "do i undress", "what clothes to bring",
+                     "do i keep my underwear on", "is there a towel", "dress code for massage"],
+    "faq/cost": ["how much is it", "what are your prices", "do you take insurance",
+                 "how much does a session cost", "can i pay by card", "is it expensive"],
+    "greet": ["hello", "hi there", "good morning", "hey", "hiya", "good afternoon"],
+}
+
+
+def message(text: str, label: str) -> Message:
+    if "/" in label:
+        return Message(data={"text": text, "intent": label.split("/")[0],
+                             "intent_response_key": label})
+    return Message(data={"text": text, "intent": label})
+
+
+@pytest.fixture
+def trained(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("linear_classifier")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**LinearClassifier.get_default_config(), "calibration_folds": 3}
+    classifier = LinearClassifier.create(config, storage, resource, context)
+    data = TrainingData([message(t, label) for label, texts in EXAMPLES.items() for t in texts])
+    classifier.train(data)
+    return LinearClassifier.load(config, storage, resource, context)
+
+
+def test_a_saved_and_reloaded_classifier_answers_faq_topics_the_way_rasa_expects(trained):
+    [parsed] = trained.process([Message(data={"text": "what should i wear to my massage"})])
+    assert parsed.get("intent")["name"] == "faq"
+    selected = parsed.get("response_selector")["faq"]
+    assert selected["response"]["intent_response_key"] == "faq/clothing"
+    assert selected["response"]["utter_action"] == "utter_faq/clothing"
+    assert [r["intent_response_key"] for r in selected["ranking"]] == ["faq/clothing", "faq/cost"]
+    assert parsed.get("response_selector")["all_retrieval_intents"] == ["faq"]
+
+
+def test_other_intents_and_their_ranking(trained):
+    [parsed] = trained.process([Message(data={"text": "hello there"})])
+    assert parsed.get("intent")["name"] == "greet"
+    ranking = parsed.get("intent_ranking")
+    assert [r["name"] for r in ranking] == sorted(["greet", "faq"], key=lambda n: n != "greet")
+    assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
