@@ -4,20 +4,28 @@ Rasa's SQLTrackerStore wants dialect, host, port, db... separately; staff and
 deployments have one URL. It also honours "forget me": when a conversation's latest
 turn confirmed the request (slot `forget_me` = "confirmed"), every stored event of
 that sender is deleted instead of saved.
+
+Speed: Rasa rebuilds a conversation from its stored rows on every turn (JSON decoding,
+then a search of every Event subclass per event), so a turn's cost grew with the
+conversation's length. The store keeps the latest session's events of recent
+conversations in memory and uses them while the database's newest event of that
+conversation is still the one it saved; after a write by another replica it reads the
+database as before.
 """
 from __future__ import annotations
 
 import logging
 import os
 import time
+from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Optional, Text
+from typing import Any, Iterable, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -27,6 +35,7 @@ FORGET_SLOT = "forget_me"
 FORGET_CONFIRMED = "confirmed"
 DEFAULT_RETENTION_DAYS = 90
 PURGE_EVERY_SECONDS = 3600
+CACHED_CONVERSATIONS = 2000  # recent conversations whose events stay in memory
 
 
 def retention_days() -> int:
@@ -69,6 +78,17 @@ def forget_requested(tracker: DialogueStateTracker) -> bool:
     return False
 
 
+def latest_session_events(events: Iterable[Event]) -> List[Event]:
+    """The events Rasa's SQL store loads for a conversation: from the latest
+    SessionStarted's timestamp on (its query's rule), all of them without one."""
+    events = list(events)
+    starts = [e.timestamp for e in events if isinstance(e, SessionStarted)]
+    if not starts:
+        return events
+    start = max(starts)
+    return [e for e in events if e.timestamp >= start]
+
+
 class ClinicTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None, host: Optional[Text] = None,
                  event_broker: Optional[EventBroker] = None, url: Optional[Text] = None,
@@ -87,6 +107,8 @@ class ClinicTrackerStore(SQLTrackerStore):
                              username=parsed.username, password=parsed.password,
                              event_broker=event_broker, query=dict(parsed.query) or None)
 
+        # sender -> (id of its newest stored event, its latest session's events)
+        self._recent: "OrderedDict[str, Tuple[int, Tuple[Event, ...]]]" = OrderedDict()
         self._last_purge = 0.0
         self.purge_if_due()
 
@@ -109,9 +131,18 @@ class ClinicTrackerStore(SQLTrackerStore):
                 self.SQLEvent.timestamp < cutoff).delete()
             session.commit()
         if deleted:
+            self._recent.clear()
             logger.info("Retention: deleted %d conversation events older than %s days.",
                         deleted, days)
         return deleted
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        cached = self._recent.get(sender_id)
+        if cached and self.domain is not None and cached[0] == self._newest_event_id(sender_id):
+            self._recent.move_to_end(sender_id)
+            # Events are never changed once logged, so trackers may share them.
+            return DialogueStateTracker.from_events(sender_id, list(cached[1]), self.domain.slots)
+        return await super().retrieve(sender_id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         self.purge_if_due()
@@ -119,9 +150,25 @@ class ClinicTrackerStore(SQLTrackerStore):
             self.forget(tracker.sender_id)
             return
         await super().save(tracker)
+        self._remember(tracker)
+
+    def _newest_event_id(self, sender_id: Text) -> Optional[int]:
+        with self.session_scope() as session:
+            return session.query(sa.func.max(self.SQLEvent.id)).filter(
+                self.SQLEvent.sender_id == sender_id).scalar()
+
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        newest = self._newest_event_id(tracker.sender_id)
+        if newest is None:
+            return
+        self._recent[tracker.sender_id] = (newest, tuple(latest_session_events(tracker.events)))
+        self._recent.move_to_end(tracker.sender_id)
+        while len(self._recent) > CACHED_CONVERSATIONS:
+            self._recent.popitem(last=False)
 
     def forget(self, sender_id: Text) -> int:
         """Delete every stored event of one conversation."""
+        self._recent.pop(sender_id, None)
         with self.session_scope() as session:
             deleted = session.query(self.SQLEvent).filter(
                 self.SQLEvent.sender_id == sender_id).delete()

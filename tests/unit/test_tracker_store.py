@@ -49,3 +49,60 @@ def test_sqlite_conversations_commit_in_wal_mode_and_survive_a_new_store(tmp_pat
     restarted = ClinicTrackerStore(domain=DOMAIN, url=url)
     assert [e.as_dict()["event"] for e in asyncio.run(restarted.retrieve("me")).events] == \
         ["user", "action"]
+
+
+def _turns(store, sender, texts):
+    """One turn per text, each on the tracker the store gives back (as Rasa does)."""
+    for text in texts:
+        current = asyncio.run(store.retrieve(sender)) or DialogueStateTracker(sender, DOMAIN.slots)
+        current.update(UserUttered(text))
+        current.update(ActionExecuted("utter_answer"))
+        asyncio.run(store.save(current))
+
+
+def _events(t):
+    return [e.as_dict() for e in t.events]
+
+
+def test_a_conversation_kept_in_memory_is_the_one_the_database_holds(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    store = ClinicTrackerStore(domain=DOMAIN, url=url)
+    _turns(store, "me", ["hi", "what should I wear?", "thanks"])
+    fresh = ClinicTrackerStore(domain=DOMAIN, url=url)  # reads the database only
+    assert _events(asyncio.run(store.retrieve("me"))) == _events(asyncio.run(fresh.retrieve("me")))
+    assert len(asyncio.run(store.retrieve("me")).events) == 6
+
+
+def test_a_turn_saved_by_another_replica_is_seen(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    replica_a = ClinicTrackerStore(domain=DOMAIN, url=url)
+    replica_b = ClinicTrackerStore(domain=DOMAIN, url=url)
+    _turns(replica_a, "me", ["hi"])
+    _turns(replica_b, "me", ["how long is a session?"])
+    seen_by_a = asyncio.run(replica_a.retrieve("me"))
+    assert [e.text for e in seen_by_a.events if isinstance(e, UserUttered)] == \
+        ["hi", "how long is a session?"]
+
+
+def test_only_the_latest_session_is_kept_as_rasa_loads_it(tmp_path):
+    from rasa.shared.core.events import SessionStarted
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    store = ClinicTrackerStore(domain=DOMAIN, url=url)
+    _turns(store, "me", ["hi"])
+    current = asyncio.run(store.retrieve("me"))
+    for event in (ActionExecuted("action_session_start"), SessionStarted(),
+                  ActionExecuted("action_listen"), UserUttered("back again")):
+        current.update(event)
+    asyncio.run(store.save(current))
+    fresh = ClinicTrackerStore(domain=DOMAIN, url=url)
+    assert _events(asyncio.run(store.retrieve("me"))) == _events(asyncio.run(fresh.retrieve("me")))
+    assert "hi" not in [e.text for e in asyncio.run(store.retrieve("me")).events
+                        if isinstance(e, UserUttered)]
+
+
+def test_forget_me_also_forgets_the_copy_in_memory(tmp_path):
+    store = ClinicTrackerStore(domain=DOMAIN, url=f"sqlite:///{tmp_path / 'c.sqlite'}")
+    _turns(store, "me", ["hi"])
+    store.forget("me")
+    assert asyncio.run(store.retrieve("me")) is None
