@@ -23,7 +23,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
 
-from nlp.linear_classifier import LinearClassifier, build_estimator
+from nlp.linear_classifier import LinearClassifier, build_estimator, split_scores
 from scripts.nlu_eval import ROOT, read_examples
 
 SPACY_PIPELINE = ROOT / "build" / "spacy" / "en_clinic"
@@ -36,7 +36,7 @@ def training_examples() -> List[Tuple[str, str]]:
             for text, label in read_examples(path)]
 
 
-def tfidf(max_char: int = 5):
+def tfidf(max_char: int = 4):
     return make_union(
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
                         token_pattern=r"(?u)\b\w+\b"),
@@ -47,9 +47,9 @@ def variants() -> Dict[str, Tuple[bool, Callable[[], Any]]]:
     """name -> (uses lemmas, estimator factory)."""
     chosen = LinearClassifier.get_default_config()
     return {
-        "chosen: calibrated linear SVM, lemmas, char 2-5": (True, lambda: build_estimator(chosen)),
+        "chosen: calibrated linear SVM, lemmas, char 2-4": (True, lambda: build_estimator(chosen)),
         "same, raw words instead of lemmas": (False, lambda: build_estimator(chosen)),
-        "same, char 2-4": (True, lambda: build_estimator({**chosen, "max_char_ngram": 4})),
+        "same, char 2-5": (True, lambda: build_estimator({**chosen, "max_char_ngram": 5})),
         "linear SVM, not calibrated": (True, lambda: Pipeline([("f", tfidf()), ("c", LinearSVC(C=1.0, random_state=42))])),
         "logistic regression C=10": (True, lambda: Pipeline([("f", tfidf()), ("c", LogisticRegression(C=10, max_iter=5000))])),
         "logistic regression C=50": (True, lambda: Pipeline([("f", tfidf()), ("c", LogisticRegression(C=50, max_iter=5000))])),
@@ -57,6 +57,43 @@ def variants() -> Dict[str, Tuple[bool, Callable[[], Any]]]:
             ("f", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
             ("c", LinearSVC(C=1.0, random_state=42))])),
     }
+
+
+# (FallbackClassifier threshold, its ambiguity threshold, FaqGuard threshold, its margin)
+THRESHOLDS = [(0.5, 0.1, 0.5, 0.1), (0.4, 0.1, 0.5, 0.1), (0.3, 0.1, 0.5, 0.1),
+              (0.3, 0.05, 0.4, 0.1), (0.2, 0.05, 0.3, 0.05)]
+
+
+def answered(labels: List[str], row: np.ndarray, thresholds: Tuple[float, ...]) -> str:
+    """What the user gets: a label, or nlu_fallback from FallbackClassifier or FaqGuard."""
+    threshold, ambiguity, topic_threshold, topic_margin = thresholds
+    intents, topics = split_scores(labels, row)
+    (best, confidence), runner_up = intents[0], intents[1][1] if len(intents) > 1 else 0.0
+    if confidence < threshold or confidence - runner_up < ambiguity:
+        return "nlu_fallback"
+    if best in topics:
+        ranked = topics[best]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        if ranked[0][1] < topic_threshold or ranked[0][1] - second < topic_margin:
+            return "nlu_fallback"
+        return ranked[0][0]
+    return best
+
+
+def threshold_table(texts: List[str], labels: np.ndarray) -> None:
+    """Fallback thresholds judged on cross-validated predictions of the training data only."""
+    model = build_estimator(LinearClassifier.get_default_config())
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    probabilities = cross_val_predict(model, texts, labels, cv=folds, method="predict_proba")
+    classes = sorted(set(labels))
+    print("\n| thresholds (intent, ambiguity, topic, topic margin) | CV right | CV wrong | "
+          "CV \"Did you mean\" | CV precision of answers |\n|---|---|---|---|---|")
+    for thresholds in THRESHOLDS:
+        got = np.array([answered(classes, row, thresholds) for row in probabilities])
+        right, fallback = np.mean(got == labels), np.mean(got == "nlu_fallback")
+        wrong = 1 - right - fallback
+        print(f"| {thresholds} | {right:.3f} | {wrong:.3f} | {fallback:.3f} | "
+              f"{right / (right + wrong):.3f} |")
 
 
 def main() -> None:
@@ -84,6 +121,7 @@ def main() -> None:
         held = np.mean(model.predict([prep(t) for t, _ in heldout]) == np.array([l for _, l in heldout]))
         oos = np.mean(model.predict([prep(t) for t in off_topic]) == "out_of_scope")
         print(f"| {name} | {cv:.3f} | {held:.3f} | {oos:.3f} | {seconds:.1f} |", flush=True)
+    threshold_table([lemmas(t) for t, _ in train], labels)
 
 
 if __name__ == "__main__":

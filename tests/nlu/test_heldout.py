@@ -1,12 +1,15 @@
-"""The trained model on messages it never saw: the figure is printed, 0.90 is the bar."""
+"""The trained model on messages it never saw: figures are printed; the bars are issue 6's
+(training is seeded, so the figures do not move unless data or pipeline change)."""
 import pytest
 
-from scripts.nlu_eval import evaluate, normalise, read_examples, training_texts
+from scripts.nlu_eval import evaluate, labels_of, normalise, read_examples, training_texts
 from tests.helpers import ROOT
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
-MIN_ACCURACY = 0.90
-MAX_WRONG_ANSWERS = 0.05
+MIN_ACCURACY = 0.95
+MAX_WRONG_ANSWERS = 0.02
+MIN_OUT_OF_SCOPE_RECALL = 0.9
+OUT_OF_SCOPE = ROOT / "tests" / "nlu" / "out_of_scope.yml"
 
 
 def test_heldout_set_is_big_and_truly_held_out():
@@ -26,7 +29,18 @@ def test_heldout_accuracy(servers, capsys):
 
 
 def test_out_of_scope_bench_set_is_big_and_truly_held_out():
-    examples = read_examples(ROOT / "tests" / "nlu" / "out_of_scope.yml")
+    examples = read_examples(OUT_OF_SCOPE)
     assert len(examples) >= 40 and {label for _, label in examples} == {"out_of_scope"}
     overlap = [t for t, _ in examples if normalise(t) in training_texts()]
     assert overlap == [], f"also in training data: {overlap}"
+
+
+@pytest.mark.server
+def test_off_topic_messages_are_told_they_are_off_topic(servers, capsys):
+    """Answered as out_of_scope (not a FAQ answer, not "Did you mean")."""
+    texts = [text for text, _ in read_examples(OUT_OF_SCOPE)]
+    missed = [t for t in texts if labels_of(servers.parse(t))[1] != "out_of_scope"]
+    recall = 1 - len(missed) / len(texts)
+    with capsys.disabled():
+        print(f"\nout-of-scope recall: {recall:.3f} ({len(texts)} messages)")
+    assert recall >= MIN_OUT_OF_SCOPE_RECALL, missed

@@ -67,3 +67,12 @@ def test_other_intents_and_their_ranking(trained):
     ranking = parsed.get("intent_ranking")
     assert [r["name"] for r in ranking] == sorted(["greet", "faq"], key=lambda n: n != "greet")
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+
+
+def test_the_fast_scores_are_sklearn_s_own_probabilities(trained):
+    from nlp.linear_classifier import FastCalibratedScores
+
+    texts = ["what should i wear", "how much", "hi", "", "zzz qqq", "do you take insurance?"]
+    estimator = trained._estimator
+    np.testing.assert_allclose(FastCalibratedScores(estimator)(texts),
+                               estimator.predict_proba(texts), rtol=1e-9, atol=1e-12)
