@@ -14,6 +14,8 @@ database as before.
 """
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import os
 import time
@@ -27,6 +29,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +39,8 @@ FORGET_CONFIRMED = "confirmed"
 DEFAULT_RETENTION_DAYS = 90
 PURGE_EVERY_SECONDS = 3600
 CACHED_CONVERSATIONS = 2000  # recent conversations whose events stay in memory
+# Set on a tracker this store loaded or saved: how many of its events are stored.
+STORED_EVENTS = "_clinic_stored_events"
 
 
 def retention_days() -> int:
@@ -48,15 +53,20 @@ def conversations_url() -> str:
     return os.environ.get("TRACKER_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_URL
 
 
-def commit_without_waiting_for_the_disk(engine: sa.engine.Engine) -> None:
-    """SQLite in WAL mode with synchronous=NORMAL.
+def sqlite_engine(url: str) -> sa.engine.Engine:
+    """One kept-open SQLite connection, committing in WAL mode with synchronous=NORMAL.
 
-    Every turn commits. In SQLite's default journal mode a commit waits for the disk
-    (two fsyncs) while Rasa's event loop, and so every other conversation, waits too.
-    In WAL mode with synchronous=NORMAL a crash of the server loses nothing; only a power
-    cut or an OS crash may lose the latest turns. Bookings live in their own store with
-    full durability.
+    Rasa's engine opened a new connection for every query (SQLAlchemy 1.4's default for
+    SQLite files), three or four a turn. The server runs every turn on one event-loop
+    thread, so a small pool of kept connections serves it. In SQLite's default journal
+    mode a commit waits for the disk (two fsyncs) while that loop, and so every other
+    conversation, waits too. In WAL mode with synchronous=NORMAL a crash of the server
+    loses nothing; only a power cut or an OS crash may lose the latest turns. Bookings
+    live in their own store with full durability.
     """
+    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=4,
+                              connect_args={"check_same_thread": False, "timeout": 5})
+
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _: Any) -> None:
         cursor = dbapi_connection.cursor()
@@ -64,7 +74,7 @@ def commit_without_waiting_for_the_disk(engine: sa.engine.Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    engine.dispose()  # connections opened while creating the tables get the pragmas too
+    return engine
 
 
 def forget_requested(tracker: DialogueStateTracker) -> bool:
@@ -100,7 +110,9 @@ class ClinicTrackerStore(SQLTrackerStore):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
             super().__init__(domain=domain, dialect="sqlite", db=database,
                              event_broker=event_broker)
-            commit_without_waiting_for_the_disk(self.engine)
+            self.engine.dispose()
+            self.engine = sqlite_engine(f"sqlite:///{database}")
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         else:
             super().__init__(domain=domain, dialect="postgresql", host=parsed.host,
                              port=parsed.port, db=parsed.database or "rasa",
@@ -141,24 +153,56 @@ class ClinicTrackerStore(SQLTrackerStore):
         if cached and self.domain is not None and cached[0] == self._newest_event_id(sender_id):
             self._recent.move_to_end(sender_id)
             # Events are never changed once logged, so trackers may share them.
-            return DialogueStateTracker.from_events(sender_id, list(cached[1]), self.domain.slots)
-        return await super().retrieve(sender_id)
+            tracker = DialogueStateTracker.from_events(sender_id, list(cached[1]),
+                                                       self.domain.slots)
+        else:
+            self._recent.pop(sender_id, None)
+            tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            setattr(tracker, STORED_EVENTS, len(tracker.events))
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's save, plus: the new rows' ids come back from the insert (no query to
+        find the newest), and the stored count comes from the load (no count query)."""
         self.purge_if_due()
         if forget_requested(tracker):
             self.forget(tracker.sender_id)
             return
-        await super().save(tracker)
-        self._remember(tracker)
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [self._row(tracker.sender_id, event)
+                    for event in self._additional_events(session, tracker)]
+            session.add_all(rows)
+            session.flush()
+            newest = rows[-1].id if rows else self._newest_event_id(tracker.sender_id)
+            session.commit()
+        setattr(tracker, STORED_EVENTS, len(tracker.events))
+        self._remember(tracker, newest)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterable[Event]:
+        """Events not stored yet. A tracker this store loaded knows how many of its events
+        are stored (the conversation is locked for the turn, so nothing else wrote);
+        any other tracker is counted in the database, as Rasa does."""
+        stored = getattr(tracker, STORED_EVENTS, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
+
+    def _row(self, sender_id: Text, event: Event) -> Any:
+        """The row Rasa's SQLTrackerStore.save writes for an event."""
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+            intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"), data=json.dumps(data))
 
     def _newest_event_id(self, sender_id: Text) -> Optional[int]:
         with self.session_scope() as session:
             return session.query(sa.func.max(self.SQLEvent.id)).filter(
                 self.SQLEvent.sender_id == sender_id).scalar()
 
-    def _remember(self, tracker: DialogueStateTracker) -> None:
-        newest = self._newest_event_id(tracker.sender_id)
+    def _remember(self, tracker: DialogueStateTracker, newest: Optional[int]) -> None:
         if newest is None:
             return
         self._recent[tracker.sender_id] = (newest, tuple(latest_session_events(tracker.events)))

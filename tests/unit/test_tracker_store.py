@@ -106,3 +106,30 @@ def test_forget_me_also_forgets_the_copy_in_memory(tmp_path):
     _turns(store, "me", ["hi"])
     store.forget("me")
     assert asyncio.run(store.retrieve("me")) is None
+
+
+def test_saving_a_tracker_twice_stores_each_event_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    store = ClinicTrackerStore(domain=DOMAIN, url=url)
+    _turns(store, "me", ["hi"])
+    current = asyncio.run(store.retrieve("me"))
+    current.update(UserUttered("what should I wear?"))
+    asyncio.run(store.save(current))
+    current.update(ActionExecuted("utter_faq"))
+    asyncio.run(store.save(current))
+    fresh = ClinicTrackerStore(domain=DOMAIN, url=url)
+    assert [e.as_dict()["event"] for e in asyncio.run(fresh.retrieve("me")).events] == \
+        ["user", "action", "user", "action"]
+
+
+def test_a_tracker_the_store_did_not_load_is_counted_in_the_database(tmp_path):
+    """E.g. one built by Rasa's HTTP API: only its events not yet stored are added."""
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    store = ClinicTrackerStore(domain=DOMAIN, url=url)
+    _turns(store, "me", ["hi"])
+    stored = list(asyncio.run(store.retrieve("me")).events)
+    rebuilt = tracker("me", stored + [UserUttered("thanks")])
+    asyncio.run(store.save(rebuilt))
+    fresh = ClinicTrackerStore(domain=DOMAIN, url=url)
+    assert [e.as_dict()["event"] for e in asyncio.run(fresh.retrieve("me")).events] == \
+        ["user", "action", "user"]
