@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple, Type
 import joblib
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -116,7 +117,7 @@ class FastCalibratedScores:
         total = None
         for weights, intercept, slopes, offsets in self._folds:
             decision = np.asarray(features @ weights) + intercept
-            proba = 1.0 / (1.0 + np.exp(slopes * decision + offsets))  # expit(-(a*d + b))
+            proba = expit(-(slopes * decision + offsets))  # sklearn's _SigmoidCalibration
             sums = proba.sum(axis=1, keepdims=True)
             proba = np.divide(proba, sums, out=np.full_like(proba, 1 / proba.shape[1]),
                               where=sums != 0)
@@ -204,6 +205,8 @@ class LinearClassifier(GraphComponent, IntentClassifier):
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearClassifier":
         try:
+            # joblib is pickle: load only models this project trained (as Rasa's own
+            # sklearn components do).
             with model_storage.read_from(resource) as directory:
                 estimator = joblib.load(Path(directory) / MODEL_FILE)
         except (ValueError, FileNotFoundError):

@@ -252,7 +252,8 @@ def plots(figures: Dict[str, Any], latency: Dict[str, Any], out: Path) -> List[s
     keys = [k for k in latency if latency[k]["samples"]]
     fig, ax = plt.subplots(figsize=(10, 4.5))
     ax.boxplot([latency[k]["samples"] for k in keys], labels=keys, showfliers=False)
-    ax.set_ylabel("ms")
+    ax.set_ylabel("ms (log scale)")
+    ax.set_yscale("log")
     ax.set_title("Latency by turn type @ concurrent conversations")
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
     fig.tight_layout()
@@ -311,8 +312,9 @@ def summary_rows(figures: Dict[str, Any]) -> List[Tuple[str, str, str]]:
         if key in figures:
             rows.append((key.replace("_", " "), f"{figures[key]} s", TARGETS[key]))
     tp = figures["throughput"]
-    rows.append((f"throughput, {tp['workers']} conversations, {tp['seconds']} s",
-                 f"{tp['turns_per_second']} turns/s, {tp['errors']} errors", "0 errors"))
+    rows.append((f"throughput, {tp['workers']} conversations (closed)",
+                 f"{tp['turns_per_second']} turns/s over {tp['seconds']} s, {tp['errors']} errors",
+                 "0 errors"))
     rows.append(("peak RSS Rasa server / action server", f"{figures['rss_mb']['rasa']} / {figures['rss_mb']['actions']} MB", ""))
     return rows
 
