@@ -38,7 +38,7 @@ FORGET_SLOT = "forget_me"
 FORGET_CONFIRMED = "confirmed"
 DEFAULT_RETENTION_DAYS = 90
 PURGE_EVERY_SECONDS = 3600
-CACHED_CONVERSATIONS = 2000  # recent conversations whose events stay in memory
+CACHED_CONVERSATIONS = 500  # recent conversations kept in memory (a 20-turn one: ~50 KB)
 # Set on a tracker this store loaded or saved: how many of its events are stored.
 STORED_EVENTS = "_clinic_stored_events"
 
