@@ -29,7 +29,7 @@ import aiohttp
 import yaml
 
 from scripts.loadtest import BIN, ERROR_TEXT, ROOT, SCRIPT, Stack
-from scripts.nlu_eval import evaluate, labels_of, read_examples
+from scripts.nlu_eval import evaluate, http_parser, labels_of, read_examples
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 OUT_OF_SCOPE = ROOT / "tests" / "nlu" / "out_of_scope.yml"
@@ -230,18 +230,6 @@ def nlu_figures(parse: Callable[[str], Dict[str, Any]], limit: Optional[int]) ->
             "out_of_scope_messages": len(oos)}
 
 
-def sync_parser(url: str, token: str) -> Callable[[str], Dict[str, Any]]:
-    import urllib.request
-
-    def parse(text: str) -> Dict[str, Any]:
-        request = urllib.request.Request(f"{url}/model/parse?token={token}",
-                                         data=json.dumps({"text": text}).encode(),
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())
-    return parse
-
-
 # ---------------------------------------------------------------------- plots
 def plots(figures: Dict[str, Any], latency: Dict[str, Any], out: Path) -> List[str]:
     import matplotlib
@@ -396,7 +384,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"start-up: {figures['startup']}", flush=True)
         figures["cold_start_s"] = cold_start(stack)
         print(f"cold start: {figures['cold_start_s']} s", flush=True)
-        figures["nlu"] = nlu_figures(sync_parser(stack.url, stack.token), 20 if args.tiny else None)
+        figures["nlu"] = nlu_figures(http_parser(stack.url, stack.token), 20 if args.tiny else None)
         print(f"held-out accuracy {figures['nlu']['accuracy']:.3f}, "
               f"out-of-scope recall {figures['nlu']['out_of_scope_recall']:.3f}", flush=True)
         latency = asyncio.run(latency_table(stack.url, stack.token, levels, closed_levels,

@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
 
+from nlp.faq_guard import is_unsure
 from nlp.linear_classifier import LinearClassifier, build_estimator, split_scores
 from scripts.nlu_eval import ROOT, read_examples
 
@@ -73,8 +74,7 @@ def answered(labels: List[str], row: np.ndarray, thresholds: Tuple[float, ...]) 
         return "nlu_fallback"
     if best in topics:
         ranked = topics[best]
-        second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if ranked[0][1] < topic_threshold or ranked[0][1] - second < topic_margin:
+        if is_unsure([{"confidence": c} for _, c in ranked], topic_threshold, topic_margin):
             return "nlu_fallback"
         return ranked[0][0]
     return best

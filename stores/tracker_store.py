@@ -54,7 +54,7 @@ def conversations_url() -> str:
 
 
 def sqlite_engine(url: str) -> sa.engine.Engine:
-    """One kept-open SQLite connection, committing in WAL mode with synchronous=NORMAL.
+    """A few kept-open SQLite connections, committing in WAL mode with synchronous=NORMAL.
 
     Rasa's engine opened a new connection for every query (SQLAlchemy 1.4's default for
     SQLite files), three or four a turn. The server runs every turn on one event-loop
@@ -174,11 +174,12 @@ class ClinicTrackerStore(SQLTrackerStore):
             rows = [self._row(tracker.sender_id, event)
                     for event in self._additional_events(session, tracker)]
             session.add_all(rows)
-            session.flush()
-            newest = rows[-1].id if rows else self._newest_event_id(tracker.sender_id)
+            session.flush()  # the rows get their ids (read before commit expires them)
+            newest = rows[-1].id if rows else None
             session.commit()
         setattr(tracker, STORED_EVENTS, len(tracker.events))
-        self._remember(tracker, newest)
+        if newest is not None:  # else the copy in memory, if any, is still the stored one
+            self._remember(tracker, newest)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterable[Event]:
         """Events not stored yet. A tracker this store loaded knows how many of its events
@@ -202,9 +203,7 @@ class ClinicTrackerStore(SQLTrackerStore):
             return session.query(sa.func.max(self.SQLEvent.id)).filter(
                 self.SQLEvent.sender_id == sender_id).scalar()
 
-    def _remember(self, tracker: DialogueStateTracker, newest: Optional[int]) -> None:
-        if newest is None:
-            return
+    def _remember(self, tracker: DialogueStateTracker, newest: int) -> None:
         self._recent[tracker.sender_id] = (newest, tuple(latest_session_events(tracker.events)))
         self._recent.move_to_end(tracker.sender_id)
         while len(self._recent) > CACHED_CONVERSATIONS:
