@@ -1,8 +1,10 @@
 # Two commands do everything on a fresh machine:
 #   make run    install, build, train if needed, start the assistant
 #   make test   install, build, train if needed, run every test
-# Other targets: install, spacy, train, validate, staff, clean.
+# Other targets: shell, shell-nlu, run-replicas, bench, loadtest, staff, validate, clean.
+#   make shell                           staff chat in the terminal (make run up elsewhere)
 #   make staff ARGS="list --day today"   bookings and callback requests for staff
+# Every process is started by scripts/launch.py (the one launcher).
 
 SHELL := /bin/bash
 VENV := .venv
@@ -19,17 +21,31 @@ export RASA_TELEMETRY_ENABLED ?= false
 
 WEBCHAT_VERSION := 1.0.1
 WEBCHAT_SHA1 := 918985573aa505d81ab927c5ea5919ae29a5ecfd
-WEBCHAT_BUNDLE := build/web/package/lib/index.js
+FONT_VERSION := 5.3.0
+FONT_SHA1 := 866278dc2357659f8be1755c8b67f29d3697b440
+WEB_BUILD := build/web/webchat.js
 
-.PHONY: run run-replicas loadtest bench test install spacy train web browser validate staff clean
+.PHONY: run run-replicas shell shell-nlu loadtest bench test install spacy train web browser validate staff clean
 
 run: install spacy train web
-	scripts/run.sh
+	$(BIN)/python -m scripts.launch run
 
-# Two Rasa replicas (5005, 5006) on PostgreSQL + Redis (DATABASE_URL, REDIS_URL;
-# defaults: the local servers on 127.0.0.1). See scripts/run-replicas.sh.
+# Two Rasa replicas (5005, 5006) on PostgreSQL + Redis, checked (and the database
+# created) first. DATABASE_URL and REDIS_URL default to the local servers.
+run-replicas: export DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/clinic
+run-replicas: export REDIS_URL ?= redis://127.0.0.1:6379/1
 run-replicas: install spacy train web
-	scripts/run-replicas.sh
+	$(BIN)/python -m scripts.prepare_services
+	$(BIN)/python -m scripts.launch run --replicas 2
+
+# Staff chat in the terminal, against the running assistant (make run in another one).
+# ARGS=--debug shows intents and predictions.
+shell: install spacy train
+	@$(BIN)/python -m scripts.launch shell $(ARGS)
+
+# Only what NLU understood of each message (no action server needed).
+shell-nlu: install spacy train
+	@$(BIN)/python -m scripts.launch shell nlu $(ARGS)
 
 # NLU quality, latency, throughput, cold start, training time, memory -> reports/
 # (ARGS="--no-train" skips the two training runs; see scripts/bench.py).
@@ -72,16 +88,21 @@ $(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)/meta.json
 	$(BIN)/rasa train --fixed-model-name clinic --out models
 	touch $@
 
-web: $(WEBCHAT_BUNDLE)
+web: $(WEB_BUILD)
 
-# The widget's standalone bundle, from the npm registry, checked against its
-# published sha1 and served locally by web/app.py (never from a CDN).
-$(WEBCHAT_BUNDLE):
-	mkdir -p build/web
-	cd build/web && rm -f rasa-webchat-*.tgz && npm pack --silent rasa-webchat@$(WEBCHAT_VERSION)
+# The widget's standalone bundle and its font, from the npm registry, checked against
+# their published sha1 and served by web/app.py itself; the bundle is rewritten to take
+# the font from there (web/bundle.py), so the page loads nothing from other sites.
+$(WEB_BUILD): web/bundle.py $(VENV)/.installed
+	rm -rf build/web && mkdir -p build/web/fonts
+	cd build/web && npm pack --silent rasa-webchat@$(WEBCHAT_VERSION) @fontsource/inter@$(FONT_VERSION)
 	echo "$(WEBCHAT_SHA1)  build/web/rasa-webchat-$(WEBCHAT_VERSION).tgz" | sha1sum -c -
+	echo "$(FONT_SHA1)  build/web/fontsource-inter-$(FONT_VERSION).tgz" | sha1sum -c -
 	tar -xzf build/web/rasa-webchat-$(WEBCHAT_VERSION).tgz -C build/web package/lib/index.js
-	touch $@
+	tar -xzf build/web/fontsource-inter-$(FONT_VERSION).tgz -C build/web/fonts --strip-components=2 \
+	  package/files/inter-latin-400-normal.woff2 package/files/inter-latin-500-normal.woff2 \
+	  package/files/inter-latin-700-normal.woff2
+	$(BIN)/python -m web.bundle build/web/package/lib/index.js $@
 
 # Headless Chromium for the browser test (Debian's package; Playwright's own
 # browser download cannot work offline).

@@ -1,4 +1,1 @@
-"""Custom Rasa input channels (loaded by the Rasa server through credentials.yml)."""
-from channels import server_settings
-
-server_settings.apply()
+"""The Rasa server's input channels (loaded by the Rasa server through credentials.yml)."""

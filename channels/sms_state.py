@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import List, Optional
 
 from actions.privacy import pseudonym as number_hash
+from clinic import paths
 
-DEFAULT_PATH = Path(".rasa") / "sms-state.sqlite"
 
 
 class SmsState:
     def __init__(self, path: Optional[Path] = None) -> None:
-        self._path = Path(path or os.environ.get("SMS_STATE_DB") or DEFAULT_PATH)
+        self._path = Path(path or paths.data_dir() / "sms-state.sqlite")
         self._path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(self._path), check_same_thread=False)

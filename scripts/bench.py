@@ -28,7 +28,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import aiohttp
 import yaml
 
-from scripts.loadtest import BIN, ERROR_TEXT, ROOT, SCRIPT, Stack
+from scripts.launch import PYTHON, ROOT, Stack
+from scripts.loadtest import ERROR_TEXT, SCRIPT, local_stack
 from scripts.nlu_eval import evaluate, http_parser, labels_of, read_examples
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
@@ -180,16 +181,11 @@ def cold_start(stack: Stack) -> float:
     """Seconds from launching the servers to the first answered message."""
     import urllib.request
     started = time.monotonic()
-    stack.start_actions()
-    stack.rasa = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "--model", "models/clinic.tar.gz", "--port", str(stack.rasa_port),
-         "--enable-api", "--auth-token", stack.token, "--credentials", "credentials.yml",
-         "--endpoints", "endpoints.yml"], cwd=ROOT, env=stack.env,
-        stdout=(stack.workdir / "rasa.log").open("a"), stderr=subprocess.STDOUT)
+    stack.start(web=False, wait=False)
     body = json.dumps({"sender": "cold-start", "message": "how long is a session?"}).encode()
     while time.monotonic() - started < 300:
         try:
-            request = urllib.request.Request(f"{stack.url}/webhooks/rest/webhook", data=body,
+            request = urllib.request.Request(f"{stack.rasa_url}/webhooks/rest/webhook", data=body,
                                              headers={"Content-Type": "application/json"})
             with urllib.request.urlopen(request, timeout=30) as response:
                 if "30 minutes" in response.read().decode():
@@ -212,7 +208,7 @@ def training_times(workdir: Path) -> Dict[str, float]:
     times = {}
     for label, domain_file in (("train_full_s", "domain.yml"), ("train_response_only_s", str(changed))):
         started = time.monotonic()
-        subprocess.run([str(BIN / "rasa"), "train", "--domain", domain_file, "--out",
+        subprocess.run([str(PYTHON), "-m", "rasa", "train", "--domain", domain_file, "--out",
                         str(workdir / "models"), "--fixed-model-name", label],
                        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
@@ -354,7 +350,7 @@ print(json.dumps({"import tensorflow": round(tf_import, 1), "import rasa (after 
 
 def startup_breakdown(stack: Stack) -> Dict[str, float]:
     """Seconds spent importing TensorFlow, importing Rasa and loading the model."""
-    result = subprocess.run([str(BIN / "python"), "-c", STARTUP_PROBE, "models/clinic.tar.gz"],
+    result = subprocess.run([str(PYTHON), "-c", STARTUP_PROBE, "models/clinic.tar.gz"],
                             cwd=ROOT, env=stack.env, capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -377,20 +373,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     figures: Dict[str, Any] = {"when": time.strftime("%Y-%m-%d %H:%M"), "tiny": args.tiny,
                                "label": args.label, "think_seconds": list(think)}
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    stack = Stack(workdir)
+    stack = local_stack(workdir)
     try:
         if not args.tiny:
             figures["startup"] = startup_breakdown(stack)
             print(f"start-up: {figures['startup']}", flush=True)
         figures["cold_start_s"] = cold_start(stack)
         print(f"cold start: {figures['cold_start_s']} s", flush=True)
-        figures["nlu"] = nlu_figures(http_parser(stack.url, stack.token), 20 if args.tiny else None)
+        figures["nlu"] = nlu_figures(http_parser(stack.rasa_url, stack.token), 20 if args.tiny else None)
         print(f"held-out accuracy {figures['nlu']['accuracy']:.3f}, "
               f"out-of-scope recall {figures['nlu']['out_of_scope_recall']:.3f}", flush=True)
-        latency = asyncio.run(latency_table(stack.url, stack.token, levels, closed_levels,
+        latency = asyncio.run(latency_table(stack.rasa_url, stack.token, levels, closed_levels,
                                             per_worker, think))
-        figures["throughput"] = asyncio.run(throughput(stack.url, tp_workers, tp_seconds))
-        figures["rss_mb"] = {"rasa": peak_rss_mb(stack.rasa.pid), "actions": peak_rss_mb(stack.actions.pid)}
+        figures["throughput"] = asyncio.run(throughput(stack.rasa_url, tp_workers, tp_seconds))
+        figures["rss_mb"] = {"rasa": peak_rss_mb(stack.processes[f"rasa-{stack.settings.rasa_ports[0]}"].pid),
+                             "actions": peak_rss_mb(stack.processes["actions"].pid)}
     finally:
         stack.stop()
     if not args.tiny and not args.no_train:

@@ -6,8 +6,9 @@ for T seconds, restarting the action server during the run; prints and saves fig
     python -m scripts.loadtest --url http://localhost:5005   # against a running server
                                                              # (no restarts then)
 
-Without --url it starts its own action server and Rasa server on free ports (SQLite in a
-temporary directory) so a run never touches real data. "answered" means a 200 with a real
+Without --url it starts its own action server and Rasa server through the launcher
+(scripts/launch.py), on free ports with SQLite in a temporary directory, so a run never
+touches real data. "answered" means a 200 with a real
 reply; "apologies" are the polite "something went wrong" answers (expected while the action
 server restarts); "errors" are anything else (non-200, timeouts, empty replies).
 Writes reports/loadtest.json and reports/loadtest.md.
@@ -17,17 +18,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,8 +30,8 @@ from typing import List, Optional
 
 import aiohttp
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+from scripts.launch import ROOT, Settings, Stack, free_port
+
 ERROR_TEXT = "Sorry, something went wrong on our side. Please try again in a moment."
 SCRIPT = ["hello", "how long is a session?", "what should I wear?", "is massage safe for me?",
           "no", "does it hurt?", "book a consultation", "Sam Lee", "online", "sam@example.com",
@@ -66,74 +61,13 @@ class Figures:
         return data
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not come up")
-
-
-class Stack:
-    """An action server and a Rasa server of our own, on free ports."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.action_port, self.rasa_port = free_port(), free_port()
-        self.env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false",
-                        SQLALCHEMY_SILENCE_UBER_WARNING="1",
-                        DATABASE_URL=f"sqlite:///{workdir / 'clinic.sqlite'}",
-                        TRACKER_DATABASE_URL=f"sqlite:///{workdir / 'conversations.sqlite'}",
-                        OUTBOX_DIR=str(workdir / "outbox"), SMS_STATE_DB=str(workdir / "sms.sqlite"),
-                        ACTION_SERVER_URL=f"http://127.0.0.1:{self.action_port}/webhook")
-        self.env.pop("REDIS_URL", None)
-        self.token = secrets.token_hex(8)
-        self.actions: Optional[subprocess.Popen] = None
-        self.rasa: Optional[subprocess.Popen] = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
-
-    def start_actions(self) -> None:
-        self.actions = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
-             "--actions", "actions"], cwd=ROOT, env=self.env,
-            stdout=(self.workdir / "actions.log").open("a"), stderr=subprocess.STDOUT)
-
-    def start(self) -> None:
-        self.start_actions()
-        token = self.token
-        self.rasa = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--model", "models/clinic.tar.gz", "--port",
-             str(self.rasa_port), "--enable-api", "--auth-token", token, "--credentials",
-             "credentials.yml", "--endpoints", "endpoints.yml"], cwd=ROOT, env=self.env,
-            stdout=(self.workdir / "rasa.log").open("a"), stderr=subprocess.STDOUT)
-        wait_for(f"http://127.0.0.1:{self.action_port}/health")
-        wait_for(f"{self.url}/status?token={token}")
-
-    def restart_actions(self) -> None:
-        """A crash and restart: SIGKILL, then start again (the run goes on meanwhile)."""
-        assert self.actions is not None
-        self.actions.send_signal(signal.SIGKILL)
-        self.actions.wait()
-        self.start_actions()
-
-    def stop(self) -> None:
-        for process in (self.actions, self.rasa):
-            if process and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
+def local_stack(workdir: Path) -> Stack:
+    """An action server and a Rasa server of our own (the launcher's), on free ports,
+    with their data in `workdir`, so a run never touches real data."""
+    settings = Settings(rasa_ports=(free_port(),), action_port=free_port(), web_port=None,
+                        data_dir=workdir / "data", env={"DATABASE_URL": "", "REDIS_URL": "",
+                                                        "TRACKER_DATABASE_URL": ""})
+    return Stack(settings, log_dir=workdir)
 
 
 async def conversation(session: aiohttp.ClientSession, url: str, deadline: float,
@@ -206,9 +140,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.url:
             url = args.url.rstrip("/")
         else:
-            stack = Stack(Path(workdir.name))
-            stack.start()
-            url = stack.url
+            stack = local_stack(Path(workdir.name)).start(web=False)
+            url = stack.rasa_url
         figures = asyncio.run(run_load(url, args.conversations, args.seconds,
                                        args.restart_every, stack))
     finally:

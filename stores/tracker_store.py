@@ -31,9 +31,11 @@ from rasa.shared.core.events import Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from clinic import paths
+from server import patches
+
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = f"sqlite:///{ROOT / '.rasa' / 'conversations.sqlite'}"
 FORGET_SLOT = "forget_me"
 FORGET_CONFIRMED = "confirmed"
 DEFAULT_RETENTION_DAYS = 90
@@ -50,7 +52,8 @@ def retention_days() -> int:
 
 
 def conversations_url() -> str:
-    return os.environ.get("TRACKER_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    return (os.environ.get("TRACKER_DATABASE_URL") or os.environ.get("DATABASE_URL")
+            or paths.sqlite_url("conversations.sqlite"))
 
 
 def sqlite_engine(url: str) -> sa.engine.Engine:
@@ -103,10 +106,13 @@ class ClinicTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None, host: Optional[Text] = None,
                  event_broker: Optional[EventBroker] = None, url: Optional[Text] = None,
                  **kwargs: Any) -> None:
+        # Rasa builds its tracker store in every entry point (run, shell), also when
+        # started without this project's launcher: the patches must be in place there too.
+        patches.apply()
         parsed = sa.engine.make_url(url or conversations_url())
         dialect = parsed.get_backend_name()
         if dialect == "sqlite":
-            database = parsed.database or str(ROOT / ".rasa" / "conversations.sqlite")
+            database = parsed.database or str(paths.data_dir() / "conversations.sqlite")
             Path(database).parent.mkdir(parents=True, exist_ok=True)
             super().__init__(domain=domain, dialect="sqlite", db=database,
                              event_broker=event_broker)

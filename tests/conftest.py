@@ -1,10 +1,11 @@
-"""Session fixtures: the trained model and the two servers, started once."""
+"""Session fixtures: the trained model and the assistant's stack, started once.
+
+The stack is started by the launcher `make run` uses (scripts/launch.py), with its own
+ports and data folder: what these tests prove is what users run.
+"""
 from __future__ import annotations
 
-import os
-import secrets
 import subprocess
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,16 +13,10 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
-from tests.helpers import MODEL, ROOT, VENV_BIN, free_port, http_json
+from scripts.launch import Settings, Stack, free_port
+from tests.helpers import MODEL, ROOT, http_json
 
-STARTUP_TIMEOUT = 180
-
-
-def _env(**extra: str) -> Dict[str, str]:
-    env = dict(os.environ)
-    env.update(TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1",
-               RASA_TELEMETRY_ENABLED="false", **extra)
-    return env
+TWILIO_TOKEN = "test-twilio-auth-token"
 
 
 @pytest.fixture(scope="session")
@@ -32,18 +27,54 @@ def model_path() -> Path:
     return MODEL
 
 
-TWILIO_TOKEN = "test-twilio-auth-token"
+def stack_settings(data_dir: Path, **changes: Any) -> Settings:
+    """A stack on free ports with its own data folder, configured as `make run` is."""
+    env = {"TWILIO_AUTH_TOKEN": TWILIO_TOKEN, **changes.pop("env", {})}
+    return Settings(rasa_ports=changes.pop("rasa_ports", (free_port(),)),
+                    action_port=changes.pop("action_port", free_port()),
+                    web_port=changes.pop("web_port", free_port()),
+                    data_dir=data_dir, env=env, **changes)
 
 
 @dataclass
 class Servers:
-    rasa_url: str
-    action_url: str
-    token: str
-    log_dir: Path
-    web_url: str
-    db_url: str
-    outbox_dir: Path
+    stack: Stack
+
+    @property
+    def rasa_url(self) -> str:
+        return self.stack.rasa_url
+
+    @property
+    def action_url(self) -> str:
+        return self.stack.action_url
+
+    @property
+    def web_url(self) -> str:
+        return self.stack.web_url
+
+    @property
+    def token(self) -> str:
+        return self.stack.token
+
+    @property
+    def data_dir(self) -> Path:
+        return self.stack.settings.data_dir
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.data_dir / 'clinic.sqlite'}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def rasa_log(self) -> Path:
+        return self.stack.log_path(f"rasa-{self.stack.settings.rasa_ports[0]}")
+
+    @property
+    def action_log(self) -> Path:
+        return self.stack.log_path("actions")
 
     def say(self, message: Any, sender: str | None = None) -> List[Dict[str, Any]]:
         """One user turn through the REST channel; returns the bot messages."""
@@ -68,80 +99,18 @@ class Servers:
         return body
 
 
-def start_rasa(model_path: Path, port: int, token: str, log: Path, debug: bool = False,
-               **env: str) -> subprocess.Popen:
-    """A Rasa server with this project's channels and endpoints; `env` configures it."""
-    command = [str(VENV_BIN / "rasa"), "run", "--model", str(model_path), "--port", str(port),
-               "--enable-api", "--auth-token", token, "--credentials", "credentials.yml",
-               "--endpoints", "endpoints.yml"] + (["--debug"] if debug else [])
-    return subprocess.Popen(command, cwd=ROOT, env=_env(**env), stdout=log.open("a"),
-                            stderr=subprocess.STDOUT)
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    _wait_until_up(url, process, log)
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-4000:]}")
-        try:
-            status, _ = http_json(url, timeout=2)
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"server not up after {STARTUP_TIMEOUT}s; log:\n{log.read_text()[-4000:]}")
-
-
 @pytest.fixture(scope="session")
 def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    """Action server + Rasa server (REST, socket.io, API) on free ports.
+    """Action server, Rasa server (REST, socket.io, SMS, API) and demo page.
 
-    Both run at DEBUG, the most talkative level, so the privacy test can check
-    that not even DEBUG logs carry health details.
+    They run at DEBUG, the most talkative level, so the privacy tests can check that not
+    even DEBUG logs carry health details.
     """
-    log_dir = tmp_path_factory.mktemp("server-logs")
-    action_port, rasa_port, web_port = free_port(), free_port(), free_port()
-    web_url = f"http://127.0.0.1:{web_port}"
-    token = secrets.token_hex(16)
-    action_url = f"http://127.0.0.1:{action_port}/webhook"
-    db_url = f"sqlite:///{log_dir / 'clinic.sqlite'}"
-    outbox_dir = log_dir / "outbox"
-    processes: List[subprocess.Popen] = []
+    base = tmp_path_factory.mktemp("stack")
+    stack = Stack(stack_settings(base / "data", model=model_path, debug=True),
+                  log_dir=base)
     try:
-        action_log = log_dir / "actions.log"
-        processes.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port),
-             "--actions", "actions", "--debug"],
-            cwd=ROOT, env=_env(DATABASE_URL=db_url, OUTBOX_DIR=str(outbox_dir)),
-            stdout=action_log.open("w"), stderr=subprocess.STDOUT,
-        ))
-        rasa_log = log_dir / "rasa.log"
-        processes.append(start_rasa(
-            model_path, rasa_port, token, rasa_log, debug=True,
-            ACTION_SERVER_URL=action_url, TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
-            TRACKER_DATABASE_URL=f"sqlite:///{log_dir / 'conversations.sqlite'}",
-            SMS_STATE_DB=str(log_dir / "sms-state.sqlite"), WEB_ORIGINS=web_url))
-        web_log = log_dir / "web.log"
-        processes.append(subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "web.app", "--port", str(web_port),
-             "--socket-url", f"http://127.0.0.1:{rasa_port}"],
-            cwd=ROOT, env=_env(), stdout=web_log.open("w"), stderr=subprocess.STDOUT,
-        ))
-        _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
-        _wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={token}", processes[1], rasa_log)
-        _wait_until_up(f"{web_url}/health", processes[2], web_log)
-        yield Servers(f"http://127.0.0.1:{rasa_port}", action_url, token, log_dir, web_url,
-                      db_url, outbox_dir)
+        stack.start()
+        yield Servers(stack)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stack.stop()

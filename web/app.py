@@ -1,7 +1,8 @@
-"""Serve the demo clinic page and the rasa-webchat bundle, both from this machine.
+"""Serve the demo clinic page, the rasa-webchat bundle and its font, all from this machine.
 
-The bundle (rasa-webchat@1.0.1, lib/index.js) is fetched from the npm registry by
-`make web` into build/web; nothing is loaded from a CDN by the page.
+The bundle (rasa-webchat@1.0.1, lib/index.js) and the font (@fontsource/inter) are fetched
+from the npm registry by `make web` into build/web, and the bundle is rewritten to take
+its font from here (web/bundle.py): the page loads nothing from any other site.
 
 Usage: python -m web.app [--port 8080] [--socket-url http://localhost:5005]
 """
@@ -20,11 +21,15 @@ from sanic.response import HTTPResponse
 from actions.clinic import clinic_slots
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLE = ROOT / "build" / "web" / "package" / "lib" / "index.js"
+BUILD = ROOT / "build" / "web"
+BUNDLE = BUILD / "webchat.js"
+FONTS = BUILD / "fonts"
+STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html"
+CACHE = {"Cache-Control": "max-age=3600"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; connect-src 'self' {socket} {socket_ws}; "
-                               "img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                "script-src 'self' 'unsafe-inline'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -56,8 +61,18 @@ def create_app(socket_url: str) -> Sanic:
     async def bundle(_: Request) -> HTTPResponse:
         if not BUNDLE.exists():
             return response.text("Chat widget not built: run `make web`.", status=503)
-        return await response.file(BUNDLE, mime_type="application/javascript",
-                                   headers={"Cache-Control": "max-age=3600"})
+        return await response.file(BUNDLE, mime_type="application/javascript", headers=CACHE)
+
+    @app.get("/static/inter.css")
+    async def font_stylesheet(_: Request) -> HTTPResponse:
+        return await response.file(STATIC / "inter.css", mime_type="text/css", headers=CACHE)
+
+    @app.get("/static/fonts/<name:str>")
+    async def font(_: Request, name: str) -> HTTPResponse:
+        path = FONTS / name
+        if "/" in name or not name.endswith(".woff2") or not path.is_file():
+            return response.text("Not found.", status=404)
+        return await response.file(path, mime_type="font/woff2", headers=CACHE)
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:

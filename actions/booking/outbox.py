@@ -16,14 +16,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import List, Optional, Union
 
-from actions.booking.store import (ROOT, BookingRequest, BookingStore, CallbackRequest,
+from clinic import paths
+from actions.booking.store import (BookingRequest, BookingStore, CallbackRequest,
                                    StoreUnavailable)
 
 Request = Union[BookingRequest, CallbackRequest]
 
 
 def outbox_dir() -> Path:
-    return Path(os.environ.get("OUTBOX_DIR") or ROOT / ".rasa" / "outbox")
+    return paths.data_dir() / "outbox"
 
 
 def keep(request: Request, directory: Optional[Path] = None) -> Path:

@@ -24,8 +24,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from clinic import paths
+
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_URL = f"sqlite:///{ROOT / '.rasa' / 'clinic.sqlite'}"
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 SCHEMA_VERSION = 1
 
@@ -145,7 +146,7 @@ def _aware(moment: Optional[datetime]) -> Optional[datetime]:
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_URL
+    return os.environ.get("DATABASE_URL") or paths.sqlite_url("clinic.sqlite")
 
 
 def make_engine(url: str) -> Engine:

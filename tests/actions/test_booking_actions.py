@@ -17,7 +17,7 @@ DEAD = "postgresql://nobody@127.0.0.1:1/none"
 @pytest.fixture
 def database(tmp_path, monkeypatch):
     """Point the action server's store at a URL; returns a switch for the test."""
-    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("CLINIC_DATA_DIR", str(tmp_path))
 
     def use(url: str) -> None:
         monkeypatch.setenv("DATABASE_URL", url)

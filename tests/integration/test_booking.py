@@ -69,7 +69,7 @@ def test_happy_path_for_each_mode_is_saved_and_shown_to_staff(
     assert servers.slots(sender)["booking_reference"] == reference
 
     monkeypatch.setenv("DATABASE_URL", servers.db_url)
-    monkeypatch.setenv("OUTBOX_DIR", str(servers.outbox_dir))
+    monkeypatch.setenv("CLINIC_DATA_DIR", str(servers.data_dir))
     out = io.StringIO()
     assert staff.main(["list", "--day", "tomorrow"], out=out, err=io.StringIO()) == 0
     assert reference in out.getvalue() and "Jane Doe" in out.getvalue()

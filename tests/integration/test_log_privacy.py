@@ -20,8 +20,8 @@ def test_debug_logs_of_a_screened_conversation_hold_no_health_words(servers):
     for message in MESSAGES:
         servers.say(message, sender)
     assert servers.slots(sender)["screen_outcome"] == "doctor_first"  # the screen really ran
-    for name in ("rasa.log", "actions.log"):
-        log = (servers.log_dir / name).read_text(errors="replace")
+    for path in (servers.rasa_log, servers.action_log):
+        name, log = path.name, path.read_text(errors="replace")
         assert "DEBUG" in log, f"{name} is not at DEBUG level; the test would prove nothing"
         found = [w for w in HEALTH_WORDS if re.search(re.escape(w), log, re.I)]
         assert found == [], f"{name} contains {found}"
@@ -33,7 +33,7 @@ def test_debug_logs_hold_no_name_or_contact_from_a_booking(servers):
                     "zelda.q@example.com", "tomorrow at 10am"]:
         servers.say(message, sender)
     assert servers.slots(sender)["patient_contact"] == "zelda.q@example.com"
-    for name in ("rasa.log", "actions.log"):
-        log = (servers.log_dir / name).read_text(errors="replace")
+    for path in (servers.rasa_log, servers.action_log):
+        name, log = path.name, path.read_text(errors="replace")
         found = [w for w in ("Zelda", "Quixote", "zelda.q") if w.lower() in log.lower()]
         assert found == [], f"{name} contains {found}"

@@ -1,14 +1,13 @@
 """Conversations survive a restart of the Rasa server (SQLite tracker store)."""
 from __future__ import annotations
 
-import secrets
-import signal
 import uuid
 
 import pytest
 
-from tests.conftest import TWILIO_TOKEN, start_rasa, wait_until_up
-from tests.helpers import free_port, http_json, rest_text
+from scripts.launch import Stack
+from tests.conftest import stack_settings
+from tests.helpers import http_json, rest_text
 
 pytestmark = pytest.mark.server
 
@@ -18,26 +17,17 @@ say = rest_text
 
 def test_a_restarted_server_continues_the_conversation_where_it_was(servers, model_path,
                                                                      tmp_path):
-    port, token = free_port(), secrets.token_hex(8)
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path / "rasa.log"
-    env = dict(ACTION_SERVER_URL=servers.action_url, TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
-               TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'conversations.sqlite'}",
-               SMS_STATE_DB=str(tmp_path / "sms.sqlite"))
+    settings = stack_settings(tmp_path / "data", model=model_path, web_port=None,
+                              action_url=servers.action_url)
     sender = uuid.uuid4().hex
-    process = start_rasa(model_path, port, token, log, **env)
-    try:
-        wait_until_up(f"{url}/status?token={token}", process, log)
-        assert "Do any of these apply to you?" in say(url, sender, "is massage safe for me?")
-        process.send_signal(signal.SIGKILL)  # a crash, not a polite shutdown
-        process.wait(timeout=30)
-
-        process = start_rasa(model_path, port, token, log, **env)
-        wait_until_up(f"{url}/status?token={token}", process, log)
+    with Stack(settings, log_dir=tmp_path).start(actions=False) as stack:
+        (name,) = stack.processes
+        assert "Do any of these apply to you?" in say(stack.rasa_url, sender,
+                                                      "is massage safe for me?")
+        stack.kill(name)  # a crash, not a polite shutdown
+        stack.start_rasa(settings.rasa_ports[0])
         # The answer to the question asked before the crash is understood as such.
-        assert "should be fine for you" in say(url, sender, "no")
-        status, tracker = http_json(f"{url}/conversations/{sender}/tracker?token={token}")
+        assert "should be fine for you" in say(stack.rasa_url, sender, "no")
+        status, tracker = http_json(
+            f"{stack.rasa_url}/conversations/{sender}/tracker?token={stack.token}")
         assert tracker["slots"]["screen_outcome"] == "clear"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)

@@ -6,14 +6,13 @@ reason when absent, failed in CI.
 """
 from __future__ import annotations
 
-import secrets
-import signal
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import TWILIO_TOKEN, start_rasa, wait_until_up
+from scripts.launch import Stack
+from tests.conftest import stack_settings
 from tests.databases import reachable_redis_url, temporary_postgres
 from tests.helpers import free_port, http_json, rest_text
 
@@ -32,31 +31,22 @@ def redis_url():
 
 @pytest.fixture(scope="module")
 def replicas(servers, model_path, postgres_url, redis_url, tmp_path_factory):
-    log_dir = tmp_path_factory.mktemp("replicas")
-    token = secrets.token_hex(8)
-    env = dict(ACTION_SERVER_URL=servers.action_url, TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
-               DATABASE_URL=postgres_url, TRACKER_DATABASE_URL="", REDIS_URL=redis_url,
-               REDIS_LOCK_PREFIX=uuid.uuid4().hex, SMS_STATE_DB=str(log_dir / "sms.sqlite"))
-    ports = [free_port(), free_port()]
-    processes = [start_rasa(model_path, port, token, log_dir / f"rasa-{port}.log", **env)
-                 for port in ports]
-    try:
-        for port, process in zip(ports, processes):
-            wait_until_up(f"http://127.0.0.1:{port}/status?token={token}", process,
-                          log_dir / f"rasa-{port}.log")
-        yield [f"http://127.0.0.1:{port}" for port in ports], processes, token
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+    """Two Rasa replicas, as `make run-replicas` starts them, on the session's actions."""
+    base = tmp_path_factory.mktemp("replicas")
+    settings = stack_settings(
+        base / "data", model=model_path, web_port=None, action_url=servers.action_url,
+        rasa_ports=(free_port(), free_port()),
+        env=dict(DATABASE_URL=postgres_url, REDIS_URL=redis_url,
+                 REDIS_LOCK_PREFIX=uuid.uuid4().hex))
+    with Stack(settings, log_dir=base).start(actions=False) as stack:
+        yield stack
 
 
 say = rest_text
 
 
 def test_turns_alternating_between_replicas_form_one_conversation(replicas):
-    (a, b), _, token = replicas
+    (a, b), token = replicas.rasa_urls, replicas.token
     sender = uuid.uuid4().hex
     assert "Do any of these apply to you?" in say(a, sender, "is massage safe for me?")
     assert "Which of these applies?" in say(b, sender, "yes")
@@ -68,7 +58,7 @@ def test_turns_alternating_between_replicas_form_one_conversation(replicas):
 
 
 def test_simultaneous_messages_to_both_replicas_are_both_answered_in_turn(replicas):
-    (a, b), _, token = replicas
+    (a, b), token = replicas.rasa_urls, replicas.token
     sender = uuid.uuid4().hex
     say(a, sender, "hello")
     with ThreadPoolExecutor(2) as pool:
@@ -82,11 +72,10 @@ def test_simultaneous_messages_to_both_replicas_are_both_answered_in_turn(replic
 
 
 def test_a_killed_replica_loses_nothing(replicas):
-    (a, b), processes, token = replicas
+    (a, b), token = replicas.rasa_urls, replicas.token
     sender = uuid.uuid4().hex
     assert "Do any of these apply to you?" in say(a, sender, "is massage safe for me?")
-    processes[0].send_signal(signal.SIGKILL)
-    processes[0].wait(timeout=30)
+    replicas.kill(f"rasa-{replicas.settings.rasa_ports[0]}")
     assert "should be fine for you" in say(b, sender, "no")
     _, tracker = http_json(f"{b}/conversations/{sender}/tracker?token={token}")
     assert tracker["slots"]["screen_outcome"] == "clear"

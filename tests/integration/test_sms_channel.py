@@ -92,5 +92,5 @@ def test_odd_bodies_get_a_polite_answer(servers, body, extra, expected):
 def test_sender_number_never_reaches_the_logs(servers):
     number = new_number()
     sms(servers, number, "hi")
-    for name in ("rasa.log", "actions.log"):
-        assert number not in (servers.log_dir / name).read_text(errors="replace")
+    for path in (servers.rasa_log, servers.action_log):
+        assert number not in path.read_text(errors="replace")

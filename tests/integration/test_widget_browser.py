@@ -1,6 +1,11 @@
-"""The demo page in headless Chromium, driven like a patient would."""
+"""The demo page in headless Chromium, driven like a patient would.
+
+The page, the widget's socket.io channel and their origins are the ones `make run`
+starts (the session stack comes from the same launcher). Any console error fails.
+"""
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,6 +30,16 @@ def page():
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 860})
+        page.console_errors = []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        page.requested = []
+        page.on("request", lambda request: page.requested.append(request.url))
+        page.socket_origin_headers = []
+        page.on("response", lambda response: "/socket.io/" in response.url and
+                page.socket_origin_headers.append(
+                    [h["value"] for h in response.headers_array()
+                     if h["name"].lower() == "access-control-allow-origin"]))
         yield page
         browser.close()
 
@@ -39,7 +54,8 @@ def wait_for_answer(page, text, timeout=60_000):
 
 
 def test_chat_widget_answers_buttons_and_keeps_history_after_reload(servers, page):
-    page.goto(servers.web_url + "/")
+    page_url = servers.stack.settings.web_url + "/"  # http://localhost:<port>, as make run
+    page.goto(page_url)
     assert "Therapeutic massage in Encinitas" in page.inner_text("h1")
     page.click(".rw-launcher")
     page.wait_for_selector(".rw-response", timeout=60_000)  # greeting after /greet
@@ -64,3 +80,13 @@ def test_chat_widget_answers_buttons_and_keeps_history_after_reload(servers, pag
         page.click(".rw-launcher")
     wait_for_answer(page, "everyday clothing is fine", timeout=30_000)
     assert "towel and lie on a massage table" in bot_texts(page)
+
+    assert page.console_errors == []
+    # socket.io answered the page's origin with exactly one Access-Control-Allow-Origin
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page_url))
+    assert page.socket_origin_headers, "no socket.io response seen"
+    assert all(values == [origin] for values in page.socket_origin_headers), \
+        page.socket_origin_headers
+    # nothing was asked of any other site (fonts included)
+    hosts = {urlsplit(url).netloc for url in page.requested if url.startswith("http")}
+    assert hosts <= {urlsplit(page_url).netloc, urlsplit(servers.stack.settings.rasa_url).netloc}, hosts

@@ -1,10 +1,12 @@
 """Answers from the action server are still checked against Rasa's schema after the
-speed-up in channels/server_settings.py (schema checked once, validator reused)."""
+speed-up in server/patches.py (schema checked once, validator reused)."""
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-import channels  # noqa: F401  (applies channels.server_settings, as the Rasa server does)
+from server import patches
+
+patches.apply()  # as every Rasa entry point does
 
 
 def action() -> RemoteAction:

@@ -136,7 +136,7 @@ def test_an_unreachable_database_raises_store_unavailable_without_details():
 
 
 def test_outbox_keeps_requests_while_the_database_is_down_and_saves_them_later(tmp_path, monkeypatch):
-    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("CLINIC_DATA_DIR", str(tmp_path))
     dead = BookingStore("postgresql://nobody@127.0.0.1:1/none")
     request = booking("kept", with_physio=True, condition_ids=["fever"])
     with pytest.raises(StoreUnavailable):

@@ -14,7 +14,7 @@ from scripts import staff
 def db(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'clinic.sqlite'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("CLINIC_DATA_DIR", str(tmp_path))
     return BookingStore(url)
 
 

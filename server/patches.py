@@ -1,4 +1,8 @@
-"""Behaviour Rasa 3.6 hard-codes, adjusted when the Rasa server loads our channels.
+"""Every change this project makes to Rasa 3.6's internals, in one place.
+
+`apply()` is idempotent and is called by every way the Rasa side starts: the entry point
+the launcher uses (`python -m server`, for `run` and `shell`) and, for anyone who types
+`rasa run` or `rasa shell` directly, the tracker store Rasa builds from endpoints.yml.
 
 - The action-server call waits 5 minutes by default (rasa.core.constants); a patient
   would see nothing for that long. ACTION_TIMEOUT (seconds, default 10) caps it.

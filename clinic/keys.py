@@ -1,0 +1,67 @@
+"""Secrets: from the environment, or generated once into the data folder.
+
+Each secret has an environment variable (set it in production, where a secret manager
+provides it) and a file name in the data folder. When the variable is unset, the file is
+read; when the file is missing too, a random value is written to it (0600, created
+exclusively, so two processes starting at once agree on one value). Rotating a secret
+means replacing the variable or deleting the file and restarting (README, "Security and
+privacy").
+"""
+from __future__ import annotations
+
+import os
+import secrets as random_secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from clinic import paths
+
+
+@dataclass(frozen=True)
+class Secret:
+    env_var: str
+    file_name: str
+    generate: Callable[[], str] = lambda: random_secrets.token_urlsafe(32)
+
+
+API_TOKEN = Secret("RASA_API_TOKEN", "api-token")
+
+
+def value(secret: Secret, data_dir: Optional[Path] = None) -> str:
+    """The secret's value: its environment variable, else its file (created if missing)."""
+    from_env = os.environ.get(secret.env_var, "").strip()
+    if from_env:
+        return from_env
+    path = path_of(secret, data_dir)
+    existing = _read(path)
+    if existing:
+        return existing
+    # Written to a private temporary file, then linked into place: linking fails if
+    # another process got there first, and then its value is the one everybody uses.
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{secret.file_name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secret.generate() + "\n")
+        if path.exists():  # there but empty: replace it
+            os.replace(temporary, path)
+        else:
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return _read(path)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def path_of(secret: Secret, data_dir: Optional[Path] = None) -> Path:
+    return (data_dir or paths.data_dir()) / secret.file_name

@@ -1,0 +1,341 @@
+"""The one way the assistant's processes are started.
+
+`make run`, `make run-replicas`, `make shell`, the test fixtures, `make bench` and
+`make loadtest` all build their command lines and environments here, so what the tests
+prove is what users run. They differ only in the `Settings` they pass: ports, the data
+folder and the log level.
+
+    python -m scripts.launch run                # make run: actions, Rasa, demo page
+    python -m scripts.launch run --replicas 2   # make run-replicas (PostgreSQL + Redis)
+    python -m scripts.launch shell [--debug]    # make shell: chat in the terminal
+    python -m scripts.launch shell nlu          # make shell-nlu: only what NLU understood
+
+Without arguments the settings come from the environment: RASA_PORT (5005), ACTION_PORT
+(5055), WEB_PORT (8080), CLINIC_DATA_DIR (.rasa). A shell started this way talks to the
+action server and the conversation store of the `make run` with the same settings.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+from clinic import keys
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+MODEL = ROOT / "models" / "clinic.tar.gz"
+STARTUP_TIMEOUT = 180.0
+# Quiet, reproducible, private: no TensorFlow chatter, no telemetry, fixed hash seed.
+BASE_ENVIRONMENT = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "RASA_TELEMETRY_ENABLED": "false",
+    "PYTHONHASHSEED": "0",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that differs between one stack and another."""
+
+    rasa_ports: Tuple[int, ...] = (5005,)
+    action_port: int = 5055
+    web_port: Optional[int] = 8080  # None: no demo page
+    data_dir: Path = ROOT / ".rasa"
+    model: Path = MODEL
+    debug: bool = False
+    # Where the Rasa server calls the action server; a test may put a proxy in between.
+    action_url: Optional[str] = None
+    # Further configuration for every process (DATABASE_URL, REDIS_URL, ACTION_TIMEOUT...).
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_environment(cls, replicas: int = 1) -> "Settings":
+        first = int(os.environ.get("RASA_PORT") or 5005)
+        return cls(rasa_ports=tuple(range(first, first + replicas)),
+                   action_port=int(os.environ.get("ACTION_PORT") or 5055),
+                   web_port=int(os.environ.get("WEB_PORT") or 8080),
+                   data_dir=Path(os.environ.get("CLINIC_DATA_DIR") or ROOT / ".rasa"))
+
+    def as_environment(self) -> Dict[str, str]:
+        """The variables `from_environment` reads, so another command (make shell)
+        finds this stack."""
+        return {"RASA_PORT": str(self.rasa_ports[0]), "ACTION_PORT": str(self.action_port),
+                "WEB_PORT": str(self.web_port or ""), "CLINIC_DATA_DIR": str(self.data_dir)}
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://localhost:{self.rasa_ports[0]}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.web_port}"
+
+    @property
+    def web_origins(self) -> str:
+        """Browser origins allowed on the widget's socket.io channel: the demo page's."""
+        if not self.web_port:
+            return ""
+        return f"http://localhost:{self.web_port},http://127.0.0.1:{self.web_port}"
+
+
+def environment(settings: Settings) -> Dict[str, str]:
+    """The environment of every process of a stack (secrets included, never argv)."""
+    env = {**os.environ, **BASE_ENVIRONMENT, "CLINIC_DATA_DIR": str(settings.data_dir)}
+    if settings.web_origins and "WEB_ORIGINS" not in os.environ:
+        env["WEB_ORIGINS"] = settings.web_origins
+    env["ACTION_SERVER_URL"] = settings.action_url or \
+        f"http://127.0.0.1:{settings.action_port}/webhook"
+    env.update(settings.env)
+    env[keys.API_TOKEN.env_var] = secret(keys.API_TOKEN, settings, env)
+    return env
+
+
+def secret(which: keys.Secret, settings: Settings, env: Mapping[str, str]) -> str:
+    """A secret as the stack's processes will see it (given, or from the data folder)."""
+    given = env.get(which.env_var, "").strip()
+    return given or keys.value(which, prepared_data_dir(settings))
+
+
+def prepared_data_dir(settings: Settings) -> Path:
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    settings.data_dir.chmod(0o700)
+    return settings.data_dir
+
+
+# ------------------------------------------------------------------ command lines
+def action_server_command(settings: Settings) -> List[str]:
+    return [str(PYTHON), "-m", "actions.server", "--port", str(settings.action_port)] + \
+        (["--debug"] if settings.debug else [])
+
+
+def rasa_server_command(settings: Settings, port: int) -> List[str]:
+    """The Rasa server: REST, socket.io and SMS channels, and the HTTP API (its token
+    comes from the environment). No --cors: the widget's socket.io channel answers CORS
+    itself, and a second set of headers makes browsers refuse both."""
+    return [str(PYTHON), "-m", "server", "run", "--model", str(settings.model),
+            "--port", str(port), "--enable-api", "--credentials", "credentials.yml",
+            "--endpoints", "endpoints.yml"] + (["--debug"] if settings.debug else [])
+
+
+def web_command(settings: Settings) -> List[str]:
+    return [str(PYTHON), "-m", "web.app", "--port", str(settings.web_port),
+            "--socket-url", settings.rasa_url]
+
+
+def shell_command(settings: Settings, extra: Sequence[str] = ()) -> List[str]:
+    """`rasa shell` against the running stack's action server and conversation store;
+    its own (cmdline) server takes a free local port, so it runs beside `make run`."""
+    if list(extra[:1]) == ["nlu"]:
+        return [str(PYTHON), "-m", "server", "shell", "nlu", "--model", str(settings.model),
+                *extra[1:]]
+    return [str(PYTHON), "-m", "server", "shell", "--model", str(settings.model),
+            "--endpoints", "endpoints.yml", "--interface", "127.0.0.1",
+            "--port", str(free_port()), *extra]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# ------------------------------------------------------------------ processes
+class Stack:
+    """The processes of one assistant: action server, Rasa server(s), demo page.
+
+    With a `log_dir`, each process writes to `<log_dir>/<name>.log`; without, to this
+    terminal (make run)."""
+
+    def __init__(self, settings: Settings, log_dir: Optional[Path] = None) -> None:
+        self.settings = settings
+        self.log_dir = log_dir
+        self.env = environment(settings)
+        self.token = self.env[keys.API_TOKEN.env_var]
+        self.processes: Dict[str, subprocess.Popen] = {}
+
+    # where things are
+    @property
+    def rasa_urls(self) -> List[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.settings.rasa_ports]
+
+    @property
+    def rasa_url(self) -> str:
+        return self.rasa_urls[0]
+
+    @property
+    def action_url(self) -> str:
+        return self.env["ACTION_SERVER_URL"]
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}"
+
+    def log_path(self, name: str) -> Optional[Path]:
+        return self.log_dir / f"{name}.log" if self.log_dir else None
+
+    # starting and stopping
+    def start(self, actions: bool = True, rasa: bool = True, web: bool = True,
+              wait: bool = True) -> "Stack":
+        try:
+            if actions:
+                self.start_actions(wait=False)
+            if rasa:
+                for port in self.settings.rasa_ports:
+                    self.start_rasa(port, wait=False)
+            if web and self.settings.web_port:
+                self._spawn("web", web_command(self.settings))
+            if wait:
+                self.wait_until_up()
+        except BaseException:
+            self.stop()  # nothing left running when a process cannot start
+            raise
+        return self
+
+    def start_actions(self, wait: bool = True) -> None:
+        self._spawn("actions", action_server_command(self.settings))
+        if wait:
+            self.wait_until_up(["actions"])
+
+    def start_rasa(self, port: int, wait: bool = True) -> None:
+        self._spawn(f"rasa-{port}", rasa_server_command(self.settings, port))
+        if wait:
+            self.wait_until_up([f"rasa-{port}"])
+
+    def _spawn(self, name: str, command: List[str]) -> subprocess.Popen:
+        log = self.log_path(name)
+        output = log.open("a") if log else None
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=output,
+                                   stderr=subprocess.STDOUT if output else None)
+        self.processes[name] = process
+        return process
+
+    def health_url(self, name: str) -> str:
+        if name == "actions":
+            return f"http://127.0.0.1:{self.settings.action_port}/health"
+        if name == "web":
+            return f"{self.web_url}/health"
+        return f"http://127.0.0.1:{name.split('-', 1)[1]}/"  # Rasa answers once its model is loaded
+
+    def wait_until_up(self, names: Optional[Sequence[str]] = None,
+                      timeout: float = STARTUP_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        for name in names or list(self.processes):
+            process = self.processes[name]
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited early (code {process.returncode})"
+                                       f"{self._log_tail(name)}")
+                if _answers(self.health_url(name)):
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} not up after {timeout:.0f} s{self._log_tail(name)}")
+                time.sleep(0.3)
+
+    def _log_tail(self, name: str) -> str:
+        log = self.log_path(name)
+        return f"; log:\n{log.read_text(errors='replace')[-4000:]}" if log and log.exists() else ""
+
+    def kill(self, name: str) -> None:
+        """A crash, not a polite shutdown."""
+        process = self.processes[name]
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    def restart_actions(self) -> None:
+        self.kill("actions")
+        self.start_actions()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def __enter__(self) -> "Stack":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+# ------------------------------------------------------------------ command line
+def run(settings: Settings) -> int:
+    """Start everything in this terminal; Ctrl-C, or any process ending, stops all."""
+    stack = Stack(settings)
+    token_source = ("RASA_API_TOKEN" if os.environ.get(keys.API_TOKEN.env_var)
+                    else keys.path_of(keys.API_TOKEN, settings.data_dir))
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    try:
+        stack.start(wait=False)
+        print(f"Assistant starting (Rasa on {', '.join(map(str, settings.rasa_ports))}): "
+              f"demo page {settings.web_url}/, REST {settings.rasa_url}/webhooks/rest/webhook, "
+              f"SMS {settings.rasa_url}/webhooks/sms/webhook. HTTP API token: {token_source}.",
+              flush=True)
+        stack.wait_until_up()
+        print("Assistant ready. Staff chat in another terminal: make shell. Ctrl-C stops.",
+              flush=True)
+        while not stop["now"] and all(p.poll() is None for p in stack.processes.values()):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("Stopping...", flush=True)
+        stack.stop()
+    return 0
+
+
+def shell(settings: Settings, extra: Sequence[str]) -> None:
+    """Replace this process with `rasa shell` (it keeps the terminal)."""
+    command = shell_command(settings, extra)
+    os.chdir(ROOT)
+    os.execve(command[0], command, environment(settings))
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.launch",
+                                     description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="start the assistant (make run)")
+    run_parser.add_argument("--replicas", type=int, default=1,
+                            help="Rasa servers on consecutive ports (several need "
+                                 "DATABASE_URL and REDIS_URL)")
+    run_parser.add_argument("--debug", action="store_true")
+    commands.add_parser("shell", help="rasa shell against the running assistant; further "
+                                      "arguments go to rasa shell (--debug, nlu)")
+    args, extra = parser.parse_known_args(argv)
+    os.umask(0o077)  # every file the stack writes is readable by the service user only
+    if args.command == "run":
+        if extra:
+            parser.error(f"unknown arguments: {' '.join(extra)}")
+        settings = replace(Settings.from_environment(args.replicas), debug=args.debug)
+        return run(settings)
+    shell(Settings.from_environment(), extra)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""The Rasa server's entry point: Rasa's own command line, after this project's patches.
+
+`python -m server run ...` and `python -m server shell ...` take exactly the arguments of
+`rasa run` and `rasa shell`; scripts/launch.py builds them. Two things differ from typing
+`rasa` directly:
+- every change this project makes to Rasa's internals (server/patches.py) is in place
+  before Rasa starts, in the server and in the staff shell alike;
+- the HTTP API token is read from RASA_API_TOKEN in the environment, so it never appears
+  on a command line, where `ps` would show it to every user of the machine.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List
+
+
+def rasa_arguments(argv: List[str], token: str) -> List[str]:
+    """`rasa` arguments: the API token added to a `run` that enables the API."""
+    if token and argv[:1] == ["run"] and "--enable-api" in argv:
+        return [*argv, "--auth-token", token]
+    return list(argv)
+
+
+def main() -> None:
+    from server import patches
+
+    patches.apply()
+    sys.argv = ["rasa", *rasa_arguments(sys.argv[1:], os.environ.get("RASA_API_TOKEN", ""))]
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""One launcher: no file but scripts/launch.py builds a command line that starts the
+Rasa server or the action server, so every way of starting the stack is the tested one."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from tests.helpers import ROOT
+
+LAUNCHER = "scripts/launch.py"
+# Argument lists in Python: ["rasa", "run", "--model", ...], [python, "-m", "server", ...]
+PYTHON_ARGV = re.compile(r"""['"]run['"],\s*['"](?:actions|--model)['"]|"""
+                         r"""['"]-m['"],\s*['"](?:server|actions\.server)['"]""")
+# Command text in shell scripts, the Makefile and CI: rasa run ..., python -m server ...
+SHELL_COMMAND = re.compile(r"\brasa\s+run\b|-m\s+(?:server|actions\.server)\b|--enable-api")
+
+
+def builds_server_command(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    pattern = PYTHON_ARGV if path.suffix == ".py" else SHELL_COMMAND
+    return bool(pattern.search(text))
+
+
+def test_no_file_but_the_launcher_builds_a_server_command_line():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    code = [path for path in tracked
+            if path.endswith((".py", ".sh")) or path in ("Makefile", ".ci/run")]
+    offenders = [path for path in code if path != LAUNCHER and (ROOT / path).exists()
+                 and builds_server_command(ROOT / path)]
+    assert offenders == []
+    assert builds_server_command(ROOT / LAUNCHER)  # the patterns do find a command line
