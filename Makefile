@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make run    install, build, train if needed, start the assistant
 #   make test   install, build, train if needed, run every test
-# Other targets: shell, shell-nlu, run-replicas, bench, loadtest, staff, validate, clean.
+# Other targets: shell, shell-nlu, run-replicas, bench, loadtest, staff, lint, validate, clean.
 #   make shell                           staff chat in the terminal (make run up elsewhere)
 #   make staff ARGS="list --day today"   bookings and callback requests for staff
 # Every process is started by scripts/launch.py (the one launcher).
@@ -9,10 +9,12 @@
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
+# The action server's own environment: rasa-sdk and the core, no rasa, no TensorFlow.
+ACTIONS_VENV := .venv-actions
 PYTHON_BOOT := $(shell scripts/find-python.sh)
 SPACY_MODEL := build/spacy/en_clinic
 MODEL := models/clinic.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name "*.yml" 2>/dev/null) nlp/faq_guard.py nlp/red_flags.py nlp/linear_classifier.py
+TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml" 2>/dev/null) nlp/faq_guard.py nlp/red_flags.py nlp/linear_classifier.py
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
@@ -25,7 +27,7 @@ FONT_VERSION := 5.3.0
 FONT_SHA1 := 866278dc2357659f8be1755c8b67f29d3697b440
 WEB_BUILD := build/web/webchat.js
 
-.PHONY: run run-replicas shell shell-nlu loadtest bench test install spacy train web browser validate staff clean
+.PHONY: run run-replicas shell shell-nlu loadtest bench test lint install spacy train web browser validate staff clean
 
 run: install spacy train web
 	$(BIN)/python -m scripts.launch run
@@ -57,10 +59,19 @@ bench: install spacy train
 loadtest: install spacy train
 	$(BIN)/python -m scripts.loadtest $(ARGS)
 
-test: install spacy train web browser
+test: install spacy train web browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed
+# The house rules: ruff (lint and format), mypy on the core and the action glue, and
+# the import walls between the core, the action server and the Rasa server side
+# (pyproject.toml). Also run by pre-commit (.pre-commit-config.yaml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
+
+install: $(VENV)/.installed $(ACTIONS_VENV)/.installed
 
 # Staff tool: list / handled / export (see scripts/staff.py).
 staff: install
@@ -75,17 +86,24 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
+$(ACTIONS_VENV)/.installed: requirements-actions.txt constraints.txt
+	@test -n "$(PYTHON_BOOT)" || { echo "No Python 3.8-3.10 found (see scripts/find-python.sh)"; exit 1; }
+	test -x $(ACTIONS_VENV)/bin/python || $(PYTHON_BOOT) -m venv $(ACTIONS_VENV)
+	$(ACTIONS_VENV)/bin/python -m pip install --quiet --upgrade 'pip==24.0' 'setuptools==70.3.0' 'wheel==0.45.1'
+	$(ACTIONS_VENV)/bin/python -m pip install --quiet -r requirements-actions.txt -c constraints.txt
+	touch $@
+
 spacy: $(SPACY_MODEL)/meta.json
 
-$(SPACY_MODEL)/meta.json: nlp/build_pipeline.py $(VENV)/.installed
-	$(BIN)/python -m nlp.build_pipeline $(SPACY_MODEL)
+$(SPACY_MODEL)/meta.json: clinic/language.py $(VENV)/.installed
+	$(BIN)/python -m clinic.language $(SPACY_MODEL)
 
 train: $(MODEL)
 
 # Retrains only when data, domain, config or the custom NLU component change;
 # `rasa train` itself then reuses cached components that did not change.
 $(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)/meta.json
-	$(BIN)/rasa train --fixed-model-name clinic --out models
+	$(BIN)/rasa train --domain domain --fixed-model-name clinic --out models
 	touch $@
 
 web: $(WEB_BUILD)
@@ -110,7 +128,7 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 validate: install
-	$(BIN)/rasa data validate --fail-on-warnings
+	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 clean:
 	rm -rf models build .rasa reports .pytest_cache

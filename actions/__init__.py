@@ -4,6 +4,6 @@ Modules hold Rasa glue (read the tracker, call pure logic, utter, return events)
 the logic itself lives in small functions that the unit tests call directly.
 """
 
-from actions.privacy import install_log_redaction
+from clinic.privacy import install_log_redaction
 
 install_log_redaction()

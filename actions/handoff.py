@@ -6,25 +6,23 @@ handoff_form). The reason stored is where the patient was in the conversation, n
 their words. Afterwards the conversation is paused (Rasa's ConversationPaused): the
 assistant answers nothing until the patient sends "restart".
 """
+
 from __future__ import annotations
 
 import hashlib
-from typing import List, Optional, Text
+from typing import List
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import (ActionExecuted, ConversationPaused, EventType, FollowupAction,
-                             SlotSet)
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import clinic
-from actions.booking.actions import store
-from actions.booking.forms import ContactValidators
-from actions.booking.outbox import save_or_keep
-from actions.booking.store import CallbackRequest, StoreUnavailable
-from actions.booking.validation import contact_from_slot
-from actions.dialogue import channel, last_user_event
-from actions.privacy import pseudonym
+from actions import services
+from actions.forms import ContactQuestions
+from actions.tracker import channel, conversation_key, last_user_event
+from clinic import facts
+from clinic.booking.store import CallbackRequest, StoreUnavailable
+from clinic.booking.validation import contact_from_slot
 
 FORM_REASONS = {
     "booking_form": "asked for a person while booking a consultation",
@@ -49,8 +47,9 @@ def handoff_reason(tracker: Tracker) -> str:
     parse = (previous or {}).get("parse_data") or {}
     name = (parse.get("intent") or {}).get("name")
     if name == "faq":
-        key = (((parse.get("response_selector") or {}).get("faq") or {})
-               .get("response") or {}).get("intent_response_key") or "faq"
+        key = (((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}).get(
+            "intent_response_key"
+        ) or "faq"
         return f"asked for a person after a question about {key.split('/')[-1]}"
     if name == "nlu_fallback":
         return "asked for a person after the assistant did not understand"
@@ -64,42 +63,52 @@ def request_key(tracker: Tracker) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-def reply_time_sentence() -> str:
-    reply_time = clinic.fact("reply_time")
-    return (f"They usually reply {reply_time}." if reply_time
-            else "They'll get back to you as soon as they can.")
-
-
 class ActionHandoff(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
-        reason: Optional[str] = tracker.get_slot("handoff_reason") or handoff_reason(tracker)
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        reason: str = tracker.get_slot("handoff_reason") or handoff_reason(tracker)
         name, contact = tracker.get_slot("patient_name"), tracker.get_slot("patient_contact")
         if not (name and contact):
             dispatcher.utter_message(response="utter_handoff_intro")
             return [SlotSet("handoff_reason", reason), FollowupAction("handoff_form")]
-        request = CallbackRequest(request_key=request_key(tracker),
-                                  sender_key=pseudonym(tracker.sender_id or ""),
-                                  channel=channel(tracker) or "unknown",
-                                  name=name, contact=contact, reason=reason)
-        facts = clinic.clinic_slots()
+        request = CallbackRequest(
+            request_key=request_key(tracker),
+            sender_key=conversation_key(tracker),
+            channel=channel(tracker) or "unknown",
+            name=name,
+            contact=contact,
+            reason=reason,
+        )
+        slots = facts.clinic_slots()
         try:
-            record = save_or_keep(store(), request)
-            dispatcher.utter_message(response="utter_handoff_done", reference=record.reference,
-                                     contact=contact_from_slot(contact).masked(),
-                                     reply_time=reply_time_sentence(), **facts)
+            record = await services.save_or_keep(request)
+            shown = contact_from_slot(contact)
+            dispatcher.utter_message(
+                response="utter_handoff_done",
+                reference=record.reference,
+                contact=shown.masked() if shown else "",
+            )
         except StoreUnavailable:
-            dispatcher.utter_message(response="utter_handoff_kept",
-                                     reply_time=reply_time_sentence(), **facts)
+            dispatcher.utter_message(response="utter_handoff_kept", **slots)
+        reply_time = facts.fact("reply_time")
+        if reply_time:
+            dispatcher.utter_message(response="utter_reply_time", reply_time=reply_time)
+        else:
+            dispatcher.utter_message(response="utter_reply_time_unknown")
+        dispatcher.utter_message(response="utter_handoff_paused")
         # The listen marks the end of this turn, so a later "restart" (the one command
         # Rasa still acts on while paused) maps to action_restart.
-        return [SlotSet("handoff_reason", None), ConversationPaused(),
-                ActionExecuted("action_listen")]
+        return [
+            SlotSet("handoff_reason", None),
+            ConversationPaused(),
+            ActionExecuted("action_listen"),
+        ]
 
 
-class ValidateHandoffForm(ContactValidators, FormValidationAction):
-    def name(self) -> Text:
+class ValidateHandoffForm(ContactQuestions):
+    def name(self) -> str:
         return "validate_handoff_form"

@@ -1,26 +1,27 @@
 """Start of a conversation: clinic facts into slots, and the one-time notice."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinic import clinic_slots
+from clinic.facts import clinic_slots
 
 
 class ActionSessionStart(Action):
     """Runs once per conversation (session), before the first user message."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
+        domain: Dict[str, Any],
     ) -> List[EventType]:
         facts = clinic_slots()
         # The slots are not on the tracker yet when Rasa renders this message,

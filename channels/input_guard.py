@@ -1,11 +1,10 @@
 """Checks every channel applies to what a user sends, before Rasa sees it."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
 
-EMPTY_TEXT = "Hi! Please type your question, for example: How long is a session?"
-ERROR_TEXT = "Sorry, something went wrong on our side. Please try again in a moment."
 # "/faq" as a payload has no topic: stock Rasa crashes answering it.
 _BARE_RETRIEVAL_PAYLOAD = re.compile(r"^/faq(?![/\w])")
 
@@ -14,11 +13,6 @@ def clean_text(text: str) -> str:
     """Drop control and zero-width characters (NUL included); keep every script."""
     kept = [ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C"]
     return "".join(kept).strip()
-
-
-def too_long_text(limit: int) -> str:
-    return (f"Sorry, that message is too long for me. Please send a shorter question "
-            f"(under {limit:,} characters).")
 
 
 def is_unanswerable_payload(text: str) -> bool:

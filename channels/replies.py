@@ -5,6 +5,7 @@ failed on our side (the action server down or too slow, the database or Redis go
 the patient gets a polite apology instead of silence. The one deliberate silence is a
 conversation paused after a handoff.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,7 @@ from typing import Any, Dict, List
 
 from sanic.request import Request
 
-from channels.input_guard import ERROR_TEXT
+from clinic.channel_texts import text as channel_text
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +29,10 @@ async def is_paused(request: Request, sender: str) -> bool:
     return bool(tracker and tracker.is_paused())
 
 
-async def or_apology(request: Request, sender: str,
-                     messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+async def or_apology(
+    request: Request, sender: str, messages: List[Dict[str, Any]]
+) -> List[Dict[str, Any]]:
     if messages or await is_paused(request, sender):
         return messages
     logger.warning("A turn produced no answer; the patient got an apology.")
-    return [{"recipient_id": sender, "text": ERROR_TEXT}]
+    return [{"recipient_id": sender, "text": channel_text("apology")}]

@@ -5,10 +5,11 @@ Stock Rasa 3.6 answers 500 to some bodies (a JSON list, a null or object
 under one shared "default" conversation. Here a malformed request gets a 400
 with a clear reason, and an empty or over-long message a polite answer.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Text
+from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -16,15 +17,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.input_guard import as_command, clean_text, is_unanswerable_payload
 from channels.replies import or_apology
-from channels.input_guard import (
-    EMPTY_TEXT,
-    ERROR_TEXT,
-    as_command,
-    clean_text,
-    is_unanswerable_payload,
-    too_long_text,
-)
+from clinic.channel_texts import text as channel_text
 
 logger = logging.getLogger(__name__)
 MAX_MESSAGE = 5000
@@ -41,7 +36,7 @@ def reply(sender: str, text: str) -> HTTPResponse:
 
 class GuardedRestInput(RestInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -58,12 +53,16 @@ class GuardedRestInput(RestInput):
             except Exception:
                 return bad_request("Body is not valid JSON.")
             if not isinstance(body, dict):
-                return bad_request('Body must be a JSON object: {"sender": "...", "message": "..."}.')
+                return bad_request(
+                    'Body must be a JSON object: {"sender": "...", "message": "..."}.'
+                )
             sender, message = body.get("sender"), body.get("message")
             if isinstance(sender, int) and not isinstance(sender, bool):
                 sender = str(sender)
             if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
-                return bad_request(f'"sender" must be a non-empty string of at most {MAX_SENDER} characters.')
+                return bad_request(
+                    f'"sender" must be a non-empty string of at most {MAX_SENDER} characters.'
+                )
             if not isinstance(message, str):
                 return bad_request('"message" must be a string.')
             metadata = body.get("metadata")
@@ -71,9 +70,9 @@ class GuardedRestInput(RestInput):
                 return bad_request('"metadata" must be a JSON object.')
             text = clean_text(message)
             if not text:
-                return reply(sender, EMPTY_TEXT)
+                return reply(sender, channel_text("empty"))
             if len(text) > MAX_MESSAGE:
-                return reply(sender, too_long_text(MAX_MESSAGE))
+                return reply(sender, channel_text("too_long", limit=f"{MAX_MESSAGE:,}"))
             if is_unanswerable_payload(text):
                 return bad_request("Unknown command: ask the question as text.")
             messages = await self._answer(on_new_message, sender, as_command(text), metadata)
@@ -81,13 +80,19 @@ class GuardedRestInput(RestInput):
 
         return webhook
 
-    async def _answer(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                      sender: str, text: str, metadata: Any) -> List[Dict[str, Any]]:
+    async def _answer(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+        metadata: Any,
+    ) -> List[Dict[str, Any]]:
         collector = CollectingOutputChannel()
         try:
-            await on_new_message(UserMessage(text, collector, sender,
-                                             input_channel=self.name(), metadata=metadata))
+            await on_new_message(
+                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            )
         except Exception:
             logger.exception("REST channel: could not answer a message")
-            return [{"recipient_id": sender, "text": ERROR_TEXT}]
+            return [{"recipient_id": sender, "text": channel_text("apology")}]
         return collector.messages

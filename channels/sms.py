@@ -12,11 +12,13 @@ the webhook's own HTTP response, so nothing leaves the server.
 - Empty, media-only and over-long messages get a polite answer; any failure
   answers politely too, never with a 5xx.
 """
+
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -25,42 +27,18 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from actions.clinic import clinic_slots
-from actions.privacy import pseudonym
+from channels.input_guard import as_command, clean_text
 from channels.replies import or_apology
-from channels.input_guard import EMPTY_TEXT, ERROR_TEXT, as_command, clean_text, too_long_text
-from channels.sms_state import SmsState
 from channels.sms_text import MAX_MESSAGE, render, twiml
+from clinic.channel_texts import text as channel_text
+from clinic.privacy import pseudonym, sms_conversation_id
+from stores.sms_state import SmsState, sms_state
 
 logger = logging.getLogger(__name__)
 
 STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
 START_WORDS = {"start", "unstop", "yes"}
 HELP_WORDS = {"help", "info"}
-
-
-def _facts() -> Dict[str, str]:
-    facts = clinic_slots()
-    return {"name": facts["clinic_name"], "phone": facts["clinic_phone"],
-            "email": facts["clinic_email"]}
-
-
-def help_text() -> str:
-    return ("{name}: automated assistant for questions about massage therapy and booking a "
-            "free consultation. General information, not medical advice. Phone: {phone}. "
-            "E-mail: {email}. Reply STOP to opt out.").format(**_facts())
-
-
-def stop_text() -> str:
-    return ("You're unsubscribed from {name} messages and won't get any more replies. "
-            "Reply START to resubscribe.").format(**_facts())
-
-
-def start_text() -> str:
-    return "You're resubscribed to {name} messages. Reply HELP for help.".format(**_facts())
-
-
-MEDIA_TEXT = "Sorry, I can only read text messages. Please type your question."
 
 
 def form_params(request: Request) -> Dict[str, str]:
@@ -70,8 +48,7 @@ def form_params(request: Request) -> Dict[str, str]:
     Sanic's request.form drops blank values, so the body is parsed here.
     """
     try:
-        pairs = parse_qsl(request.body.decode("utf-8"), keep_blank_values=True,
-                          max_num_fields=100)
+        pairs = parse_qsl(request.body.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
     except (UnicodeDecodeError, ValueError):
         return {}
     return dict(pairs)
@@ -81,25 +58,31 @@ class SmsInput(InputChannel):
     """Twilio-compatible webhook channel with signature check and TwiML replies."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "sms"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SmsInput":
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> SmsInput:
         credentials = credentials or {}
         return cls(
             auth_token=credentials.get("auth_token") or os.environ.get("TWILIO_AUTH_TOKEN"),
             public_url=credentials.get("public_url") or os.environ.get("SMS_PUBLIC_URL"),
         )
 
-    def __init__(self, auth_token: Optional[str], public_url: Optional[str] = None,
-                 state: Optional[SmsState] = None) -> None:
+    def __init__(
+        self,
+        auth_token: Optional[str],
+        public_url: Optional[str] = None,
+        state: Optional[SmsState] = None,
+    ) -> None:
         self._validator = RequestValidator(auth_token) if auth_token else None
         self._public_url = public_url.rstrip("/") if public_url else None
-        self._state = state or SmsState()
+        self._state = state or sms_state()
         if not auth_token:
-            logger.warning("SMS channel: TWILIO_AUTH_TOKEN is not set; every request "
-                           "will be refused (403) until it is.")
+            logger.warning(
+                "SMS channel: TWILIO_AUTH_TOKEN is not set; every request "
+                "will be refused (403) until it is."
+            )
 
     def _signed_url(self, request: Request) -> str:
         if self._public_url:
@@ -113,9 +96,7 @@ class SmsInput(InputChannel):
             return False
         return bool(self._validator.validate(self._signed_url(request), params, signature))
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sms = Blueprint("sms_webhook", __name__)
 
         @sms.route("/", methods=["GET"])
@@ -126,8 +107,9 @@ class SmsInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             params = form_params(request)
             if not self._is_signed(request, params):
-                return response.text("Forbidden: invalid or missing X-Twilio-Signature.",
-                                     status=403)
+                return response.text(
+                    "Forbidden: invalid or missing X-Twilio-Signature.", status=403
+                )
             sender = params.get("From", "").strip()
             if not sender:
                 return response.text("Bad request: missing From.", status=400)
@@ -135,43 +117,59 @@ class SmsInput(InputChannel):
                 parts = await self._answer(sender, params, on_new_message, request)
             except Exception:
                 logger.exception("SMS channel: could not answer sender %s", pseudonym(sender))
-                parts = [ERROR_TEXT]
+                parts = [channel_text("apology")]
             return response.text(twiml(parts), content_type="application/xml")
 
         return sms
 
-    async def _answer(self, sender: str, params: Dict[str, str],
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                      request: Request) -> List[str]:
+    async def _answer(
+        self,
+        number: str,
+        params: Dict[str, str],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        request: Request,
+    ) -> List[str]:
+        """The replies to one text. The conversation id is the number's keyed hash in
+        the SMS namespace; the number itself travels only in this message's metadata,
+        so the booking form can offer it as the contact."""
+        conversation = sms_conversation_id(number)
+        state = self._state
         body = clean_text(params.get("Body", ""))
         keyword = body.lower().strip(" .!")
         if keyword in STOP_WORDS:
-            self._state.set_opted_out(sender, True)
-            return [stop_text()]
-        if self._state.opted_out(sender):
+            await asyncio.to_thread(state.set_opted_out, conversation, True)
+            return [channel_text("sms_stop")]
+        if await asyncio.to_thread(state.opted_out, conversation):
             if keyword in START_WORDS:
-                self._state.set_opted_out(sender, False)
-                return [start_text()]
+                await asyncio.to_thread(state.set_opted_out, conversation, False)
+                return [channel_text("sms_start")]
             return []  # opted out: carriers expect silence
         if keyword in HELP_WORDS:
-            return [help_text()]
+            return [channel_text("sms_help")]
         if not body:
             has_media = int(params.get("NumMedia") or 0) > 0
-            return [MEDIA_TEXT if has_media else EMPTY_TEXT]
+            return [channel_text("sms_media" if has_media else "empty")]
         if len(body) > MAX_MESSAGE:
-            return [too_long_text(MAX_MESSAGE)]
-        text = self._chosen_option(sender, body) or as_command(body)
+            return [channel_text("too_long", limit=f"{MAX_MESSAGE:,}")]
+        chosen = await self._chosen_option(conversation, body)
         collector = CollectingOutputChannel()
-        await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                         metadata={"message_sid": params.get("MessageSid")}))
-        parts, payloads = render(await or_apology(request, sender, collector.messages))
-        self._state.set_options(sender, payloads)
+        await on_new_message(
+            UserMessage(
+                chosen or as_command(body),
+                collector,
+                conversation,
+                input_channel=self.name(),
+                metadata={"sms_from": number, "message_sid": params.get("MessageSid")},
+            )
+        )
+        parts, payloads = render(await or_apology(request, conversation, collector.messages))
+        await asyncio.to_thread(state.set_options, conversation, payloads)
         return parts
 
-    def _chosen_option(self, sender: str, body: str) -> Optional[str]:
+    async def _chosen_option(self, conversation: str, body: str) -> Optional[str]:
         """'2' after "Reply 1 for ..., 2 for ..." means the second option's payload."""
         if not body.isdigit():
             return None
-        options = self._state.options(sender)
+        options = await asyncio.to_thread(self._state.options, conversation)
         index = int(body) - 1
         return options[index] if 0 <= index < len(options) else None

@@ -2,6 +2,7 @@
 
 Pure functions, unit-tested without a server.
 """
+
 from __future__ import annotations
 
 import re
@@ -9,12 +10,23 @@ import unicodedata
 from typing import Any, Dict, Iterable, List, Sequence, Tuple
 from xml.sax.saxutils import escape
 
+from clinic.channel_texts import text as channel_text
+
 MAX_MESSAGE = 1600  # Twilio's limit for one (concatenated) SMS
 
 # Characters outside GSM-7 that have a plain equivalent.
 _PLAIN = {
-    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-    "\u2026": "...", "\u2022": "-", "\u00a0": " ", "\u2011": "-", "\u200b": "",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u00a0": " ",
+    "\u2011": "-",
+    "\u200b": "",
 }
 # The GSM 03.38 basic set (and the extension characters), for dropping the rest.
 _GSM7 = set(
@@ -40,8 +52,11 @@ def with_options(text: str, buttons: Sequence[Dict[str, Any]]) -> str:
     """Append "Reply 1 for ..., 2 for ..." for the buttons a message offers."""
     if not buttons:
         return text
-    options = ", ".join(f"{i} for {b.get('title', '')}" for i, b in enumerate(buttons, 1))
-    return f"{text}\nReply {options}."
+    options = ", ".join(
+        channel_text("sms_option", number=i, title=b.get("title", ""))
+        for i, b in enumerate(buttons, 1)
+    )
+    return f"{text}\n{channel_text('sms_options', options=options)}"
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> List[str]:

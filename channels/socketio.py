@@ -8,10 +8,11 @@ Origin header (server-side clients, tests) are unaffected, as in engine.io.
 Messages are cleaned like REST and SMS ones: control characters dropped, "restart"
 restarts (also after a handoff), and a bare "/faq" payload is read as plain words.
 """
+
 from __future__ import annotations
 
 import os
-from typing import Any, Awaitable, Callable, List, Text
+from typing import Any, Awaitable, Callable, List
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
@@ -31,7 +32,7 @@ class OriginCheckedSocketIO(SocketIOInput):
     """Same protocol and path (/socket.io) as Rasa's channel; origins checked."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

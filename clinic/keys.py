@@ -7,6 +7,7 @@ exclusively, so two processes starting at once agree on one value). Rotating a s
 means replacing the variable or deleting the file and restarting (README, "Security and
 privacy").
 """
+
 from __future__ import annotations
 
 import os
@@ -26,7 +27,22 @@ class Secret:
     generate: Callable[[], str] = lambda: random_secrets.token_urlsafe(32)
 
 
+def _fernet_key() -> str:
+    """A Fernet key: 32 random bytes, url-safe base64 (what cryptography's Fernet takes)."""
+    import base64
+
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+# Rasa's HTTP API (conversations, model parse): the token staff and tools use.
 API_TOKEN = Secret("RASA_API_TOKEN", "api-token")
+# Sent by the Rasa server on every call to the action server, which refuses calls without it.
+ACTION_SECRET = Secret("ACTION_SERVER_SECRET", "action-secret")
+# Keys the pseudonyms: SMS conversation ids, phone numbers in logs, booking sender keys.
+PSEUDONYM_KEY = Secret("CLINIC_PSEUDONYM_KEY", "pseudonym-key")
+# Encrypts message text, slots and metadata in the conversation store (Fernet).
+STORE_KEY = Secret("CLINIC_STORE_KEY", "store-key", _fernet_key)
+ALL = (API_TOKEN, ACTION_SECRET, PSEUDONYM_KEY, STORE_KEY)
 
 
 def value(secret: Secret, data_dir: Optional[Path] = None) -> str:

@@ -5,6 +5,7 @@ SMS state and the generated secrets. CLINIC_DATA_DIR moves it (the launcher give
 test stack its own); by default it is `.rasa/` in the project. It is readable by the
 service user only (0700).
 """
+
 from __future__ import annotations
 
 import os

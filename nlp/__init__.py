@@ -4,7 +4,7 @@
 # log line carries message text or health words (see actions/privacy.py).
 import warnings
 
-from actions.privacy import install_log_redaction
+from clinic.privacy import install_log_redaction
 
 install_log_redaction()
 

@@ -8,9 +8,10 @@ top topic must be confident enough and clearly ahead of the runner-up. When it i
 not, the message becomes `nlu_fallback`, exactly as FallbackClassifier would do,
 and action_clarify offers the top candidates ("Did you mean ...?").
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -23,13 +24,13 @@ from rasa.shared.nlu.training_data.message import Message
 RETRIEVAL_INTENT = "faq"
 
 
-def topic_ranking(parse_data: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+def topic_ranking(parse_data: Dict[str, Any]) -> List[Dict[str, Any]]:
     """The FAQ topic ranking the ResponseSelector stored on a parsed message."""
     selector = (parse_data.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     return selector.get("ranking") or []
 
 
-def is_unsure(ranking: List[Dict[Text, Any]], threshold: float, margin: float) -> bool:
+def is_unsure(ranking: List[Dict[str, Any]], threshold: float, margin: float) -> bool:
     """True when the best topic is weak or too close to the second best."""
     if not ranking:
         return True
@@ -38,35 +39,33 @@ def is_unsure(ranking: List[Dict[Text, Any]], threshold: float, margin: float) -
     return top < threshold or (top - second) < margin
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class FaqGuard(GraphComponent):
     """Fallback for low-confidence or ambiguous FAQ topics."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """Thresholds chosen on the held-out set (README, "FAQ guard")."""
         return {"threshold": 0.5, "margin": 0.1}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._threshold = float(config["threshold"])
         self._margin = float(config["margin"])
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "FaqGuard":
+    ) -> FaqGuard:
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            intent: Optional[Dict[Text, Any]] = message.get(INTENT)
+            intent: Optional[Dict[str, Any]] = message.get(INTENT)
             if not intent or intent.get(INTENT_NAME_KEY) != RETRIEVAL_INTENT:
                 continue
             if is_unsure(topic_ranking(message.data), self._threshold, self._margin):

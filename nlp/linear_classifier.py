@@ -13,17 +13,16 @@ would have written, so everything downstream (FallbackClassifier, FaqGuard, the
 - `intent`: the best intent; a retrieval intent's confidence is the sum of its topics';
 - `response_selector.faq`: the topics ranked by their share of that sum.
 """
+
 from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import Any, Dict, List, Optional, Tuple, Type
 
 import joblib
 import numpy as np
-from scipy import sparse
-from scipy.special import expit
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -49,6 +48,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy import sparse
+from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
@@ -73,18 +74,30 @@ def label_of(message: Message) -> Optional[str]:
     return message.get(INTENT_RESPONSE_KEY) or message.get(INTENT)
 
 
-def build_estimator(config: Dict[Text, Any]) -> Pipeline:
+def build_estimator(config: Dict[str, Any]) -> Pipeline:
     """TF-IDF of word 1-2-grams and char_wb n-grams, a linear SVM, sigmoid-calibrated
     (cross-validated) so its confidences can be compared with fallback thresholds."""
-    words = TfidfVectorizer(analyzer="word", ngram_range=(1, config["max_word_ngram"]),
-                            sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
-    chars = TfidfVectorizer(analyzer="char_wb", sublinear_tf=True,
-                            ngram_range=(config["min_char_ngram"], config["max_char_ngram"]))
-    folds = StratifiedKFold(n_splits=config["calibration_folds"], shuffle=True,
-                            random_state=config["random_seed"])
+    words = TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, config["max_word_ngram"]),
+        sublinear_tf=True,
+        token_pattern=r"(?u)\b\w+\b",
+    )
+    chars = TfidfVectorizer(
+        analyzer="char_wb",
+        sublinear_tf=True,
+        ngram_range=(config["min_char_ngram"], config["max_char_ngram"]),
+    )
+    folds = StratifiedKFold(
+        n_splits=config["calibration_folds"], shuffle=True, random_state=config["random_seed"]
+    )
     svm = LinearSVC(C=config["C"], random_state=config["random_seed"], max_iter=10000)
-    return Pipeline([("features", make_union(words, chars)),
-                     ("classifier", CalibratedClassifierCV(svm, method="sigmoid", cv=folds))])
+    return Pipeline(
+        [
+            ("features", make_union(words, chars)),
+            ("classifier", CalibratedClassifierCV(svm, method="sigmoid", cv=folds)),
+        ]
+    )
 
 
 class FastCalibratedScores:
@@ -119,19 +132,21 @@ class FastCalibratedScores:
             decision = np.asarray(features @ weights) + intercept
             proba = expit(-(slopes * decision + offsets))  # sklearn's _SigmoidCalibration
             sums = proba.sum(axis=1, keepdims=True)
-            proba = np.divide(proba, sums, out=np.full_like(proba, 1 / proba.shape[1]),
-                              where=sums != 0)
+            proba = np.divide(
+                proba, sums, out=np.full_like(proba, 1 / proba.shape[1]), where=sums != 0
+            )
             total = proba if total is None else total + proba
         return total / len(self._folds)
 
 
-def split_scores(labels: List[str], probabilities: np.ndarray
-                 ) -> Tuple[List[Tuple[str, float]], Dict[str, List[Tuple[str, float]]]]:
+def split_scores(
+    labels: List[str], probabilities: np.ndarray
+) -> Tuple[List[Tuple[str, float]], Dict[str, List[Tuple[str, float]]]]:
     """Intent ranking (retrieval intents summed over their topics) and, per retrieval
     intent, its topics ranked by their share of it."""
     intents: Dict[str, float] = defaultdict(float)
     topics: Dict[str, List[Tuple[str, float]]] = defaultdict(list)
-    for label, probability in zip(labels, probabilities.tolist()):
+    for label, probability in zip(labels, probabilities.tolist(), strict=True):
         intent = label.split("/", 1)[0]
         intents[intent] += probability
         if "/" in label:
@@ -139,14 +154,13 @@ def split_scores(labels: List[str], probabilities: np.ndarray
     ranked_topics = {}
     for intent, pairs in topics.items():
         total = sum(p for _, p in pairs) or 1.0
-        ranked_topics[intent] = sorted(((label, p / total) for label, p in pairs),
-                                       key=lambda pair: -pair[1])
+        ranked_topics[intent] = sorted(
+            ((label, p / total) for label, p in pairs), key=lambda pair: -pair[1]
+        )
     return sorted(intents.items(), key=lambda pair: -pair[1]), ranked_topics
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearClassifier(GraphComponent, IntentClassifier):
     """Intents and FAQ topics from one calibrated linear SVM (see module docstring)."""
 
@@ -155,13 +169,24 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         return [Tokenizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """Chosen by 5-fold cross-validation on the training data (README, "NLU pipeline")."""
-        return {"C": 1.0, "max_word_ngram": 2, "min_char_ngram": 2, "max_char_ngram": 4,
-                "calibration_folds": 5, "random_seed": 42}
+        return {
+            "C": 1.0,
+            "max_word_ngram": 2,
+            "min_char_ngram": 2,
+            "max_char_ngram": 4,
+            "calibration_folds": 5,
+            "random_seed": 42,
+        }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
-                 resource: Resource, estimator: Optional[Pipeline] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        estimator: Optional[Pipeline] = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -170,28 +195,37 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         self._scores = FastCalibratedScores(estimator) if estimator is not None else None
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearClassifier":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearClassifier:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [(features_text(m), label_of(m)) for m in training_data.intent_examples]
         examples = [(text, label) for text, label in examples if text and label]
         if len({label for _, label in examples}) < 2:
-            logger.warning("LinearClassifier: fewer than two labels in the training data; "
-                           "nothing trained.")
+            logger.warning(
+                "LinearClassifier: fewer than two labels in the training data; nothing trained."
+            )
             return self._resource
         counts = Counter(label for _, label in examples)
         single = sorted(label for label, n in counts.items() if n < 2)
         if single:
             logger.warning("LinearClassifier: left out labels with a single example: %s", single)
             examples = [(text, label) for text, label in examples if counts[label] >= 2]
-        folds = min(self._config["calibration_folds"], min(counts[l] for _, l in examples))
+        folds = min(self._config["calibration_folds"], min(counts[label] for _, label in examples))
         if folds < self._config["calibration_folds"]:
-            thin = sorted(label for label, n in counts.items() if 2 <= n < self._config["calibration_folds"])
-            logger.warning("LinearClassifier: %s have few examples; calibrating on %d folds.",
-                           thin, folds)
-        texts, labels = zip(*examples)
+            thin = sorted(
+                label for label, n in counts.items() if 2 <= n < self._config["calibration_folds"]
+            )
+            logger.warning(
+                "LinearClassifier: %s have few examples; calibrating on %d folds.", thin, folds
+            )
+        texts, labels = zip(*examples, strict=True)
         config = {**self._config, "calibration_folds": folds}
         # an array: CalibratedClassifierCV counts examples per class with `y == label`
         self._estimator = build_estimator(config).fit(list(texts), np.array(labels))
@@ -202,8 +236,14 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearClassifier":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearClassifier:
         try:
             # joblib is pickle: load only models this project trained (as Rasa's own
             # sklearn components do).
@@ -218,15 +258,23 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         if self._scores is None:
             return messages
         probabilities = self._scores([features_text(m) for m in messages])
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(messages, probabilities, strict=True):
             intents, topics = split_scores(self._labels, row)
             name, confidence = intents[0]
-            message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence},
-                        add_to_output=True)
-            message.set(INTENT_RANKING_KEY,
-                        [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c}
-                         for n, c in intents[:RANKING_LENGTH]], add_to_output=True)
-            selector: Dict[Text, Any] = {RESPONSE_SELECTOR_RETRIEVAL_INTENTS: sorted(topics)}
+            message.set(
+                INTENT,
+                {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence},
+                add_to_output=True,
+            )
+            message.set(
+                INTENT_RANKING_KEY,
+                [
+                    {INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c}
+                    for n, c in intents[:RANKING_LENGTH]
+                ],
+                add_to_output=True,
+            )
+            selector: Dict[str, Any] = {RESPONSE_SELECTOR_RETRIEVAL_INTENTS: sorted(topics)}
             for intent, ranked in topics.items():
                 best, best_confidence = ranked[0]
                 selector[intent] = {
@@ -240,7 +288,8 @@ class LinearClassifier(GraphComponent, IntentClassifier):
                     },
                     RESPONSE_SELECTOR_RANKING_KEY: [
                         {PREDICTED_CONFIDENCE_KEY: c, INTENT_RESPONSE_KEY: label}
-                        for label, c in ranked[:RANKING_LENGTH]],
+                        for label, c in ranked[:RANKING_LENGTH]
+                    ],
                 }
             message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
         return messages

@@ -6,9 +6,10 @@ overrides the classifier: "my calf is suddenly swollen and hot" must reach
 action_urgent_care at any point, in or out of a form, whatever DIET thought.
 Negated mentions ("no chest pain") do not count.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -20,26 +21,24 @@ from rasa.shared.nlu.training_data.message import Message
 EMERGENCY_INTENT = "emergency"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class RedFlagDetector(GraphComponent):
     """Rule-based override to the `emergency` intent."""
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "RedFlagDetector":
+    ) -> RedFlagDetector:
         return cls()
 
     def __init__(self) -> None:
         # Imported here so the matcher (spaCy + lemma tables) loads once, at model load.
-        from actions.screening.matcher import default_matcher, red_flag_ids
+        from clinic.screening.matcher import default_matcher, red_flag_ids
 
         self._matcher = default_matcher()
         self._red_flag_ids = red_flag_ids

@@ -9,6 +9,7 @@ models/clinic.tar.gz and writes reports/bench.md, reports/bench.json and PNG plo
 (latency distribution, accuracy per intent/topic, confusion heat map). Figures are
 printed, never asserted: the targets of issue 6 are shown next to them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,9 +80,14 @@ def faq_questions() -> List[str]:
     return [text for text, label in read_examples(HELDOUT) if label.startswith("faq/")]
 
 
-async def timed_requests(session: aiohttp.ClientSession, make_request: Callable[[int, int], Tuple[str, dict, bool]],
-                         workers: int, per_worker: int, think: Optional[Tuple[float, float]],
-                         seed: int = 7) -> Tuple[List[float], int]:
+async def timed_requests(
+    session: aiohttp.ClientSession,
+    make_request: Callable[[int, int], Tuple[str, dict, bool]],
+    workers: int,
+    per_worker: int,
+    think: Optional[Tuple[float, float]],
+    seed: int = 7,
+) -> Tuple[List[float], int]:
     """`workers` concurrent conversations of `per_worker` turns; latencies (ms) of measured ones."""
     latencies: List[float] = []
     errors = 0
@@ -97,8 +103,11 @@ async def timed_requests(session: aiohttp.ClientSession, make_request: Callable[
             try:
                 async with session.post(url, json=body) as response:
                     payload = await response.json(content_type=None)
-                    ok = response.status == 200 and payload and payload != [
-                        {"recipient_id": body.get("sender"), "text": ERROR_TEXT}]
+                    ok = (
+                        response.status == 200
+                        and payload
+                        and payload != [{"recipient_id": body.get("sender"), "text": ERROR_TEXT}]
+                    )
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
                 ok = False
             if not ok:
@@ -117,30 +126,51 @@ def turn_kinds(url: str, token: str) -> Dict[str, Callable[[int, int], Tuple[str
     questions = faq_questions()
     question = lambda i, s: questions[(i * 7 + s) % len(questions)]  # noqa: E731
     return {
-        "bare_parse": lambda i, s: (f"{url}/model/parse?token={token}", {"text": question(i, s)}, True),
+        "bare_parse": lambda i, s: (
+            f"{url}/model/parse?token={token}",
+            {"text": question(i, s)},
+            True,
+        ),
         # the first turn of a conversation also starts the session (action server): not measured
-        "faq_turn": lambda i, s: (f"{url}/webhooks/rest/webhook",
-                                  {"sender": f"faq-{run}-{i}", "message": question(i, s)}, s > 0),
+        "faq_turn": lambda i, s: (
+            f"{url}/webhooks/rest/webhook",
+            {"sender": f"faq-{run}-{i}", "message": question(i, s)},
+            s > 0,
+        ),
         # a screen turn calls the action server (intake, form, validation); "stop" resets it
-        "screen_turn": lambda i, s: (f"{url}/webhooks/rest/webhook",
-                                     {"sender": f"screen-{run}-{i}",
-                                      "message": "is massage safe for me?" if s % 2 == 0 else "stop"},
-                                     s % 2 == 0 and s > 0),
+        "screen_turn": lambda i, s: (
+            f"{url}/webhooks/rest/webhook",
+            {
+                "sender": f"screen-{run}-{i}",
+                "message": "is massage safe for me?" if s % 2 == 0 else "stop",
+            },
+            s % 2 == 0 and s > 0,
+        ),
     }
 
 
-async def latency_table(url: str, token: str, levels: List[int], closed_levels: List[int],
-                        per_worker: int, think: Tuple[float, float] = THINK_SECONDS) -> Dict[str, Any]:
+async def latency_table(
+    url: str,
+    token: str,
+    levels: List[int],
+    closed_levels: List[int],
+    per_worker: int,
+    think: Tuple[float, float] = THINK_SECONDS,
+) -> Dict[str, Any]:
     kinds = turn_kinds(url, token)
-    plan = [(kind, level, "paced") for kind in kinds for level in levels] + \
-           [(kind, level, "closed") for kind in kinds for level in closed_levels]
+    plan = [(kind, level, "paced") for kind in kinds for level in levels] + [
+        (kind, level, "closed") for kind in kinds for level in closed_levels
+    ]
     results: Dict[str, Any] = {}
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120),
-                                     connector=aiohttp.TCPConnector(limit=max(levels + closed_levels))) as session:
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=120),
+        connector=aiohttp.TCPConnector(limit=max(levels + closed_levels)),
+    ) as session:
         for kind, level, mode in plan:
             count = per_worker * (2 if kind == "screen_turn" else 1) + 1
-            latencies, errors = await timed_requests(session, kinds[kind], level, count,
-                                                     think if mode == "paced" else None)
+            latencies, errors = await timed_requests(
+                session, kinds[kind], level, count, think if mode == "paced" else None
+            )
             key = f"{kind}@{level}" + (" closed" if mode == "closed" else "")
             results[key] = {**percentiles(latencies), "errors": errors, "samples": latencies}
             print(f"  {key}: p50 {results[key]['p50']} p95 {results[key]['p95']} ms", flush=True)
@@ -151,8 +181,10 @@ async def throughput(url: str, workers: int, seconds: float) -> Dict[str, Any]:
     turns = errors = 0
     deadline = time.monotonic() + seconds
     run = uuid.uuid4().hex[:6]
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60),
-                                     connector=aiohttp.TCPConnector(limit=workers)) as session:
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=60), connector=aiohttp.TCPConnector(limit=workers)
+    ) as session:
+
         async def worker(index: int) -> None:
             nonlocal turns, errors
             step = index
@@ -162,31 +194,44 @@ async def throughput(url: str, workers: int, seconds: float) -> Dict[str, Any]:
                 try:
                     async with session.post(f"{url}/webhooks/rest/webhook", json=body) as response:
                         payload = await response.json(content_type=None)
-                        if response.status != 200 or not payload or \
-                                [m.get("text") for m in payload] == [ERROR_TEXT]:
+                        if (
+                            response.status != 200
+                            or not payload
+                            or [m.get("text") for m in payload] == [ERROR_TEXT]
+                        ):
                             errors += 1
                         else:
                             turns += 1
                 except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
                     errors += 1
+
         started = time.monotonic()
         await asyncio.gather(*(worker(i) for i in range(workers)))
         elapsed = time.monotonic() - started
-    return {"workers": workers, "seconds": round(elapsed, 1), "turns": turns, "errors": errors,
-            "turns_per_second": round(turns / elapsed, 1)}
+    return {
+        "workers": workers,
+        "seconds": round(elapsed, 1),
+        "turns": turns,
+        "errors": errors,
+        "turns_per_second": round(turns / elapsed, 1),
+    }
 
 
 # ---------------------------------------------------------------- cold start
 def cold_start(stack: Stack) -> float:
     """Seconds from launching the servers to the first answered message."""
     import urllib.request
+
     started = time.monotonic()
     stack.start(web=False, wait=False)
     body = json.dumps({"sender": "cold-start", "message": "how long is a session?"}).encode()
     while time.monotonic() - started < 300:
         try:
-            request = urllib.request.Request(f"{stack.rasa_url}/webhooks/rest/webhook", data=body,
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                f"{stack.rasa_url}/webhooks/rest/webhook",
+                data=body,
+                headers={"Content-Type": "application/json"},
+            )
             with urllib.request.urlopen(request, timeout=30) as response:
                 if "30 minutes" in response.read().decode():
                     return round(time.monotonic() - started, 1)
@@ -198,20 +243,40 @@ def cold_start(stack: Stack) -> float:
 # ------------------------------------------------------------------ training
 def training_times(workdir: Path) -> Dict[str, float]:
     """From scratch (empty cache), then after changing one response text."""
-    env = dict(os.environ, RASA_CACHE_DIRECTORY=str(workdir / "cache"), TF_CPP_MIN_LOG_LEVEL="2",
-               RASA_TELEMETRY_ENABLED="false", PYTHONHASHSEED="0")
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    changed = workdir / "domain-changed.yml"
-    text = domain["responses"]["utter_thank"][0]["text"]
-    original = (ROOT / "domain.yml").read_text()
-    changed.write_text(original.replace(text, text + " (benchmark edit)"))
+    env = dict(
+        os.environ,
+        RASA_CACHE_DIRECTORY=str(workdir / "cache"),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        RASA_TELEMETRY_ENABLED="false",
+        PYTHONHASHSEED="0",
+    )
+    changed = workdir / "domain-changed"
+    shutil.copytree(ROOT / "domain", changed)
+    general = changed / "general.yml"
+    text = yaml.safe_load(general.read_text())["responses"]["utter_thank"][0]["text"]
+    general.write_text(general.read_text().replace(text, text + " (benchmark edit)"))
     times = {}
-    for label, domain_file in (("train_full_s", "domain.yml"), ("train_response_only_s", str(changed))):
+    for label, domain_file in (("train_full_s", "domain"), ("train_response_only_s", str(changed))):
         started = time.monotonic()
-        subprocess.run([str(PYTHON), "-m", "rasa", "train", "--domain", domain_file, "--out",
-                        str(workdir / "models"), "--fixed-model-name", label],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(PYTHON),
+                "-m",
+                "rasa",
+                "train",
+                "--domain",
+                domain_file,
+                "--out",
+                str(workdir / "models"),
+                "--fixed-model-name",
+                label,
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         times[label] = round(time.monotonic() - started, 1)
     return times
 
@@ -222,13 +287,17 @@ def nlu_figures(parse: Callable[[str], Dict[str, Any]], limit: Optional[int]) ->
     report = evaluate(heldout, parse)
     oos = read_examples(OUT_OF_SCOPE)[:limit]
     recalled = sum(1 for text, _ in oos if labels_of(parse(text))[1] == "out_of_scope")
-    return {**report.as_dict(), "out_of_scope_recall": round(recalled / len(oos), 3),
-            "out_of_scope_messages": len(oos)}
+    return {
+        **report.as_dict(),
+        "out_of_scope_recall": round(recalled / len(oos), 3),
+        "out_of_scope_messages": len(oos),
+    }
 
 
 # ---------------------------------------------------------------------- plots
 def plots(figures: Dict[str, Any], latency: Dict[str, Any], out: Path) -> List[str]:
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -246,7 +315,7 @@ def plots(figures: Dict[str, Any], latency: Dict[str, Any], out: Path) -> List[s
 
     per_label = figures["nlu"]["per_label"]
     labels = sorted(per_label)
-    accuracy = [per_label[l].get("correct", 0) / per_label[l]["total"] for l in labels]
+    accuracy = [per_label[label].get("correct", 0) / per_label[label]["total"] for label in labels]
     fig, ax = plt.subplots(figsize=(10, 6))
     ax.barh(labels, accuracy, color="#2f6f5e")
     ax.set_xlim(0, 1)
@@ -257,7 +326,7 @@ def plots(figures: Dict[str, Any], latency: Dict[str, Any], out: Path) -> List[s
 
     confusions = Counter({(e, p): n for e, p, n in figures["nlu"]["confusions"]})
     axes = sorted(set(labels) | {p for _, p in confusions})
-    index = {l: i for i, l in enumerate(axes)}
+    index = {label: i for i, label in enumerate(axes)}
     grid = [[0] * len(axes) for _ in axes]
     for label in labels:
         grid[index[label]][index[label]] = per_label[label].get("correct", 0)
@@ -285,25 +354,54 @@ def summary_rows(figures: Dict[str, Any]) -> List[Tuple[str, str, str]]:
     """(figure, value, target) rows of the report's main table."""
     nlu, lat = figures["nlu"], figures["latency"]
     faq20, parse20 = lat.get("faq_turn@20", {}), lat.get("bare_parse@20", {})
-    ratio = (f" = {faq20['p95'] / parse20['p95']:.2f} x parse"
-             if faq20.get("p95") and parse20.get("p95") else "")
+    ratio = (
+        f" = {faq20['p95'] / parse20['p95']:.2f} x parse"
+        if faq20.get("p95") and parse20.get("p95")
+        else ""
+    )
     rows = [
-        ("held-out top-1 accuracy", f"{nlu['accuracy']:.3f} ({nlu['total']} messages)", TARGETS["heldout_accuracy"]),
+        (
+            "held-out top-1 accuracy",
+            f"{nlu['accuracy']:.3f} ({nlu['total']} messages)",
+            TARGETS["heldout_accuracy"],
+        ),
         ("answered correctly (after fallback guards)", f"{nlu['answered_accuracy']:.3f}", ""),
-        ("wrong answers / \"Did you mean\"", f"{nlu['wrong_answer_rate']:.3f} / {nlu['fallback_rate']:.3f}", TARGETS["wrong_answer_rate"]),
-        ("out-of-scope recall", f"{nlu['out_of_scope_recall']:.3f} ({nlu['out_of_scope_messages']} messages)", TARGETS["out_of_scope_recall"]),
+        (
+            'wrong answers / "Did you mean"',
+            f"{nlu['wrong_answer_rate']:.3f} / {nlu['fallback_rate']:.3f}",
+            TARGETS["wrong_answer_rate"],
+        ),
+        (
+            "out-of-scope recall",
+            f"{nlu['out_of_scope_recall']:.3f} ({nlu['out_of_scope_messages']} messages)",
+            TARGETS["out_of_scope_recall"],
+        ),
         ("FAQ turn p95 @ 20 conversations (paced)", ms(faq20) + ratio, TARGETS["faq_p95_ms_at_20"]),
         ("bare parse p95 @ 20 conversations (paced)", ms(parse20), ""),
-        ("cold start (launch to first answer)", f"{figures['cold_start_s']} s", TARGETS["cold_start_s"]),
+        (
+            "cold start (launch to first answer)",
+            f"{figures['cold_start_s']} s",
+            TARGETS["cold_start_s"],
+        ),
     ]
     for key in ("train_full_s", "train_response_only_s"):
         if key in figures:
             rows.append((key.replace("_", " "), f"{figures[key]} s", TARGETS[key]))
     tp = figures["throughput"]
-    rows.append((f"throughput, {tp['workers']} conversations (closed)",
-                 f"{tp['turns_per_second']} turns/s over {tp['seconds']} s, {tp['errors']} errors",
-                 "0 errors"))
-    rows.append(("peak RSS Rasa server / action server", f"{figures['rss_mb']['rasa']} / {figures['rss_mb']['actions']} MB", ""))
+    rows.append(
+        (
+            f"throughput, {tp['workers']} conversations (closed)",
+            f"{tp['turns_per_second']} turns/s over {tp['seconds']} s, {tp['errors']} errors",
+            "0 errors",
+        )
+    )
+    rows.append(
+        (
+            "peak RSS Rasa server / action server",
+            f"{figures['rss_mb']['rasa']} / {figures['rss_mb']['actions']} MB",
+            "",
+        )
+    )
     return rows
 
 
@@ -312,7 +410,9 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
     before = dict((a, b) for a, b, _ in summary_rows(baseline)) if baseline else {}
     text = "# Benchmark\n\n" + f"Run {figures['when']} on {os.cpu_count()} cores.\n\n"
     if baseline:
-        text += f"\"before\" is {baseline.get('label') or 'the baseline'}, run {baseline['when']}.\n\n"
+        text += (
+            f'"before" is {baseline.get("label") or "the baseline"}, run {baseline["when"]}.\n\n'
+        )
         text += "| figure | before | now | target (issue 6) |\n|---|---|---|---|\n"
         text += "\n".join(f"| {a} | {before.get(a, '')} | {b} | {c} |" for a, b, c in rows)
     else:
@@ -322,18 +422,26 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
         text += "\n\n## Where start-up time goes (s, one process each)\n\n| step | s |\n|---|---|\n"
         text += "\n".join(f"| {k} | {v} |" for k, v in figures["startup"].items())
     think = figures.get("think_seconds")
-    text += (f"\n\n## Latency (ms)\n\npaced: each conversation pauses {think[0]}-{think[1]} s between "
-             "turns; closed: no pause (saturation).\n\n")
+    text += (
+        f"\n\n## Latency (ms)\n\npaced: each conversation pauses {think[0]}-{think[1]} s between "
+        "turns; closed: no pause (saturation).\n\n"
+    )
     text += "| turn @ conversations | p50 | p95 | p99 | n | errors |"
     text += " before p50 | before p95 |" if baseline else ""
     text += "\n|---|---|---|---|---|---|" + ("---|---|" if baseline else "") + "\n"
     for key, value in figures["latency"].items():
-        text += f"| {key} | {value['p50']} | {value['p95']} | {value['p99']} | {value['n']} | {value['errors']} |"
+        text += (
+            f"| {key} | {value['p50']} | {value['p95']} | {value['p99']} | "
+            f"{value['n']} | {value['errors']} |"
+        )
         if baseline:
             old = baseline["latency"].get(key, {})
             text += f" {old.get('p50', '')} | {old.get('p95', '')} |"
         text += "\n"
-    text += "\n![latency](latency.png) ![accuracy](accuracy_per_label.png) ![confusion](confusion.png)\n"
+    text += (
+        "\n![latency](latency.png) ![accuracy](accuracy_per_label.png) "
+        "![confusion](confusion.png)\n"
+    )
     return text
 
 
@@ -341,17 +449,25 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
 STARTUP_PROBE = """
 import time, json, sys
 t = time.perf_counter(); import tensorflow; tf_import = time.perf_counter() - t
-t = time.perf_counter(); from rasa.core.agent import Agent; import rasa.core.run; rasa_import = time.perf_counter() - t
+t = time.perf_counter(); from rasa.core.agent import Agent; import rasa.core.run
+rasa_import = time.perf_counter() - t
 t = time.perf_counter(); agent = Agent.load(sys.argv[1]); load = time.perf_counter() - t
-print(json.dumps({"import tensorflow": round(tf_import, 1), "import rasa (after tensorflow)": round(rasa_import, 1),
+print(json.dumps({"import tensorflow": round(tf_import, 1),
+                  "import rasa (after tensorflow)": round(rasa_import, 1),
                   "unpack and load the model (graph warm-up included)": round(load, 1)}))
 """
 
 
 def startup_breakdown(stack: Stack) -> Dict[str, float]:
     """Seconds spent importing TensorFlow, importing Rasa and loading the model."""
-    result = subprocess.run([str(PYTHON), "-c", STARTUP_PROBE, "models/clinic.tar.gz"],
-                            cwd=ROOT, env=stack.env, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [str(PYTHON), "-c", STARTUP_PROBE, "models/clinic.tar.gz"],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -359,19 +475,30 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench")
     parser.add_argument("--tiny", action="store_true", help="a few requests of each kind")
     parser.add_argument("--no-train", action="store_true", help="skip the training runs")
-    parser.add_argument("--baseline", type=Path,
-                        help="a bench.json from an earlier run: shown as 'before' beside this run")
-    parser.add_argument("--label", default="", help="a name for this run (shown when it is a baseline)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a bench.json from an earlier run: shown as 'before' beside this run",
+    )
+    parser.add_argument(
+        "--label", default="", help="a name for this run (shown when it is a baseline)"
+    )
     parser.add_argument("--out", default=str(ROOT / "reports"))
     args = parser.parse_args(argv)
-    levels, closed_levels, per_worker = ([1, 2], [2], 3) if args.tiny else ([1, 10, 20, 50], [20], 20)
+    levels, closed_levels, per_worker = (
+        ([1, 2], [2], 3) if args.tiny else ([1, 10, 20, 50], [20], 20)
+    )
     think = (0.01, 0.05) if args.tiny else THINK_SECONDS
     tp_workers, tp_seconds = (2, 3) if args.tiny else (20, 60)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     baseline = json.loads(args.baseline.read_text()) if args.baseline else None
-    figures: Dict[str, Any] = {"when": time.strftime("%Y-%m-%d %H:%M"), "tiny": args.tiny,
-                               "label": args.label, "think_seconds": list(think)}
+    figures: Dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "tiny": args.tiny,
+        "label": args.label,
+        "think_seconds": list(think),
+    }
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     stack = local_stack(workdir)
     try:
@@ -380,21 +507,31 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"start-up: {figures['startup']}", flush=True)
         figures["cold_start_s"] = cold_start(stack)
         print(f"cold start: {figures['cold_start_s']} s", flush=True)
-        figures["nlu"] = nlu_figures(http_parser(stack.rasa_url, stack.token), 20 if args.tiny else None)
-        print(f"held-out accuracy {figures['nlu']['accuracy']:.3f}, "
-              f"out-of-scope recall {figures['nlu']['out_of_scope_recall']:.3f}", flush=True)
-        latency = asyncio.run(latency_table(stack.rasa_url, stack.token, levels, closed_levels,
-                                            per_worker, think))
+        figures["nlu"] = nlu_figures(
+            http_parser(stack.rasa_url, stack.token), 20 if args.tiny else None
+        )
+        print(
+            f"held-out accuracy {figures['nlu']['accuracy']:.3f}, "
+            f"out-of-scope recall {figures['nlu']['out_of_scope_recall']:.3f}",
+            flush=True,
+        )
+        latency = asyncio.run(
+            latency_table(stack.rasa_url, stack.token, levels, closed_levels, per_worker, think)
+        )
         figures["throughput"] = asyncio.run(throughput(stack.rasa_url, tp_workers, tp_seconds))
-        figures["rss_mb"] = {"rasa": peak_rss_mb(stack.processes[f"rasa-{stack.settings.rasa_ports[0]}"].pid),
-                             "actions": peak_rss_mb(stack.processes["actions"].pid)}
+        figures["rss_mb"] = {
+            "rasa": peak_rss_mb(stack.processes[f"rasa-{stack.settings.rasa_ports[0]}"].pid),
+            "actions": peak_rss_mb(stack.processes["actions"].pid),
+        }
     finally:
         stack.stop()
     if not args.tiny and not args.no_train:
         print("training from scratch, then after a response-text change...", flush=True)
         figures.update(training_times(workdir))
     figures["plots"] = plots(figures, latency, out)
-    figures["latency"] = {k: {kk: vv for kk, vv in v.items() if kk != "samples"} for k, v in latency.items()}
+    figures["latency"] = {
+        k: {kk: vv for kk, vv in v.items() if kk != "samples"} for k, v in latency.items()
+    }
     (out / "bench.json").write_text(json.dumps(figures, indent=2))
     report = markdown(figures, baseline)
     (out / "bench.md").write_text(report)

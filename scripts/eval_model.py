@@ -3,6 +3,7 @@
 Used to compare pipeline variants (lemmatizer or not, DIET settings):
     python -m scripts.eval_model models/variant.tar.gz
 """
+
 from __future__ import annotations
 
 import asyncio

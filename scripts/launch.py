@@ -14,6 +14,7 @@ Without arguments the settings come from the environment: RASA_PORT (5005), ACTI
 (5055), WEB_PORT (8080), CLINIC_DATA_DIR (.rasa). A shell started this way talks to the
 action server and the conversation store of the `make run` with the same settings.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,8 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 from clinic import keys
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
+PYTHON = ROOT / ".venv" / "bin" / "python"  # the Rasa server side (rasa, TensorFlow)
+ACTIONS_PYTHON = ROOT / ".venv-actions" / "bin" / "python"  # rasa-sdk and the core only
 MODEL = ROOT / "models" / "clinic.tar.gz"
 STARTUP_TIMEOUT = 180.0
 # Quiet, reproducible, private: no TensorFlow chatter, no telemetry, fixed hash seed.
@@ -59,18 +61,24 @@ class Settings:
     env: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_environment(cls, replicas: int = 1) -> "Settings":
+    def from_environment(cls, replicas: int = 1) -> Settings:
         first = int(os.environ.get("RASA_PORT") or 5005)
-        return cls(rasa_ports=tuple(range(first, first + replicas)),
-                   action_port=int(os.environ.get("ACTION_PORT") or 5055),
-                   web_port=int(os.environ.get("WEB_PORT") or 8080),
-                   data_dir=Path(os.environ.get("CLINIC_DATA_DIR") or ROOT / ".rasa"))
+        return cls(
+            rasa_ports=tuple(range(first, first + replicas)),
+            action_port=int(os.environ.get("ACTION_PORT") or 5055),
+            web_port=int(os.environ.get("WEB_PORT") or 8080),
+            data_dir=Path(os.environ.get("CLINIC_DATA_DIR") or ROOT / ".rasa"),
+        )
 
     def as_environment(self) -> Dict[str, str]:
         """The variables `from_environment` reads, so another command (make shell)
         finds this stack."""
-        return {"RASA_PORT": str(self.rasa_ports[0]), "ACTION_PORT": str(self.action_port),
-                "WEB_PORT": str(self.web_port or ""), "CLINIC_DATA_DIR": str(self.data_dir)}
+        return {
+            "RASA_PORT": str(self.rasa_ports[0]),
+            "ACTION_PORT": str(self.action_port),
+            "WEB_PORT": str(self.web_port or ""),
+            "CLINIC_DATA_DIR": str(self.data_dir),
+        }
 
     @property
     def rasa_url(self) -> str:
@@ -93,10 +101,12 @@ def environment(settings: Settings) -> Dict[str, str]:
     env = {**os.environ, **BASE_ENVIRONMENT, "CLINIC_DATA_DIR": str(settings.data_dir)}
     if settings.web_origins and "WEB_ORIGINS" not in os.environ:
         env["WEB_ORIGINS"] = settings.web_origins
-    env["ACTION_SERVER_URL"] = settings.action_url or \
-        f"http://127.0.0.1:{settings.action_port}/webhook"
+    env["ACTION_SERVER_URL"] = (
+        settings.action_url or f"http://127.0.0.1:{settings.action_port}/webhook"
+    )
     env.update(settings.env)
-    env[keys.API_TOKEN.env_var] = secret(keys.API_TOKEN, settings, env)
+    for which in keys.ALL:  # given, or generated once into the data folder
+        env[which.env_var] = secret(which, settings, env)
     return env
 
 
@@ -114,33 +124,73 @@ def prepared_data_dir(settings: Settings) -> Path:
 
 # ------------------------------------------------------------------ command lines
 def action_server_command(settings: Settings) -> List[str]:
-    return [str(PYTHON), "-m", "actions.server", "--port", str(settings.action_port)] + \
-        (["--debug"] if settings.debug else [])
+    return [str(ACTIONS_PYTHON), "-m", "actions.server", "--port", str(settings.action_port)] + (
+        ["--debug"] if settings.debug else []
+    )
 
 
 def rasa_server_command(settings: Settings, port: int) -> List[str]:
     """The Rasa server: REST, socket.io and SMS channels, and the HTTP API (its token
     comes from the environment). No --cors: the widget's socket.io channel answers CORS
     itself, and a second set of headers makes browsers refuse both."""
-    return [str(PYTHON), "-m", "server", "run", "--model", str(settings.model),
-            "--port", str(port), "--enable-api", "--credentials", "credentials.yml",
-            "--endpoints", "endpoints.yml"] + (["--debug"] if settings.debug else [])
+    return [
+        str(PYTHON),
+        "-m",
+        "server",
+        "run",
+        "--model",
+        str(settings.model),
+        "--port",
+        str(port),
+        "--enable-api",
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
+    ] + (["--debug"] if settings.debug else [])
 
 
 def web_command(settings: Settings) -> List[str]:
-    return [str(PYTHON), "-m", "web.app", "--port", str(settings.web_port),
-            "--socket-url", settings.rasa_url]
+    return [
+        str(PYTHON),
+        "-m",
+        "web.app",
+        "--port",
+        str(settings.web_port),
+        "--socket-url",
+        settings.rasa_url,
+    ]
 
 
 def shell_command(settings: Settings, extra: Sequence[str] = ()) -> List[str]:
     """`rasa shell` against the running stack's action server and conversation store;
     its own (cmdline) server takes a free local port, so it runs beside `make run`."""
     if list(extra[:1]) == ["nlu"]:
-        return [str(PYTHON), "-m", "server", "shell", "nlu", "--model", str(settings.model),
-                *extra[1:]]
-    return [str(PYTHON), "-m", "server", "shell", "--model", str(settings.model),
-            "--endpoints", "endpoints.yml", "--interface", "127.0.0.1",
-            "--port", str(free_port()), *extra]
+        return [
+            str(PYTHON),
+            "-m",
+            "server",
+            "shell",
+            "nlu",
+            "--model",
+            str(settings.model),
+            *extra[1:],
+        ]
+    return [
+        str(PYTHON),
+        "-m",
+        "server",
+        "shell",
+        "--model",
+        str(settings.model),
+        "--endpoints",
+        "endpoints.yml",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(free_port()),
+        *extra,
+    ]
 
 
 def free_port() -> int:
@@ -184,8 +234,9 @@ class Stack:
         return self.log_dir / f"{name}.log" if self.log_dir else None
 
     # starting and stopping
-    def start(self, actions: bool = True, rasa: bool = True, web: bool = True,
-              wait: bool = True) -> "Stack":
+    def start(
+        self, actions: bool = True, rasa: bool = True, web: bool = True, wait: bool = True
+    ) -> Stack:
         try:
             if actions:
                 self.start_actions(wait=False)
@@ -214,8 +265,13 @@ class Stack:
     def _spawn(self, name: str, command: List[str]) -> subprocess.Popen:
         log = self.log_path(name)
         output = log.open("a") if log else None
-        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=output,
-                                   stderr=subprocess.STDOUT if output else None)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+        )
         self.processes[name] = process
         return process
 
@@ -226,15 +282,17 @@ class Stack:
             return f"{self.web_url}/health"
         return f"http://127.0.0.1:{name.split('-', 1)[1]}/"  # Rasa answers once its model is loaded
 
-    def wait_until_up(self, names: Optional[Sequence[str]] = None,
-                      timeout: float = STARTUP_TIMEOUT) -> None:
+    def wait_until_up(
+        self, names: Optional[Sequence[str]] = None, timeout: float = STARTUP_TIMEOUT
+    ) -> None:
         deadline = time.monotonic() + timeout
         for name in names or list(self.processes):
             process = self.processes[name]
             while True:
                 if process.poll() is not None:
-                    raise RuntimeError(f"{name} exited early (code {process.returncode})"
-                                       f"{self._log_tail(name)}")
+                    raise RuntimeError(
+                        f"{name} exited early (code {process.returncode}){self._log_tail(name)}"
+                    )
                 if _answers(self.health_url(name)):
                     break
                 if time.monotonic() > deadline:
@@ -266,7 +324,7 @@ class Stack:
                 process.kill()
                 process.wait()
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -285,19 +343,25 @@ def _answers(url: str) -> bool:
 def run(settings: Settings) -> int:
     """Start everything in this terminal; Ctrl-C, or any process ending, stops all."""
     stack = Stack(settings)
-    token_source = ("RASA_API_TOKEN" if os.environ.get(keys.API_TOKEN.env_var)
-                    else keys.path_of(keys.API_TOKEN, settings.data_dir))
+    token_source = (
+        "RASA_API_TOKEN"
+        if os.environ.get(keys.API_TOKEN.env_var)
+        else keys.path_of(keys.API_TOKEN, settings.data_dir)
+    )
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     try:
         stack.start(wait=False)
-        print(f"Assistant starting (Rasa on {', '.join(map(str, settings.rasa_ports))}): "
-              f"demo page {settings.web_url}/, REST {settings.rasa_url}/webhooks/rest/webhook, "
-              f"SMS {settings.rasa_url}/webhooks/sms/webhook. HTTP API token: {token_source}.",
-              flush=True)
+        print(
+            f"Assistant starting (Rasa on {', '.join(map(str, settings.rasa_ports))}): "
+            f"demo page {settings.web_url}/, REST {settings.rasa_url}/webhooks/rest/webhook, "
+            f"SMS {settings.rasa_url}/webhooks/sms/webhook. HTTP API token: {token_source}.",
+            flush=True,
+        )
         stack.wait_until_up()
-        print("Assistant ready. Staff chat in another terminal: make shell. Ctrl-C stops.",
-              flush=True)
+        print(
+            "Assistant ready. Staff chat in another terminal: make shell. Ctrl-C stops.", flush=True
+        )
         while not stop["now"] and all(p.poll() is None for p in stack.processes.values()):
             time.sleep(0.5)
     except KeyboardInterrupt:
@@ -316,16 +380,23 @@ def shell(settings: Settings, extra: Sequence[str]) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.launch",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.launch", description=__doc__.splitlines()[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="start the assistant (make run)")
-    run_parser.add_argument("--replicas", type=int, default=1,
-                            help="Rasa servers on consecutive ports (several need "
-                                 "DATABASE_URL and REDIS_URL)")
+    run_parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="Rasa servers on consecutive ports (several need DATABASE_URL and REDIS_URL)",
+    )
     run_parser.add_argument("--debug", action="store_true")
-    commands.add_parser("shell", help="rasa shell against the running assistant; further "
-                                      "arguments go to rasa shell (--debug, nlu)")
+    commands.add_parser(
+        "shell",
+        help="rasa shell against the running assistant; further "
+        "arguments go to rasa shell (--debug, nlu)",
+    )
     args, extra = parser.parse_known_args(argv)
     os.umask(0o077)  # every file the stack writes is readable by the service user only
     if args.command == "run":

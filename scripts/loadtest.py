@@ -13,6 +13,7 @@ reply; "apologies" are the polite "something went wrong" answers (expected while
 server restarts); "errors" are anything else (non-200, timeouts, empty replies).
 Writes reports/loadtest.json and reports/loadtest.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,13 +31,30 @@ from typing import List, Optional
 
 import aiohttp
 
+from clinic.channel_texts import text as channel_text
 from scripts.launch import ROOT, Settings, Stack, free_port
 
-ERROR_TEXT = "Sorry, something went wrong on our side. Please try again in a moment."
-SCRIPT = ["hello", "how long is a session?", "what should I wear?", "is massage safe for me?",
-          "no", "does it hurt?", "book a consultation", "Sam Lee", "online", "sam@example.com",
-          "tomorrow at 10am", "no", "Day and time", "tomorrow at 2pm", "stop", "thanks",
-          "can massage help with back pain?", "bye"]
+ERROR_TEXT = channel_text("apology")
+SCRIPT = [
+    "hello",
+    "how long is a session?",
+    "what should I wear?",
+    "is massage safe for me?",
+    "no",
+    "does it hurt?",
+    "book a consultation",
+    "Sam Lee",
+    "online",
+    "sam@example.com",
+    "tomorrow at 10am",
+    "no",
+    "Day and time",
+    "tomorrow at 2pm",
+    "stop",
+    "thanks",
+    "can massage help with back pain?",
+    "bye",
+]
 
 
 @dataclass
@@ -52,26 +70,39 @@ class Figures:
 
     def summary(self) -> dict:
         lat = sorted(self.latencies_ms)
-        pct = (lambda p: round(lat[min(len(lat) - 1, int(p * len(lat)))], 1)) if lat else (lambda p: None)
+        pct = (
+            (lambda p: round(lat[min(len(lat) - 1, int(p * len(lat)))], 1))
+            if lat
+            else (lambda p: None)
+        )
         data = asdict(self)
         data.pop("latencies_ms")
-        data.update(p50_ms=pct(0.50), p95_ms=pct(0.95), p99_ms=pct(0.99),
-                    mean_ms=round(statistics.mean(lat), 1) if lat else None,
-                    turns_per_second=round(self.sent / self.seconds, 1) if self.seconds else None)
+        data.update(
+            p50_ms=pct(0.50),
+            p95_ms=pct(0.95),
+            p99_ms=pct(0.99),
+            mean_ms=round(statistics.mean(lat), 1) if lat else None,
+            turns_per_second=round(self.sent / self.seconds, 1) if self.seconds else None,
+        )
         return data
 
 
 def local_stack(workdir: Path) -> Stack:
     """An action server and a Rasa server of our own (the launcher's), on free ports,
     with their data in `workdir`, so a run never touches real data."""
-    settings = Settings(rasa_ports=(free_port(),), action_port=free_port(), web_port=None,
-                        data_dir=workdir / "data", env={"DATABASE_URL": "", "REDIS_URL": "",
-                                                        "TRACKER_DATABASE_URL": ""})
+    settings = Settings(
+        rasa_ports=(free_port(),),
+        action_port=free_port(),
+        web_port=None,
+        data_dir=workdir / "data",
+        env={"DATABASE_URL": "", "REDIS_URL": "", "TRACKER_DATABASE_URL": ""},
+    )
     return Stack(settings, log_dir=workdir)
 
 
-async def conversation(session: aiohttp.ClientSession, url: str, deadline: float,
-                       figures: Figures) -> None:
+async def conversation(
+    session: aiohttp.ClientSession, url: str, deadline: float, figures: Figures
+) -> None:
     sender = f"load-{uuid.uuid4().hex}"
     step = random.randrange(len(SCRIPT))
     while time.monotonic() < deadline:
@@ -80,8 +111,9 @@ async def conversation(session: aiohttp.ClientSession, url: str, deadline: float
         figures.sent += 1
         started = time.perf_counter()
         try:
-            async with session.post(f"{url}/webhooks/rest/webhook",
-                                    json={"sender": sender, "message": message}) as response:
+            async with session.post(
+                f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}
+            ) as response:
                 body = await response.json(content_type=None)
                 elapsed = (time.perf_counter() - started) * 1000
                 texts = [m.get("text", "") for m in body] if isinstance(body, list) else []
@@ -96,15 +128,19 @@ async def conversation(session: aiohttp.ClientSession, url: str, deadline: float
             figures.errors += 1
 
 
-async def run_load(url: str, conversations: int, seconds: float, restart_every: float,
-                   stack: Optional[Stack]) -> Figures:
+async def run_load(
+    url: str, conversations: int, seconds: float, restart_every: float, stack: Optional[Stack]
+) -> Figures:
     figures = Figures(conversations=conversations, seconds=seconds, restarts=0)
     deadline = time.monotonic() + seconds
     timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(timeout=timeout,
-                                     connector=aiohttp.TCPConnector(limit=conversations)) as session:
-        tasks = [asyncio.create_task(conversation(session, url, deadline, figures))
-                 for _ in range(conversations)]
+    async with aiohttp.ClientSession(
+        timeout=timeout, connector=aiohttp.TCPConnector(limit=conversations)
+    ) as session:
+        tasks = [
+            asyncio.create_task(conversation(session, url, deadline, figures))
+            for _ in range(conversations)
+        ]
         if stack and restart_every > 0:
             next_restart = time.monotonic() + restart_every
             while time.monotonic() < deadline - 5:
@@ -129,8 +165,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--url", help="a running Rasa server (default: start our own)")
     parser.add_argument("--conversations", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=120)
-    parser.add_argument("--restart-every", type=float, default=30,
-                        help="seconds between action-server restarts (0: none)")
+    parser.add_argument(
+        "--restart-every",
+        type=float,
+        default=30,
+        help="seconds between action-server restarts (0: none)",
+    )
     parser.add_argument("--out", default=str(ROOT / "reports"))
     args = parser.parse_args(argv)
     random.seed(7)
@@ -142,8 +182,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         else:
             stack = local_stack(Path(workdir.name)).start(web=False)
             url = stack.rasa_url
-        figures = asyncio.run(run_load(url, args.conversations, args.seconds,
-                                       args.restart_every, stack))
+        figures = asyncio.run(
+            run_load(url, args.conversations, args.seconds, args.restart_every, stack)
+        )
     finally:
         if stack:
             stack.stop()

@@ -8,6 +8,7 @@ A message's label is its intent, or `faq/<topic>` for FAQ questions. Two views:
 
 Usage: python -m scripts.nlu_eval [--url http://localhost:5005 --token T] [FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -99,7 +100,7 @@ class Report:
             f"top-1 accuracy (intent, FAQ topic for faq): {self.accuracy:.3f}",
             f"answered correctly (after fallback guards): {self.answered_accuracy:.3f}",
             f"wrong answers: {self.wrong_answer_rate:.3f}   "
-            f"fallback (\"Did you mean\"): {self.fallback_rate:.3f}",
+            f'fallback ("Did you mean"): {self.fallback_rate:.3f}',
         ]
         if self.confusions:
             lines.append("most frequent top-1 confusions (expected -> predicted):")
@@ -109,17 +110,17 @@ class Report:
 
     def as_dict(self) -> Dict[str, Any]:
         return {
-            "total": self.total, "accuracy": self.accuracy,
+            "total": self.total,
+            "accuracy": self.accuracy,
             "answered_accuracy": self.answered_accuracy,
-            "wrong_answer_rate": self.wrong_answer_rate, "fallback_rate": self.fallback_rate,
+            "wrong_answer_rate": self.wrong_answer_rate,
+            "fallback_rate": self.fallback_rate,
             "per_label": {k: dict(v) for k, v in self.per_label.items()},
             "confusions": [[e, p, n] for (e, p), n in self.confusions.most_common()],
         }
 
 
-def evaluate(
-    examples: Iterable[Tuple[str, str]], parse: Callable[[str], Dict[str, Any]]
-) -> Report:
+def evaluate(examples: Iterable[Tuple[str, str]], parse: Callable[[str], Dict[str, Any]]) -> Report:
     report = Report()
     for text, expected in examples:
         raw, answered = labels_of(parse(text))
@@ -142,11 +143,13 @@ def evaluate(
 def http_parser(url: str, token: str) -> Callable[[str], Dict[str, Any]]:
     def parse(text: str) -> Dict[str, Any]:
         request = urllib.request.Request(
-            f"{url}/model/parse?token={token}", json.dumps({"text": text}).encode(),
+            f"{url}/model/parse?token={token}",
+            json.dumps({"text": text}).encode(),
             {"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
+
     return parse
 
 

@@ -3,6 +3,7 @@
 Fails with a clear message (and exit code 1) instead of letting two Rasa servers start
 against services that are not there.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,11 +16,15 @@ from redis.exceptions import RedisError
 
 def ensure_database(url: str) -> None:
     target = sa.engine.make_url(url.replace("postgres://", "postgresql://", 1))
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT",
-                             connect_args={"connect_timeout": 3})
+    admin = sa.create_engine(
+        target.set(database="postgres"),
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": 3},
+    )
     with admin.connect() as conn:
-        exists = conn.execute(sa.text("select 1 from pg_database where datname = :n"),
-                              {"n": target.database}).scalar()
+        exists = conn.execute(
+            sa.text("select 1 from pg_database where datname = :n"), {"n": target.database}
+        ).scalar()
         if not exists:
             conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
             print(f"Created database {target.database}.")
@@ -34,8 +39,10 @@ def main() -> int:
     try:
         ensure_database(database_url)
     except sa.exc.OperationalError as error:
-        print(f"PostgreSQL is not reachable: {str(error.orig).strip().splitlines()[0]}",
-              file=sys.stderr)
+        print(
+            f"PostgreSQL is not reachable: {str(error.orig).strip().splitlines()[0]}",
+            file=sys.stderr,
+        )
         return 1
     try:
         Redis.from_url(redis_url, socket_connect_timeout=3).ping()

@@ -4,6 +4,7 @@
 
 The Rasa server also does this itself at start-up and then hourly.
 """
+
 from __future__ import annotations
 
 import argparse

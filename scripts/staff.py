@@ -8,6 +8,7 @@
 action server, and first saves any requests kept in the outbox while the database was
 down. Health details are limited to the screen's condition ids.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,11 +17,11 @@ import sys
 from datetime import date, datetime, timedelta
 from typing import List, Optional, Sequence, TextIO
 
-from actions import clinic
-from actions.booking import outbox
-from actions.booking.store import BookingStore, NotFound, Record, StoreUnavailable
-from actions.booking.validation import MODE_LABELS
-from actions.booking.wording import shown_contact
+from clinic import facts
+from clinic.booking import outbox
+from clinic.booking.store import BookingStore, NotFound, Record, StoreUnavailable
+from clinic.booking.validation import MODE_LABELS
+from clinic.booking.wording import shown_contact
 
 COLUMNS = ("reference", "kind", "when", "name", "contact", "what", "flags", "status", "channel")
 
@@ -28,18 +29,23 @@ COLUMNS = ("reference", "kind", "when", "name", "contact", "what", "flags", "sta
 def parse_day(text: Optional[str], today: date) -> Optional[date]:
     if not text:
         return None
-    words = {"today": today, "tomorrow": today + timedelta(days=1),
-             "yesterday": today - timedelta(days=1)}
+    words = {
+        "today": today,
+        "tomorrow": today + timedelta(days=1),
+        "yesterday": today - timedelta(days=1),
+    }
     if text.lower() in words:
         return words[text.lower()]
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--day: use today, tomorrow or YYYY-MM-DD, not {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"--day: use today, tomorrow or YYYY-MM-DD, not {text!r}"
+        ) from None
 
 
 def row(record: Record) -> dict:
-    tz = clinic.time_zone()
+    tz = facts.time_zone()
     moment = record.starts_at if record.kind == "booking" else record.created_at
     when = moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
     if record.kind == "booking":
@@ -51,9 +57,17 @@ def row(record: Record) -> dict:
             flags.append("time to confirm")
     else:
         what, flags = "callback: " + record.reason, []
-    return {"reference": record.reference, "kind": record.kind, "when": when,
-            "name": record.name, "contact": shown_contact(record.contact), "what": what,
-            "flags": "; ".join(flags), "status": record.status, "channel": record.channel}
+    return {
+        "reference": record.reference,
+        "kind": record.kind,
+        "when": when,
+        "name": record.name,
+        "contact": shown_contact(record.contact),
+        "what": what,
+        "flags": "; ".join(flags),
+        "status": record.status,
+        "channel": record.channel,
+    }
 
 
 def table(rows: List[dict], out: TextIO) -> None:
@@ -73,14 +87,25 @@ def flush_outbox(store: BookingStore, err: TextIO) -> None:
         if saved:
             err.write(f"Saved {saved} request(s) kept while the database was down.\n")
     except StoreUnavailable:
-        err.write(f"Warning: {len(outbox.pending())} request(s) wait in the outbox "
-                  f"({outbox.outbox_dir()}) until the database is reachable.\n")
+        err.write(
+            f"Warning: {len(outbox.pending())} request(s) wait in the outbox "
+            f"({outbox.outbox_dir()}) until the database is reachable.\n"
+        )
         raise
 
 
-def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout,
-         err: TextIO = sys.stderr) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.staff", description=__doc__.split("\n")[0])
+def write_csv(rows: List[dict], target: TextIO) -> None:
+    writer = csv.DictWriter(target, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def main(
+    argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr
+) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.staff", description=__doc__.split("\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("list", "export"):
         command = commands.add_parser(name)
@@ -105,25 +130,22 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout,
                     err.write(f"{reference}: no open booking or callback with that reference\n")
                     status = 1
             return status
-        today = datetime.now(clinic.time_zone()).date()
+        today = datetime.now(facts.time_zone()).date()
         try:
             day = parse_day(args.day, today)
         except argparse.ArgumentTypeError as error:
             parser.error(str(error))
-        records = store.open_records(day=day, tz=clinic.time_zone(), include_handled=args.all)
+        records = store.open_records(day=day, tz=facts.time_zone(), include_handled=args.all)
         rows = [row(r) for r in records]
         if args.command == "list":
             table(rows, out)
             return 0
-        target = open(args.out, "w", newline="", encoding="utf-8") if args.out else out
-        try:
-            writer = csv.DictWriter(target, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-        finally:
-            if args.out:
-                target.close()
-                err.write(f"Wrote {len(rows)} row(s) to {args.out}\n")
+        if not args.out:
+            write_csv(rows, out)
+            return 0
+        with open(args.out, "w", newline="", encoding="utf-8") as target:
+            write_csv(rows, target)
+        err.write(f"Wrote {len(rows)} row(s) to {args.out}\n")
         return 0
     except StoreUnavailable:
         err.write("Error: the database is unreachable (check DATABASE_URL). Nothing was changed.\n")

@@ -8,6 +8,7 @@
 - the HTTP API token is read from RASA_API_TOKEN in the environment, so it never appears
   on a command line, where `ps` would show it to every user of the machine.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ from typing import List
 def rasa_arguments(argv: List[str], token: str) -> List[str]:
     """`rasa` arguments: the API token added to a `run` that enables the API."""
     if token and argv[:1] == ["run"] and "--enable-api" in argv:
-        return [*argv, "--auth-token", token]
+        return [*argv, f"--auth-token={token}"]  # "=": a token may start with "-"
     return list(argv)
 
 

@@ -16,6 +16,7 @@ the launcher uses (`python -m server`, for `run` and `shell`) and, for anyone wh
   the schema is checked once and the same validator is reused; answers are checked as
   strictly as before.
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,22 +39,24 @@ def _apologising(run):
         from rasa.core.actions.action import ActionExecutionRejection
         from rasa.shared.core.events import BotUttered, FollowupAction
 
-        from channels.input_guard import ERROR_TEXT
+        from clinic.channel_texts import text as channel_text
 
         try:
             return await run(self, output_channel, nlg, tracker, domain)
         except ActionExecutionRejection:
             raise  # a form rejecting an answer: Rasa's normal flow
-        except Exception:
+        except Exception as error:
+            # The type only: an exception's message can carry the patient's words.
+            logger.error("Custom action %s failed: %s", self.name(), type(error).__name__)
             if self.name() == "action_session_start":
                 # Start the session the default way; the turn's own action decides.
                 from rasa.shared.core.events import ActionExecuted, SessionStarted
+
                 logger.error("Custom action_session_start could not run; default start used.")
                 return [SessionStarted(), ActionExecuted("action_listen")]
-            logger.error("Custom action %s could not run; the patient got an apology.",
-                         self.name())
+            logger.error("Custom action %s could not run; the patient got an apology.", self.name())
             # Listening next ends the turn (no retry loop, no core fallback).
-            return [BotUttered(ERROR_TEXT), FollowupAction("action_listen")]
+            return [BotUttered(channel_text("apology")), FollowupAction("action_listen")]
 
     run_or_apologise.__wrapped__ = run
     return run_or_apologise
@@ -77,9 +80,11 @@ def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
 
     error = best_match(_action_response_validator().iter_errors(result))
     if error is not None:
-        error.message += (". Failed to validate Action server response from API, make sure "
-                          f"your response from the Action endpoint is valid. For more "
-                          f"information about the format visit {DOCS_BASE_URL}/custom-actions")
+        error.message += (
+            ". Failed to validate Action server response from API, make sure "
+            f"your response from the Action endpoint is valid. For more "
+            f"information about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
         raise error
     return True
 

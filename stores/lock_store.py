@@ -1,4 +1,5 @@
 """Redis lock store when REDIS_URL is set (several Rasa replicas), else in-memory."""
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,10 @@ class ClinicLockStore:
             return InMemoryLockStore()
         client = Redis.from_url(url)
         options = client.connection_pool.connection_kwargs
-        return RedisLockStore(host=options.get("host", "localhost"),
-                              port=options.get("port", 6379), db=options.get("db", 0),
-                              password=options.get("password"),
-                              key_prefix=os.environ.get("REDIS_LOCK_PREFIX") or None)
+        return RedisLockStore(
+            host=options.get("host", "localhost"),
+            port=options.get("port", 6379),
+            db=options.get("db", 0),
+            password=options.get("password"),
+            key_prefix=os.environ.get("REDIS_LOCK_PREFIX") or None,
+        )

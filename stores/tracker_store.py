@@ -12,6 +12,7 @@ conversations in memory and uses them while the database's newest event of that
 conversation is still the one it saved; after a write by another replica it reads the
 database as before.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -21,7 +22,7 @@ import os
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Iterable, List, Optional, Text, Tuple
+from typing import Any, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -52,8 +53,11 @@ def retention_days() -> int:
 
 
 def conversations_url() -> str:
-    return (os.environ.get("TRACKER_DATABASE_URL") or os.environ.get("DATABASE_URL")
-            or paths.sqlite_url("conversations.sqlite"))
+    return (
+        os.environ.get("TRACKER_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or paths.sqlite_url("conversations.sqlite")
+    )
 
 
 def sqlite_engine(url: str) -> sa.engine.Engine:
@@ -67,8 +71,13 @@ def sqlite_engine(url: str) -> sa.engine.Engine:
     loses nothing; only a power cut or an OS crash may lose the latest turns. Bookings
     live in their own store with full durability.
     """
-    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=4,
-                              connect_args={"check_same_thread": False, "timeout": 5})
+    engine = sa.create_engine(
+        url,
+        poolclass=sa.pool.QueuePool,
+        pool_size=2,
+        max_overflow=4,
+        connect_args={"check_same_thread": False, "timeout": 5},
+    )
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -85,8 +94,11 @@ def forget_requested(tracker: DialogueStateTracker) -> bool:
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
-        if isinstance(event, SlotSet) and event.key == FORGET_SLOT \
-                and event.value == FORGET_CONFIRMED:
+        if (
+            isinstance(event, SlotSet)
+            and event.key == FORGET_SLOT
+            and event.value == FORGET_CONFIRMED
+        ):
             return True
     return False
 
@@ -103,9 +115,14 @@ def latest_session_events(events: Iterable[Event]) -> List[Event]:
 
 
 class ClinicTrackerStore(SQLTrackerStore):
-    def __init__(self, domain: Optional[Domain] = None, host: Optional[Text] = None,
-                 event_broker: Optional[EventBroker] = None, url: Optional[Text] = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[str] = None,
+        event_broker: Optional[EventBroker] = None,
+        url: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
         # Rasa builds its tracker store in every entry point (run, shell), also when
         # started without this project's launcher: the patches must be in place there too.
         patches.apply()
@@ -114,19 +131,27 @@ class ClinicTrackerStore(SQLTrackerStore):
         if dialect == "sqlite":
             database = parsed.database or str(paths.data_dir() / "conversations.sqlite")
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-            super().__init__(domain=domain, dialect="sqlite", db=database,
-                             event_broker=event_broker)
+            super().__init__(
+                domain=domain, dialect="sqlite", db=database, event_broker=event_broker
+            )
             self.engine.dispose()
             self.engine = sqlite_engine(f"sqlite:///{database}")
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         else:
-            super().__init__(domain=domain, dialect="postgresql", host=parsed.host,
-                             port=parsed.port, db=parsed.database or "rasa",
-                             username=parsed.username, password=parsed.password,
-                             event_broker=event_broker, query=dict(parsed.query) or None)
+            super().__init__(
+                domain=domain,
+                dialect="postgresql",
+                host=parsed.host,
+                port=parsed.port,
+                db=parsed.database or "rasa",
+                username=parsed.username,
+                password=parsed.password,
+                event_broker=event_broker,
+                query=dict(parsed.query) or None,
+            )
 
         # sender -> (id of its newest stored event, its latest session's events)
-        self._recent: "OrderedDict[str, Tuple[int, Tuple[Event, ...]]]" = OrderedDict()
+        self._recent: OrderedDict[str, Tuple[int, Tuple[Event, ...]]] = OrderedDict()
         self._last_purge = 0.0
         self.purge_if_due()
 
@@ -145,22 +170,23 @@ class ClinicTrackerStore(SQLTrackerStore):
         """Delete conversation events older than `days` (the retention setting)."""
         cutoff = time.time() - days * 86400
         with self.session_scope() as session:
-            deleted = session.query(self.SQLEvent).filter(
-                self.SQLEvent.timestamp < cutoff).delete()
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.timestamp < cutoff).delete()
             session.commit()
         if deleted:
             self._recent.clear()
-            logger.info("Retention: deleted %d conversation events older than %s days.",
-                        deleted, days)
+            logger.info(
+                "Retention: deleted %d conversation events older than %s days.", deleted, days
+            )
         return deleted
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         cached = self._recent.get(sender_id)
         if cached and self.domain is not None and cached[0] == self._newest_event_id(sender_id):
             self._recent.move_to_end(sender_id)
             # Events are never changed once logged, so trackers may share them.
-            tracker = DialogueStateTracker.from_events(sender_id, list(cached[1]),
-                                                       self.domain.slots)
+            tracker = DialogueStateTracker.from_events(
+                sender_id, list(cached[1]), self.domain.slots
+            )
         else:
             self._recent.pop(sender_id, None)
             tracker = await super().retrieve(sender_id)
@@ -177,8 +203,10 @@ class ClinicTrackerStore(SQLTrackerStore):
             return
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            rows = [self._row(tracker.sender_id, event)
-                    for event in self._additional_events(session, tracker)]
+            rows = [
+                self._row(tracker.sender_id, event)
+                for event in self._additional_events(session, tracker)
+            ]
             session.add_all(rows)
             session.flush()  # the rows get their ids (read before commit expires them)
             newest = rows[-1].id if rows else None
@@ -196,18 +224,25 @@ class ClinicTrackerStore(SQLTrackerStore):
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
-    def _row(self, sender_id: Text, event: Event) -> Any:
+    def _row(self, sender_id: str, event: Event) -> Any:
         """The row Rasa's SQLTrackerStore.save writes for an event."""
         data = event.as_dict()
         return self.SQLEvent(
-            sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
             intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"), data=json.dumps(data))
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
 
-    def _newest_event_id(self, sender_id: Text) -> Optional[int]:
+    def _newest_event_id(self, sender_id: str) -> Optional[int]:
         with self.session_scope() as session:
-            return session.query(sa.func.max(self.SQLEvent.id)).filter(
-                self.SQLEvent.sender_id == sender_id).scalar()
+            return (
+                session.query(sa.func.max(self.SQLEvent.id))
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .scalar()
+            )
 
     def _remember(self, tracker: DialogueStateTracker, newest: int) -> None:
         self._recent[tracker.sender_id] = (newest, tuple(latest_session_events(tracker.events)))
@@ -215,12 +250,13 @@ class ClinicTrackerStore(SQLTrackerStore):
         while len(self._recent) > CACHED_CONVERSATIONS:
             self._recent.popitem(last=False)
 
-    def forget(self, sender_id: Text) -> int:
+    def forget(self, sender_id: str) -> int:
         """Delete every stored event of one conversation."""
         self._recent.pop(sender_id, None)
         with self.session_scope() as session:
-            deleted = session.query(self.SQLEvent).filter(
-                self.SQLEvent.sender_id == sender_id).delete()
+            deleted = (
+                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            )
             session.commit()
         logger.info("Forgot a conversation on request (%d events deleted).", deleted)
         return deleted

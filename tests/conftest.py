@@ -3,8 +3,10 @@
 The stack is started by the launcher `make run` uses (scripts/launch.py), with its own
 ports and data folder: what these tests prove is what users run.
 """
+
 from __future__ import annotations
 
+import os
 import subprocess
 import uuid
 from dataclasses import dataclass
@@ -17,6 +19,15 @@ from scripts.launch import Settings, Stack, free_port
 from tests.helpers import MODEL, ROOT, http_json
 
 TWILIO_TOKEN = "test-twilio-auth-token"
+# The test process computes SMS conversation ids and reads stored conversations, so it
+# shares these secrets with the stacks it starts (tests/integration/test_launch.py checks
+# that a stack without them generates its own into its data folder).
+TEST_SECRETS = {
+    "CLINIC_PSEUDONYM_KEY": "test-pseudonym-key",
+    "CLINIC_STORE_KEY": "Hh7dyzA8bC7v8HfWq0m7kNq3lS9P1b2c3d4e5f6g7h8=",
+    "ACTION_SERVER_SECRET": "test-action-secret",
+}
+os.environ.update(TEST_SECRETS)
 
 
 @pytest.fixture(scope="session")
@@ -30,10 +41,14 @@ def model_path() -> Path:
 def stack_settings(data_dir: Path, **changes: Any) -> Settings:
     """A stack on free ports with its own data folder, configured as `make run` is."""
     env = {"TWILIO_AUTH_TOKEN": TWILIO_TOKEN, **changes.pop("env", {})}
-    return Settings(rasa_ports=changes.pop("rasa_ports", (free_port(),)),
-                    action_port=changes.pop("action_port", free_port()),
-                    web_port=changes.pop("web_port", free_port()),
-                    data_dir=data_dir, env=env, **changes)
+    return Settings(
+        rasa_ports=changes.pop("rasa_ports", (free_port(),)),
+        action_port=changes.pop("action_port", free_port()),
+        web_port=changes.pop("web_port", free_port()),
+        data_dir=data_dir,
+        env=env,
+        **changes,
+    )
 
 
 @dataclass
@@ -87,14 +102,13 @@ class Servers:
 
     def slots(self, sender: str) -> Dict[str, Any]:
         status, body = http_json(
-            f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}")
+            f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}"
+        )
         assert status == 200, (status, body)
         return body["slots"]
 
     def parse(self, text: str) -> Dict[str, Any]:
-        status, body = http_json(
-            f"{self.rasa_url}/model/parse?token={self.token}", {"text": text}
-        )
+        status, body = http_json(f"{self.rasa_url}/model/parse?token={self.token}", {"text": text})
         assert status == 200, (status, body)
         return body
 
@@ -107,8 +121,7 @@ def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     even DEBUG logs carry health details.
     """
     base = tmp_path_factory.mktemp("stack")
-    stack = Stack(stack_settings(base / "data", model=model_path, debug=True),
-                  log_dir=base)
+    stack = Stack(stack_settings(base / "data", model=model_path, debug=True), log_dir=base)
     try:
         stack.start()
         yield Servers(stack)

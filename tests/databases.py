@@ -4,6 +4,7 @@ PostgreSQL comes from DATABASE_URL (if it is a postgresql:// URL) or 127.0.0.1:5
 (trust auth). Each test session gets its own throwaway database. Outside CI a missing
 server skips the PostgreSQL tests with the reason; in CI (CI=true) it fails them.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,15 +34,18 @@ def postgres_admin_url() -> str:
 
 def temporary_postgres() -> Iterator[str]:
     admin_url = postgres_admin_url().replace("postgres://", "postgresql://", 1)
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT",
-                              connect_args={"connect_timeout": 3})
+    engine = sa.create_engine(
+        admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+    )
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("select 1"))
     except sa.exc.OperationalError as error:
         engine.dispose()
-        unavailable(f"PostgreSQL not reachable at {admin_url.split('@')[-1]}: "
-                    f"{str(error.orig).strip().splitlines()[0]}")
+        unavailable(
+            f"PostgreSQL not reachable at {admin_url.split('@')[-1]}: "
+            f"{str(error.orig).strip().splitlines()[0]}"
+        )
     name = f"clinic_test_{uuid.uuid4().hex[:10]}"
     with engine.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -49,9 +53,12 @@ def temporary_postgres() -> Iterator[str]:
         yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with engine.connect() as conn:
-            conn.execute(sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name})
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+                ),
+                {"n": name},
+            )
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         engine.dispose()
 

@@ -1,4 +1,5 @@
 """Small helpers shared by the tests: project paths and talking to servers."""
+
 from __future__ import annotations
 
 import json
@@ -11,6 +12,23 @@ from typing import Any, Dict, List, Optional
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "clinic.tar.gz"
+DOMAIN_DIR = ROOT / "domain"
+
+
+def domain() -> Dict[str, Any]:
+    """The domain's files merged (responses, slots, forms...), as Rasa reads the folder."""
+    import yaml
+
+    merged: Dict[str, Any] = {}
+    for path in sorted(DOMAIN_DIR.glob("*.yml")):
+        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if isinstance(value, dict):
+                merged.setdefault(key, {}).update(value)
+            elif isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            else:
+                merged[key] = value
+    return merged
 
 
 def free_port() -> int:
@@ -52,7 +70,8 @@ def buttons(messages: List[Dict[str, Any]]) -> List[Dict[str, str]]:
 
 def rest_text(rasa_url: str, sender: str, message: str) -> str:
     """One turn through a Rasa server's REST channel; the replies joined as one text."""
-    status, body = http_json(f"{rasa_url}/webhooks/rest/webhook",
-                             {"sender": sender, "message": message})
+    status, body = http_json(
+        f"{rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": message}
+    )
     assert status == 200, body
     return " ".join(texts(body))

@@ -1,6 +1,7 @@
 """A TCP proxy the tests can break on purpose: forward, drop (refuse at once) or stall
 (accept and never answer). Put between a server and what it depends on to simulate a
 dependency that is down or hanging, without touching the real service."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,7 +26,8 @@ class BreakableProxy:
     def _run(self, ready: threading.Event) -> None:
         asyncio.set_event_loop(self._loop)
         self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._handle, "127.0.0.1", self.port))
+            asyncio.start_server(self._handle, "127.0.0.1", self.port)
+        )
         ready.set()
         self._loop.run_forever()
 

@@ -1,4 +1,5 @@
 """Rasa's own checks: training data is valid, conversation tests pass."""
+
 import subprocess
 
 from tests.helpers import ROOT, VENV_BIN
@@ -6,20 +7,30 @@ from tests.helpers import ROOT, VENV_BIN
 
 def run_rasa(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(VENV_BIN / "rasa"), *args], cwd=ROOT, capture_output=True, text=True,
+        [str(VENV_BIN / "rasa"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         timeout=900,
     )
 
 
 def test_training_data_validates_without_warnings():
-    result = run_rasa("data", "validate", "--fail-on-warnings")
+    result = run_rasa("data", "validate", "--domain", "domain", "--fail-on-warnings")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
 def test_conversation_stories_pass(model_path, tmp_path):
     result = run_rasa(
-        "test", "core", "--model", str(model_path), "--stories", "tests/conversations",
-        "--fail-on-prediction-errors", "--out", str(tmp_path),
+        "test",
+        "core",
+        "--model",
+        str(model_path),
+        "--stories",
+        "tests/conversations",
+        "--fail-on-prediction-errors",
+        "--out",
+        str(tmp_path),
     )
     failed = tmp_path / "failed_test_stories.yml"
     detail = failed.read_text() if failed.exists() else ""

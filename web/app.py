@@ -6,6 +6,7 @@ its font from here (web/bundle.py): the page loads nothing from any other site.
 
 Usage: python -m web.app [--port 8080] [--socket-url http://localhost:5005]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.clinic import clinic_slots
+from clinic.facts import clinic_slots
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "web"
@@ -29,8 +30,8 @@ TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html"
 CACHE = {"Cache-Control": "max-age=3600"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; connect-src 'self' {socket} {socket_ws}; "
-                               "img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                               "script-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
@@ -40,18 +41,21 @@ def render_page(socket_url: str) -> str:
     facts = clinic_slots()
     page = TEMPLATE.read_text(encoding="utf-8")
     # HTML-escaped for the page's text, JSON-encoded for the widget's script
-    return (page.replace("{{clinic_name_json}}", json.dumps(facts["clinic_name"]))
-                .replace("{{clinic_name}}", html.escape(facts["clinic_name"]))
-                .replace("{{clinic_city}}", html.escape(facts["clinic_city"]))
-                .replace("{{socket_url_json}}", json.dumps(socket_url)))
+    return (
+        page.replace("{{clinic_name_json}}", json.dumps(facts["clinic_name"]))
+        .replace("{{clinic_name}}", html.escape(facts["clinic_name"]))
+        .replace("{{clinic_city}}", html.escape(facts["clinic_city"]))
+        .replace("{{socket_url_json}}", json.dumps(socket_url))
+    )
 
 
 def create_app(socket_url: str) -> Sanic:
     app = Sanic("clinic_web")
     page = render_page(socket_url)
     ws_url = socket_url.replace("http://", "ws://").replace("https://", "wss://")
-    headers = {k: v.format(socket=socket_url, socket_ws=ws_url)
-               for k, v in SECURITY_HEADERS.items()}
+    headers = {
+        k: v.format(socket=socket_url, socket_ws=ws_url) for k, v in SECURITY_HEADERS.items()
+    }
 
     @app.get("/")
     async def index(_: Request) -> HTTPResponse:
@@ -85,11 +89,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
     parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
-    parser.add_argument("--socket-url",
-                        default=os.environ.get("RASA_SOCKET_URL", "http://localhost:5005"))
+    parser.add_argument(
+        "--socket-url", default=os.environ.get("RASA_SOCKET_URL", "http://localhost:5005")
+    )
     args = parser.parse_args()
-    create_app(args.socket_url).run(host=args.host, port=args.port, access_log=False,
-                                    workers=1)
+    create_app(args.socket_url).run(host=args.host, port=args.port, access_log=False, workers=1)
 
 
 if __name__ == "__main__":

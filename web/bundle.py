@@ -10,12 +10,15 @@
 
 Usage: python -m web.bundle SOURCE_JS TARGET_JS
 """
+
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-GOOGLE_FONT_IMPORT = "@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
+GOOGLE_FONT_IMPORT = (
+    "@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
+)
 LOCAL_FONT_IMPORT = "@import url(/static/inter.css);"
 DEBUG_LOGS = (
     'console.log("connect:".concat(o.id))',
@@ -26,13 +29,17 @@ DEBUG_LOGS = (
 
 def localise(bundle: str) -> str:
     if GOOGLE_FONT_IMPORT not in bundle:
-        raise ValueError("the widget bundle no longer imports its font from Google Fonts: "
-                         "check web/bundle.py against the new bundle")
+        raise ValueError(
+            "the widget bundle no longer imports its font from Google Fonts: "
+            "check web/bundle.py against the new bundle"
+        )
     bundle = bundle.replace(GOOGLE_FONT_IMPORT, LOCAL_FONT_IMPORT)
     for call in DEBUG_LOGS:
         if bundle.count(call) != 1:
-            raise ValueError(f"expected the widget's debug log {call!r} once: check "
-                             "web/bundle.py against the new bundle")
+            raise ValueError(
+                f"expected the widget's debug log {call!r} once: check "
+                "web/bundle.py against the new bundle"
+            )
         bundle = bundle.replace(call, "void 0")
     return bundle
 

@@ -1,4 +1,5 @@
 """Run an action the way the action server does, without a server."""
+
 from __future__ import annotations
 
 import asyncio

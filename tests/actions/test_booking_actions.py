@@ -1,14 +1,15 @@
 """Booking and handoff actions against a real SQLite file and an unreachable database."""
+
 from datetime import datetime, timedelta
 
 import pytest
 
-from actions import clinic
-from actions.booking import actions as booking_actions
-from actions.booking import outbox
-from actions.booking.actions import ActionBookingSave
-from actions.booking.store import BookingStore
+from actions import services
+from actions.booking import ActionBookingSave
 from actions.handoff import ActionHandoff
+from clinic import facts
+from clinic.booking import outbox
+from clinic.booking.store import BookingStore
 from tests.actions.conftest import make_tracker
 
 DEAD = "postgresql://nobody@127.0.0.1:1/none"
@@ -20,19 +21,24 @@ def database(tmp_path, monkeypatch):
     monkeypatch.setenv("CLINIC_DATA_DIR", str(tmp_path))
 
     def use(url: str) -> None:
-        monkeypatch.setenv("DATABASE_URL", url)
-        booking_actions.store.cache_clear()
+        services.use_store(BookingStore(url))
 
     yield use
-    booking_actions.store.cache_clear()
+    services.reset()
 
 
 def confirmed_booking(**slots):
-    when = datetime.now(clinic.time_zone()).replace(microsecond=0) + timedelta(days=1)
-    values = {"booking_confirm": "yes", "booking_request": "req-42", "patient_name": "Jane Doe",
-              "patient_contact": "+17605550100", "booking_mode": "online",
-              "booking_time": when.isoformat(), "screen_outcome": "doctor_first",
-              "screen_conditions": ["pregnancy"]}
+    when = datetime.now(facts.time_zone()).replace(microsecond=0) + timedelta(days=1)
+    values = {
+        "booking_confirm": "yes",
+        "booking_request": "req-42",
+        "patient_name": "Jane Doe",
+        "patient_contact": "+17605550100",
+        "booking_mode": "online",
+        "booking_time": when.isoformat(),
+        "screen_outcome": "doctor_first",
+        "screen_conditions": ["pregnancy"],
+    }
     values.update(slots)
     return make_tracker(slots=values, latest_message={"intent": {"name": "affirm"}, "text": "yes"})
 
@@ -42,7 +48,8 @@ def responses(dispatcher):
 
 
 def test_database_down_keeps_the_booking_tells_the_patient_and_saves_it_on_retry(
-        database, run, tmp_path):
+    database, run, tmp_path
+):
     database(DEAD)
     events, dispatcher = run(ActionBookingSave(), confirmed_booking())
     assert responses(dispatcher) == ["utter_booking_not_saved_yet"]
@@ -52,7 +59,7 @@ def test_database_down_keeps_the_booking_tells_the_patient_and_saves_it_on_retry
     url = f"sqlite:///{tmp_path / 'clinic.sqlite'}"
     database(url)
     events, dispatcher = run(ActionBookingSave(), confirmed_booking(booking_pending=True))
-    assert responses(dispatcher) == ["utter_booking_saved"]
+    assert responses(dispatcher) == ["utter_booking_saved_to_confirm"]  # no hours set
     reference = dispatcher.messages[0]["reference"]
     assert outbox.pending() == []
     record = BookingStore(url).find_booking(reference)
@@ -72,10 +79,16 @@ def test_nothing_is_saved_without_an_explicit_yes(database, run, tmp_path):
 
 def test_handoff_with_the_database_down_keeps_the_request_and_still_goes_quiet(database, run):
     database(DEAD)
-    tracker = make_tracker(slots={"patient_name": "Jo", "patient_contact": "jo@example.com"},
-                           latest_message={"intent": {"name": "human_handoff"}, "text": "a person"})
+    tracker = make_tracker(
+        slots={"patient_name": "Jo", "patient_contact": "jo@example.com"},
+        latest_message={"intent": {"name": "human_handoff"}, "text": "a person"},
+    )
     events, dispatcher = run(ActionHandoff(), tracker)
-    assert responses(dispatcher) == ["utter_handoff_kept"]
+    assert responses(dispatcher) == [
+        "utter_handoff_kept",
+        "utter_reply_time_unknown",
+        "utter_handoff_paused",
+    ]
     assert any(e["event"] == "pause" for e in events)
     assert len(outbox.pending()) == 1
 

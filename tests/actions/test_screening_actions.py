@@ -1,7 +1,8 @@
 """Screen actions with rasa_sdk fixtures: what they say and which slots they set."""
+
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.screening.actions import (
+from actions.screening import (
     ActionAskScreenAny,
     ActionAskScreenWhich,
     ActionScreenIntake,
@@ -30,8 +31,9 @@ def test_intake_keeps_condition_ids_not_words(run):
 
 
 def test_first_question_lists_only_what_is_unknown(run):
-    tracker = make_tracker(slots={"screen_conditions": ["pregnancy"],
-                                  "screen_ruled_out": ["infection"]})
+    tracker = make_tracker(
+        slots={"screen_conditions": ["pregnancy"], "screen_ruled_out": ["infection"]}
+    )
     _, dispatcher = run(ActionAskScreenAny(), tracker)
     noted, question = dispatcher.messages
     assert noted["response"] == "utter_screen_noted" and noted["conditions"] == "Pregnancy"
@@ -41,14 +43,18 @@ def test_first_question_lists_only_what_is_unknown(run):
 
 
 def test_a_repeated_question_skips_the_intro(run):
-    events = [{"event": "action", "name": "action_screen_intake"},
-              {"event": "action", "name": "action_ask_screen_any"}]
+    events = [
+        {"event": "action", "name": "action_screen_intake"},
+        {"event": "action", "name": "action_ask_screen_any"},
+    ]
     _, dispatcher = run(ActionAskScreenAny(), make_tracker(events=events))
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_screen_any"]
 
 
 def test_which_question_offers_labels_and_none(run):
-    _, dispatcher = run(ActionAskScreenWhich(), make_tracker(slots={"screen_conditions": ["diabetes"]}))
+    _, dispatcher = run(
+        ActionAskScreenWhich(), make_tracker(slots={"screen_conditions": ["diabetes"]})
+    )
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
     assert "Diabetes" not in titles and "Pregnancy" in titles and titles[-1] == "None of these"
 
@@ -65,7 +71,9 @@ def test_answers_to_the_first_question():
     assert validate("screen_any", "no", "deny")[0]["screen_any"] == "no"
     assert validate("screen_any", "2", "out_of_scope")[0]["screen_any"] == "no"
     assert validate("screen_any", "Not sure", "out_of_scope")[0]["screen_any"] == "unsure"
-    described, _ = validate("screen_any", "I have diabetes", slots={"screen_conditions": ["pregnancy"]})
+    described, _ = validate(
+        "screen_any", "I have diabetes", slots={"screen_conditions": ["pregnancy"]}
+    )
     assert described["screen_any"] == "described"
     assert described["screen_conditions"] == ["diabetes", "pregnancy"]
 
@@ -110,7 +118,9 @@ def test_result_clear(run):
 
 
 def test_urgent_care_records_the_red_flag_and_stops_the_form(run):
-    events, dispatcher = run(ActionUrgentCare(), make_tracker(message("my chest hurts, chest pain", "emergency")))
+    events, dispatcher = run(
+        ActionUrgentCare(), make_tracker(message("my chest hurts, chest pain", "emergency"))
+    )
     assert dispatcher.messages[0]["response"] == "utter_urgent"
     slots = slots_of(events)
     assert slots["screen_outcome"] == "urgent"

@@ -1,4 +1,5 @@
 """Custom actions, run with rasa_sdk's Tracker and CollectingDispatcher."""
+
 from actions.faq import ActionClarify
 from actions.session import ActionSessionStart
 from tests.actions.conftest import make_tracker
@@ -19,11 +20,18 @@ def unsure_message():
     return {
         "text": "does it hurt my back",
         "intent": {"name": "nlu_fallback", "confidence": 0.5},
-        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5},
-                           {"name": "faq", "confidence": 0.95}],
-        "response_selector": {"faq": {"ranking": [
-            {"intent_response_key": "faq/pain", "confidence": 0.5},
-            {"intent_response_key": "faq/pain_relief", "confidence": 0.45}]}},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": "faq", "confidence": 0.95},
+        ],
+        "response_selector": {
+            "faq": {
+                "ranking": [
+                    {"intent_response_key": "faq/pain", "confidence": 0.5},
+                    {"intent_response_key": "faq/pain_relief", "confidence": 0.45},
+                ]
+            }
+        },
         "entities": [],
     }
 
@@ -38,18 +46,27 @@ def test_clarify_offers_the_close_topics_as_buttons(run):
     [message] = dispatcher.messages
     assert message["response"] == "utter_did_you_mean"
     assert [b["title"] for b in message["buttons"]] == [
-        "Does the massage hurt?", "Can it help with back or neck pain?"]
+        "Does the massage hurt?",
+        "Can it help with back or neck pain?",
+    ]
 
 
 def test_clarify_asks_to_rephrase_when_nothing_is_plausible(run):
-    message = {"text": "zzz", "intent": {"name": "nlu_fallback"},
-               "intent_ranking": [{"name": "out_of_scope", "confidence": 0.4}], "entities": []}
+    message = {
+        "text": "zzz",
+        "intent": {"name": "nlu_fallback"},
+        "intent_ranking": [{"name": "out_of_scope", "confidence": 0.4}],
+        "entities": [],
+    }
     _, dispatcher = run(ActionClarify(), make_tracker(message, [user_event("nlu_fallback")]))
     assert [m["response"] for m in dispatcher.messages] == ["utter_rephrase"]
 
 
 def test_second_miss_in_a_row_offers_the_clinic_team(run):
-    events = [user_event("nlu_fallback"), {"event": "bot", "text": "Did you mean"},
-              user_event("nlu_fallback")]
+    events = [
+        user_event("nlu_fallback"),
+        {"event": "bot", "text": "Did you mean"},
+        user_event("nlu_fallback"),
+    ]
     _, dispatcher = run(ActionClarify(), make_tracker(unsure_message(), events))
     assert [m["response"] for m in dispatcher.messages] == ["utter_offer_handoff"]

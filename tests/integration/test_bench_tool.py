@@ -1,5 +1,6 @@
 """`make bench` on a tiny setting: the tool runs and writes its report (figures are
 never asserted; they come from a full `make bench`)."""
+
 import json
 
 import pytest

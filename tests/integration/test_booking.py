@@ -1,5 +1,6 @@
 """Booking, changes and a person from the clinic, end to end through the REST (and SMS)
 channel with the real model and action server; results checked in the database."""
+
 from __future__ import annotations
 
 import io
@@ -10,7 +11,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from actions.booking.store import BookingStore
+from clinic.booking.store import BookingStore
 from scripts import staff
 from tests.helpers import texts
 from tests.integration.test_sms_channel import sms
@@ -53,17 +54,25 @@ def book(servers, mode="In person", contact="(760) 555-0100", when="tomorrow at 
     return sender, say, match.group(1)
 
 
-@pytest.mark.parametrize("mode, contact, stored_mode, stored_contact", [
-    ("Online", "jane.doe@example.com", "online", "jane.doe@example.com"),
-    ("By phone", "760-555-0134", "phone", "+17605550134"),
-    ("In person", "(760) 555-0100", "in_person", "+17605550100"),
-])
+@pytest.mark.parametrize(
+    "mode, contact, stored_mode, stored_contact",
+    [
+        ("Online", "jane.doe@example.com", "online", "jane.doe@example.com"),
+        ("By phone", "760-555-0134", "phone", "+17605550134"),
+        ("In person", "(760) 555-0100", "in_person", "+17605550100"),
+    ],
+)
 def test_happy_path_for_each_mode_is_saved_and_shown_to_staff(
-        servers, monkeypatch, mode, contact, stored_mode, stored_contact):
+    servers, monkeypatch, mode, contact, stored_mode, stored_contact
+):
     sender, say, reference = book(servers, mode, contact)
     record = store(servers).find_booking(reference)
     assert (record.name, record.mode, record.contact, record.status) == (
-        "Jane Doe", stored_mode, stored_contact, "open")
+        "Jane Doe",
+        stored_mode,
+        stored_contact,
+        "open",
+    )
     assert record.starts_at.hour in (17, 18)  # 10 am in California, stored in UTC
     assert not record.with_physio and record.condition_ids == []
     assert servers.slots(sender)["booking_reference"] == reference
@@ -80,13 +89,19 @@ def test_a_repeated_yes_never_books_twice(servers):
     say("yes")
     say("yes")
     with store(servers).engine.connect() as conn:
-        count = conn.execute(sa.text(
-            "select count(*) from clinic_bookings where name = 'Jane Doe' and reference = :r"),
-            {"r": reference}).scalar()
-        mine = conn.execute(sa.text(
-            "select count(*) from clinic_bookings where request_key in "
-            "(select request_key from clinic_bookings where reference = :r)"),
-            {"r": reference}).scalar()
+        count = conn.execute(
+            sa.text(
+                "select count(*) from clinic_bookings where name = 'Jane Doe' and reference = :r"
+            ),
+            {"r": reference},
+        ).scalar()
+        mine = conn.execute(
+            sa.text(
+                "select count(*) from clinic_bookings where request_key in "
+                "(select request_key from clinic_bookings where reference = :r)"
+            ),
+            {"r": reference},
+        ).scalar()
     assert count == 1 and mine == 1
 
 

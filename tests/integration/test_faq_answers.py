@@ -1,23 +1,23 @@
 """Each FAQ topic's question gets exactly that topic's answer from the domain."""
+
 import re
 import uuid
 
 import pytest
 import yaml
 
-from tests.helpers import ROOT, texts
+from tests.helpers import ROOT, domain, texts
 
 pytestmark = pytest.mark.server
 
 STORIES = yaml.safe_load((ROOT / "tests/conversations/test_faq.yml").read_text())["stories"]
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = domain()
 
 
 def cases():
     for story in STORIES:
-        user, = [s for s in story["steps"] if "user" in s]
-        yield pytest.param(user["user"].strip(), user["intent"].split("/")[1],
-                           id=user["intent"])
+        (user,) = [s for s in story["steps"] if "user" in s]
+        yield pytest.param(user["user"].strip(), user["intent"].split("/")[1], id=user["intent"])
 
 
 @pytest.mark.parametrize("question, topic", list(cases()))
@@ -33,4 +33,5 @@ def test_question_gets_its_topics_answer(servers, question, topic):
 
 def test_every_topic_of_the_contract_has_a_question():
     assert {c.values[1] for c in cases()} == {
-        k.split("/")[1] for k in DOMAIN["responses"] if k.startswith("utter_faq/")}
+        k.split("/")[1] for k in DOMAIN["responses"] if k.startswith("utter_faq/")
+    }

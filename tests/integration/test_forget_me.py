@@ -1,10 +1,11 @@
-""""Delete my data": confirmed first, then the conversation and its open requests go."""
+""" "Delete my data": confirmed first, then the conversation and its open requests go."""
+
 import re
 import uuid
 
 import pytest
 
-from actions.booking.store import BookingStore
+from clinic.booking.store import BookingStore
 from tests.helpers import http_json, texts
 
 pytestmark = pytest.mark.server
@@ -13,8 +14,14 @@ pytestmark = pytest.mark.server
 def test_forget_me_after_confirmation_deletes_conversation_and_open_booking(servers):
     sender = uuid.uuid4().hex
     say = lambda m: " ".join(texts(servers.say(m, sender)))  # noqa: E731
-    for message in ["book a consultation", "no", "Jane Doe", "online", "jane@example.com",
-                    "tomorrow at 10am"]:
+    for message in [
+        "book a consultation",
+        "no",
+        "Jane Doe",
+        "online",
+        "jane@example.com",
+        "tomorrow at 10am",
+    ]:
         say(message)
     reference = re.search(r"RV-[0-9A-Z]{4}", say("yes")).group(0)
     question = say("please delete my data")
@@ -23,7 +30,8 @@ def test_forget_me_after_confirmation_deletes_conversation_and_open_booking(serv
     assert "deleted this conversation and 1 open booking" in done
     assert BookingStore(servers.db_url).find_booking(reference) is None
     status, tracker = http_json(
-        f"{servers.rasa_url}/conversations/{sender}/tracker?token={servers.token}")
+        f"{servers.rasa_url}/conversations/{sender}/tracker?token={servers.token}"
+    )
     # (fetching an unknown conversation starts a new, empty one)
     assert status == 200 and tracker["slots"]["patient_name"] is None
     assert [e for e in tracker["events"] if e["event"] == "user"] == []
@@ -37,5 +45,6 @@ def test_forget_me_declined_keeps_everything(servers):
     say("forget me")
     assert "nothing has been deleted" in say("no")
     status, tracker = http_json(
-        f"{servers.rasa_url}/conversations/{sender}/tracker?token={servers.token}")
+        f"{servers.rasa_url}/conversations/{sender}/tracker?token={servers.token}"
+    )
     assert any(e.get("text") == "what should I wear?" for e in tracker["events"])

@@ -3,6 +3,7 @@ never an internal detail in the answer, and a normal question still works afterw
 
 Hypothesis generates the inputs (derandomised, so a failure reproduces exactly).
 """
+
 from __future__ import annotations
 
 import json
@@ -22,21 +23,51 @@ from tests.helpers import texts
 pytestmark = pytest.mark.server
 REST_EXAMPLES, SMS_EXAMPLES = 600, 400
 SENDERS = [f"fuzz-{i}" for i in range(4)]
-LEAKS = ("Traceback", "Exception", "File \"", "sqlalchemy", "rasa.core")
+LEAKS = ("Traceback", "Exception", 'File "', "sqlalchemy", "rasa.core")
 
 odd_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
-special = st.sampled_from([
-    "", " ", "\n\t ", "\x00", "\x00hello\x00", "\u200b\u200b", "\u202eevil\u202c", "مرحبا، كم مدة الجلسة؟",
-    "😀" * 50, "<script>alert(1)</script>", "<b>bold</b><img src=x onerror=alert(1)>",
-    "/faq", "/faq/", "/restart", "/affirm", "/book_consultation", "/nonexistent_intent",
-    '/inform{"x": 1}', "/faq/clothing", "\ud7ff", "A" * 10_001, "how long is a session? " * 600,
-    "DROP TABLE events; --", "${jndi:ldap://x}", "%s%s%s%n", "../../etc/passwd",
-])
-message_value = st.one_of(odd_text, special, st.integers(), st.none(), st.booleans(),
-                          st.lists(st.text(max_size=5), max_size=3),
-                          st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2))
-sender_value = st.one_of(st.sampled_from(SENDERS), st.none(), st.just(""), st.integers(),
-                         st.text(max_size=200))
+special = st.sampled_from(
+    [
+        "",
+        " ",
+        "\n\t ",
+        "\x00",
+        "\x00hello\x00",
+        "\u200b\u200b",
+        "\u202eevil\u202c",
+        "مرحبا، كم مدة الجلسة؟",
+        "😀" * 50,
+        "<script>alert(1)</script>",
+        "<b>bold</b><img src=x onerror=alert(1)>",
+        "/faq",
+        "/faq/",
+        "/restart",
+        "/affirm",
+        "/book_consultation",
+        "/nonexistent_intent",
+        '/inform{"x": 1}',
+        "/faq/clothing",
+        "\ud7ff",
+        "A" * 10_001,
+        "how long is a session? " * 600,
+        "DROP TABLE events; --",
+        "${jndi:ldap://x}",
+        "%s%s%s%n",
+        "../../etc/passwd",
+    ]
+)
+message_value = st.one_of(
+    odd_text,
+    special,
+    st.integers(),
+    st.none(),
+    st.booleans(),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+)
+sender_value = st.one_of(
+    st.sampled_from(SENDERS), st.none(), st.just(""), st.integers(), st.text(max_size=200)
+)
 
 
 def post_raw(url: str, data: bytes, content_type: str):
@@ -49,21 +80,36 @@ def post_raw(url: str, data: bytes, content_type: str):
 
 
 rest_body = st.one_of(
-    st.builds(lambda s, m: json.dumps({"sender": s, "message": m}).encode(),
-              sender_value, message_value),
-    st.builds(lambda s, m: json.dumps({"sender": s, "message": m, "metadata": "x"}).encode(),
-              st.sampled_from(SENDERS), odd_text),
+    st.builds(
+        lambda s, m: json.dumps({"sender": s, "message": m}).encode(), sender_value, message_value
+    ),
+    st.builds(
+        lambda s, m: json.dumps({"sender": s, "message": m, "metadata": "x"}).encode(),
+        st.sampled_from(SENDERS),
+        odd_text,
+    ),
     st.binary(max_size=200),
-    st.builds(lambda v: json.dumps(v).encode(), st.one_of(st.lists(st.integers()), st.none(),
-                                                         st.text(), st.floats(allow_nan=False))),
+    st.builds(
+        lambda v: json.dumps(v).encode(),
+        st.one_of(st.lists(st.integers()), st.none(), st.text(), st.floats(allow_nan=False)),
+    ),
     st.just(b'{"sender": "fuzz-0", "message": '),  # truncated JSON
 )
 
 
-@settings(max_examples=REST_EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(body=rest_body, content_type=st.sampled_from(
-    ["application/json", "text/plain", "application/x-www-form-urlencoded", "application/xml"]))
+@settings(
+    max_examples=REST_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    body=rest_body,
+    content_type=st.sampled_from(
+        ["application/json", "text/plain", "application/x-www-form-urlencoded", "application/xml"]
+    ),
+)
 def test_rest_channel_never_fails_on_hostile_input(servers, body, content_type):
     status, text = post_raw(f"{servers.rasa_url}/webhooks/rest/webhook", body, content_type)
     assert status < 500, text
@@ -76,16 +122,30 @@ def signed(url: str, params: dict) -> str:
     return RequestValidator(TWILIO_TOKEN).compute_signature(url, params)
 
 
-@settings(max_examples=SMS_EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(body=st.one_of(odd_text, special), sign=st.sampled_from(["good", "good", "good", "bad", "none"]),
-       sender=st.sampled_from(["+17605550101", "+447911123456", "not-a-number", "", "+1" + "9" * 30]),
-       extra=st.dictionaries(st.sampled_from(["NumMedia", "MediaUrl0", "Foo"]),
-                             st.text(max_size=20), max_size=2))
+@settings(
+    max_examples=SMS_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    body=st.one_of(odd_text, special),
+    sign=st.sampled_from(["good", "good", "good", "bad", "none"]),
+    sender=st.sampled_from(["+17605550101", "+447911123456", "not-a-number", "", "+1" + "9" * 30]),
+    extra=st.dictionaries(
+        st.sampled_from(["NumMedia", "MediaUrl0", "Foo"]), st.text(max_size=20), max_size=2
+    ),
+)
 def test_sms_webhook_never_fails_on_hostile_input(servers, body, sign, sender, extra):
     url = f"{servers.rasa_url}/webhooks/sms/webhook"
-    params = {"From": sender, "To": "+17605550000", "Body": body,
-              "MessageSid": "SM" + uuid.uuid4().hex, **extra}
+    params = {
+        "From": sender,
+        "To": "+17605550000",
+        "Body": body,
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        **extra,
+    }
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if sign == "good":
         headers["X-Twilio-Signature"] = signed(url, params)

@@ -1,4 +1,5 @@
 """No health detail a patient types reaches any log, even at DEBUG."""
+
 import re
 import uuid
 
@@ -11,8 +12,15 @@ MESSAGES = [
     "yes",
     "I had a blood clot in my leg and I'm on warfarin",
 ]
-HEALTH_WORDS = ["pregnant", "20 weeks", "blood clot", "warfarin", "pregnancy", "blood_clots",
-                "clotting_disorder"]
+HEALTH_WORDS = [
+    "pregnant",
+    "20 weeks",
+    "blood clot",
+    "warfarin",
+    "pregnancy",
+    "blood_clots",
+    "clotting_disorder",
+]
 
 
 def test_debug_logs_of_a_screened_conversation_hold_no_health_words(servers):
@@ -29,8 +37,14 @@ def test_debug_logs_of_a_screened_conversation_hold_no_health_words(servers):
 
 def test_debug_logs_hold_no_name_or_contact_from_a_booking(servers):
     sender = uuid.uuid4().hex
-    for message in ["book a consultation", "no", "Zelda Quixote", "online",
-                    "zelda.q@example.com", "tomorrow at 10am"]:
+    for message in [
+        "book a consultation",
+        "no",
+        "Zelda Quixote",
+        "online",
+        "zelda.q@example.com",
+        "tomorrow at 10am",
+    ]:
         servers.say(message, sender)
     assert servers.slots(sender)["patient_contact"] == "zelda.q@example.com"
     for path in (servers.rasa_log, servers.action_log):

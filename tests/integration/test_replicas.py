@@ -4,6 +4,7 @@ conversations coherently, also when one of them dies mid-conversation.
 Needs PostgreSQL and Redis on 127.0.0.1 (or DATABASE_URL / REDIS_URL): skipped with the
 reason when absent, failed in CI.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -34,10 +35,15 @@ def replicas(servers, model_path, postgres_url, redis_url, tmp_path_factory):
     """Two Rasa replicas, as `make run-replicas` starts them, on the session's actions."""
     base = tmp_path_factory.mktemp("replicas")
     settings = stack_settings(
-        base / "data", model=model_path, web_port=None, action_url=servers.action_url,
+        base / "data",
+        model=model_path,
+        web_port=None,
+        action_url=servers.action_url,
         rasa_ports=(free_port(), free_port()),
-        env=dict(DATABASE_URL=postgres_url, REDIS_URL=redis_url,
-                 REDIS_LOCK_PREFIX=uuid.uuid4().hex))
+        env=dict(
+            DATABASE_URL=postgres_url, REDIS_URL=redis_url, REDIS_LOCK_PREFIX=uuid.uuid4().hex
+        ),
+    )
     with Stack(settings, log_dir=base).start(actions=False) as stack:
         yield stack
 
@@ -62,8 +68,12 @@ def test_simultaneous_messages_to_both_replicas_are_both_answered_in_turn(replic
     sender = uuid.uuid4().hex
     say(a, sender, "hello")
     with ThreadPoolExecutor(2) as pool:
-        answers = list(pool.map(lambda pair: say(pair[0], sender, pair[1]),
-                                [(a, "how long is a session?"), (b, "what should I wear?")]))
+        answers = list(
+            pool.map(
+                lambda pair: say(pair[0], sender, pair[1]),
+                [(a, "how long is a session?"), (b, "what should I wear?")],
+            )
+        )
     assert "30 minutes" in answers[0] and "towel" in answers[1]
     _, tracker = http_json(f"{a}/conversations/{sender}/tracker?token={token}")
     kinds = [e["event"] for e in tracker["events"] if e["event"] in ("user", "bot")]

@@ -1,4 +1,5 @@
 """A patient's view through the REST channel of the running assistant."""
+
 import uuid
 
 import pytest
@@ -37,22 +38,34 @@ def test_unknown_clinic_facts_are_not_invented(servers):
 def test_next_step_button_question_is_answered(servers):
     sender = uuid.uuid4().hex
     greeting = servers.say("hi", sender)
-    [button] = [b for m in greeting for b in m.get("buttons", [])
-                if b["title"] == "What happens in a session?"]
+    [button] = [
+        b
+        for m in greeting
+        for b in m.get("buttons", [])
+        if b["title"] == "What happens in a session?"
+    ]
     answer = " ".join(texts(servers.say(button["payload"], sender)))
     assert "health history" in answer and "towel" in answer
 
 
 UNCLEAR_CANDIDATES = [
-    "blorp zzkq wib", "hmm the thing", "what about it", "so then", "and the other one",
-    "massage thing for the stuff", "is it", "ok but what if", "the one from before",
+    "blorp zzkq wib",
+    "hmm the thing",
+    "what about it",
+    "so then",
+    "and the other one",
+    "massage thing for the stuff",
+    "is it",
+    "ok but what if",
+    "the one from before",
 ]
 
 
 def test_two_misunderstood_messages_lead_to_the_clinic_team(servers):
     # Which wordings the model finds unclear depends on training; pick two it does.
-    unclear = [m for m in UNCLEAR_CANDIDATES
-               if servers.parse(m)["intent"]["name"] == "nlu_fallback"][:2]
+    unclear = [
+        m for m in UNCLEAR_CANDIDATES if servers.parse(m)["intent"]["name"] == "nlu_fallback"
+    ][:2]
     assert len(unclear) == 2, "the fallback guards never fire on vague messages"
     sender = uuid.uuid4().hex
     first = servers.say(unclear[0], sender)
@@ -71,25 +84,31 @@ def test_out_of_scope_gets_a_friendly_redirect(servers):
 from tests.helpers import http_json  # noqa: E402
 
 
-@pytest.mark.parametrize("raw, reason", [
-    (b"not json", "not valid JSON"),
-    (b"[1, 2]", "JSON object"),
-    (b'{"sender": "a", "message": null}', '"message" must be a string'),
-    (b'{"sender": "a", "message": {"text": "hi"}}', '"message" must be a string'),
-    (b'{"message": "hi"}', '"sender"'),
-    (b'{"sender": "a", "message": "/faq"}', "Unknown command"),
-    (b'{"sender": "a", "message": "hi", "metadata": [1]}', '"metadata"'),
-])
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (b"not json", "not valid JSON"),
+        (b"[1, 2]", "JSON object"),
+        (b'{"sender": "a", "message": null}', '"message" must be a string'),
+        (b'{"sender": "a", "message": {"text": "hi"}}', '"message" must be a string'),
+        (b'{"message": "hi"}', '"sender"'),
+        (b'{"sender": "a", "message": "/faq"}', "Unknown command"),
+        (b'{"sender": "a", "message": "hi", "metadata": [1]}', '"metadata"'),
+    ],
+)
 def test_malformed_requests_get_a_clear_400(servers, raw, reason):
     status, body = http_json(f"{servers.rasa_url}/webhooks/rest/webhook", raw=raw)
     assert status == 400 and reason in body["error"]
 
 
-@pytest.mark.parametrize("message, expected", [
-    ("", "Please type your question"),
-    ("   \u200b\u0000 ", "Please type your question"),
-    ("massage " * 2000, "too long"),
-])
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("", "Please type your question"),
+        ("   \u200b\u0000 ", "Please type your question"),
+        ("massage " * 2000, "too long"),
+    ],
+)
 def test_empty_and_huge_messages_get_a_polite_answer(servers, message, expected):
     replies = servers.say(message)
     assert expected in " ".join(texts(replies))

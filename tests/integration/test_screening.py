@@ -1,4 +1,5 @@
 """The health screen end to end: real NLU, real actions, outcomes in slots."""
+
 import uuid
 
 import pytest
@@ -54,7 +55,9 @@ def test_yes_then_which_by_button(servers):
 
 def test_negated_conditions_are_not_held_against_the_patient(servers):
     sender, say = conversation(servers)
-    question = " ".join(texts(say("is it safe for me? I'm not pregnant and I don't have any blood clots")))
+    question = " ".join(
+        texts(say("is it safe for me? I'm not pregnant and I don't have any blood clots"))
+    )
     assert "- Pregnancy" not in question
     say("no")
     assert servers.slots(sender)["screen_outcome"] == "clear"

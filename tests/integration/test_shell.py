@@ -1,5 +1,6 @@
 """Staff testing in the terminal: the README's command, typed as printed, in a real
 pseudo-terminal, next to a running stack (as `make run` would be)."""
+
 from __future__ import annotations
 
 import os
@@ -20,14 +21,21 @@ APOLOGY = "Sorry, something went wrong on our side"
 def readme_staff_command() -> str:
     """The first command of the README's staff-testing block, exactly as printed."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("Staff testing in a terminal"):]
+    section = readme[readme.index("Staff testing in a terminal") :]
     block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
     return block.splitlines()[0].split("#")[0].strip()
 
 
 def spawn(command: str, env: Dict[str, str]) -> pexpect.spawn:
-    return pexpect.spawn("/bin/bash", ["-c", command], cwd=str(ROOT), env=env,
-                         encoding="utf-8", timeout=120, dimensions=(50, 1000))
+    return pexpect.spawn(
+        "/bin/bash",
+        ["-c", command],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=120,
+        dimensions=(50, 1000),
+    )
 
 
 def make_run_environment(servers, **changes: str) -> Dict[str, str]:
@@ -51,8 +59,9 @@ def test_the_readme_staff_command_answers_a_faq_question(servers):
 def test_the_shell_gets_the_servers_patches_an_apology_when_actions_are_down(servers):
     """The action server is unreachable: the shell, like the server, says it is our
     fault instead of Rasa's "I couldn't work out what to do next"."""
-    shell = spawn(readme_staff_command(),
-                  make_run_environment(servers, ACTION_PORT=str(free_port())))
+    shell = spawn(
+        readme_staff_command(), make_run_environment(servers, ACTION_PORT=str(free_port()))
+    )
     try:
         shell.expect(PROMPT)
         shell.sendline("is massage safe for me?")

@@ -1,5 +1,5 @@
 """The SMS webhook as Twilio would call it: signed, form-encoded, TwiML back."""
-import urllib.parse
+
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -7,7 +7,6 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from tests.conftest import TWILIO_TOKEN
-from tests.helpers import http_json
 
 pytestmark = pytest.mark.server
 
@@ -24,6 +23,7 @@ def post(servers, params, signature="sign", token=TWILIO_TOKEN):
     elif signature:
         headers["X-Twilio-Signature"] = signature
     import urllib.request
+
     request = urllib.request.Request(url, urllib.parse.urlencode(params).encode(), headers)
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
@@ -34,8 +34,13 @@ def post(servers, params, signature="sign", token=TWILIO_TOKEN):
 
 
 def sms(servers, number, body, **extra):
-    params = {"From": number, "To": "+17605550000", "Body": body,
-              "MessageSid": "SM" + uuid.uuid4().hex, **extra}
+    params = {
+        "From": number,
+        "To": "+17605550000",
+        "Body": body,
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        **extra,
+    }
     status, xml = post(servers, params)
     assert status == 200, xml
     return [m.text or "" for m in ET.fromstring(xml).findall("Message")]
@@ -79,12 +84,15 @@ def test_stop_silences_until_start_and_help_says_who_we_are(servers):
     assert "30 minutes" in " ".join(sms(servers, number, "how long is a session?"))
 
 
-@pytest.mark.parametrize("body, extra, expected", [
-    ("", {}, "Please type your question"),
-    ("", {"NumMedia": "1", "MediaUrl0": "https://example.invalid/a.jpg"}, "only read text"),
-    ("massage " * 400, {}, "too long"),
-    ("\u200b\u0000", {}, "Please type your question"),
-])
+@pytest.mark.parametrize(
+    "body, extra, expected",
+    [
+        ("", {}, "Please type your question"),
+        ("", {"NumMedia": "1", "MediaUrl0": "https://example.invalid/a.jpg"}, "only read text"),
+        ("massage " * 400, {}, "too long"),
+        ("\u200b\u0000", {}, "Please type your question"),
+    ],
+)
 def test_odd_bodies_get_a_polite_answer(servers, body, extra, expected):
     assert expected in " ".join(sms(servers, new_number(), body, **extra))
 

@@ -1,4 +1,5 @@
 """The widget's channel as a socket.io client uses it, and its origin check."""
+
 import asyncio
 import uuid
 
@@ -18,8 +19,9 @@ async def converse(url, messages, session_id, headers=None):
         replies.append(data)
         got.set()
 
-    await client.connect(url, socketio_path="/socket.io", transports=["websocket"],
-                         headers=headers or {})
+    await client.connect(
+        url, socketio_path="/socket.io", transports=["websocket"], headers=headers or {}
+    )
     try:
         await client.emit("session_request", {"session_id": session_id})
         for message in messages:
@@ -40,14 +42,24 @@ def test_socketio_conversation_gets_answers(servers):
 
 def test_socketio_refuses_other_web_origins(servers):
     with pytest.raises(socketio.exceptions.ConnectionError):
-        asyncio.run(converse(servers.rasa_url, ["hi"], uuid.uuid4().hex,
-                             headers={"Origin": "https://evil.example"}))
+        asyncio.run(
+            converse(
+                servers.rasa_url,
+                ["hi"],
+                uuid.uuid4().hex,
+                headers={"Origin": "https://evil.example"},
+            )
+        )
 
 
 def test_widget_user_can_restart_after_a_handoff_by_typing_restart(servers):
-    replies = asyncio.run(converse(servers.rasa_url, [
-        "I want to talk to a person", "Sam Lee", "sam@example.com", "restart"],
-        uuid.uuid4().hex))
+    replies = asyncio.run(
+        converse(
+            servers.rasa_url,
+            ["I want to talk to a person", "Sam Lee", "sam@example.com", "restart"],
+            uuid.uuid4().hex,
+        )
+    )
     texts = [r.get("text", "") for r in replies]
     quiet = next(i for i, t in enumerate(texts) if "stay quiet" in t)
-    assert any("let's start again" in t for t in texts[quiet + 1:])
+    assert any("let's start again" in t for t in texts[quiet + 1 :])

@@ -3,6 +3,7 @@
 The page, the widget's socket.io channel and their origins are the ones `make run`
 starts (the session stack comes from the same launcher). Any console error fails.
 """
+
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,8 +27,14 @@ def page():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         page.console_errors = []
@@ -36,10 +43,19 @@ def page():
         page.requested = []
         page.on("request", lambda request: page.requested.append(request.url))
         page.socket_origin_headers = []
-        page.on("response", lambda response: "/socket.io/" in response.url and
-                page.socket_origin_headers.append(
-                    [h["value"] for h in response.headers_array()
-                     if h["name"].lower() == "access-control-allow-origin"]))
+        page.on(
+            "response",
+            lambda response: (
+                "/socket.io/" in response.url
+                and page.socket_origin_headers.append(
+                    [
+                        h["value"]
+                        for h in response.headers_array()
+                        if h["name"].lower() == "access-control-allow-origin"
+                    ]
+                )
+            ),
+        )
         yield page
         browser.close()
 
@@ -85,8 +101,11 @@ def test_chat_widget_answers_buttons_and_keeps_history_after_reload(servers, pag
     # socket.io answered the page's origin with exactly one Access-Control-Allow-Origin
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(page_url))
     assert page.socket_origin_headers, "no socket.io response seen"
-    assert all(values == [origin] for values in page.socket_origin_headers), \
+    assert all(values == [origin] for values in page.socket_origin_headers), (
         page.socket_origin_headers
+    )
     # nothing was asked of any other site (fonts included)
     hosts = {urlsplit(url).netloc for url in page.requested if url.startswith("http")}
-    assert hosts <= {urlsplit(page_url).netloc, urlsplit(servers.stack.settings.rasa_url).netloc}, hosts
+    assert hosts <= {urlsplit(page_url).netloc, urlsplit(servers.stack.settings.rasa_url).netloc}, (
+        hosts
+    )

@@ -1,11 +1,11 @@
 """Buttons send plain text, so each button's text must be understood as meant."""
-import pytest
-import yaml
 
-from actions.clarification import topic_questions
-from actions.screening.conditions import contraindications
-from actions.screening.matcher import find_conditions
-from tests.helpers import ROOT
+import pytest
+
+from clinic.clarification import topic_questions
+from clinic.screening.conditions import contraindications
+from clinic.screening.matcher import find_conditions
+from tests.helpers import domain
 
 
 @pytest.mark.parametrize("condition", contraindications(), ids=lambda c: c.id)
@@ -16,8 +16,8 @@ def test_each_screen_button_label_means_exactly_its_condition(condition):
 def _domain_buttons(form_questions: bool):
     """(response, payload) of plain-text buttons; form questions (utter_ask_*, utter_help_*)
     answer a form, the others ask the assistant a question."""
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    for response, variants in domain["responses"].items():
+    merged = domain()
+    for response, variants in merged["responses"].items():
         if response.startswith(("utter_ask_", "utter_help_")) != form_questions:
             continue
         for variant in variants:
@@ -31,7 +31,8 @@ def question_buttons():
 
 
 def test_form_answer_buttons_are_understood_by_their_form():
-    from actions.booking.validation import parse_mode
+    from clinic.booking.validation import parse_mode
+
     answers = list(_domain_buttons(form_questions=True))
     assert answers, "no form buttons found"
     for response, payload in answers:
@@ -48,8 +49,12 @@ def test_every_faq_button_question_gets_its_own_answer(servers):
     assert set(question_buttons()) <= set(expected), "a domain button asks an unlisted question"
     for question, topic in expected.items():
         parse = servers.parse(question)
-        got = (parse.get("response_selector", {}).get("faq", {}).get("response", {})
-               .get("intent_response_key"))
+        got = (
+            parse.get("response_selector", {})
+            .get("faq", {})
+            .get("response", {})
+            .get("intent_response_key")
+        )
         if parse["intent"]["name"] != "faq" or got != f"faq/{topic}":
             wrong[question] = (parse["intent"]["name"], got)
     assert wrong == {}

@@ -1,5 +1,6 @@
 """The trained model on messages it never saw: figures are printed; the bars are issue 6's
 (training is seeded, so the figures do not move unless data or pipeline change)."""
+
 import pytest
 
 from scripts.nlu_eval import evaluate, labels_of, normalise, read_examples, training_texts

@@ -1,4 +1,5 @@
 """The booking store on a real SQLite file and, when available, a real PostgreSQL."""
+
 from __future__ import annotations
 
 import threading
@@ -8,9 +9,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from actions.booking import outbox
-from actions.booking.store import (REFERENCE_ALPHABET, BookingRequest, BookingStore,
-                                   CallbackRequest, NotFound, StoreUnavailable, bookings)
+from clinic.booking import outbox
+from clinic.booking.store import (
+    REFERENCE_ALPHABET,
+    BookingRequest,
+    BookingStore,
+    CallbackRequest,
+    NotFound,
+    StoreUnavailable,
+    bookings,
+)
 from tests.databases import temporary_postgres
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -37,8 +45,15 @@ def store(request, tmp_path):
 
 
 def booking(key: str = "req-1", **changes) -> BookingRequest:
-    values = dict(request_key=key, sender_key="s1", channel="rest", name="Jane Doe",
-                  contact="+17605550100", mode="in_person", starts_at=WHEN)
+    values = dict(
+        request_key=key,
+        sender_key="s1",
+        channel="rest",
+        name="Jane Doe",
+        contact="+17605550100",
+        mode="in_person",
+        starts_at=WHEN,
+    )
     values.update(changes)
     return BookingRequest(**values)
 
@@ -56,7 +71,11 @@ def test_a_booking_is_saved_with_a_short_reference_and_read_back(store):
     assert found.reference == record.reference
     assert found.starts_at == WHEN  # same instant, time zone kept
     assert (found.name, found.contact, found.mode, found.status) == (
-        "Jane Doe", "+17605550100", "in_person", "open")
+        "Jane Doe",
+        "+17605550100",
+        "in_person",
+        "open",
+    )
     assert found.with_physio and found.condition_ids == ["fever", "pregnancy"]
 
 
@@ -99,8 +118,9 @@ def test_cancel_and_reschedule_only_touch_open_bookings(store):
 def test_staff_view_filters_by_day_in_the_clinic_time_zone_and_marks_handled(store):
     late = store.save_booking(booking("late", starts_at=datetime(2026, 12, 1, 17, 30, tzinfo=LA)))
     store.save_booking(booking("next", starts_at=datetime(2026, 12, 2, 9, 0, tzinfo=LA)))
-    callback = store.save_callback(CallbackRequest("cb", "s1", "sms", "Jo", "+17605550100",
-                                                   "asked to talk to a person"))
+    callback = store.save_callback(
+        CallbackRequest("cb", "s1", "sms", "Jo", "+17605550100", "asked to talk to a person")
+    )
     assert callback.reference.startswith("CB-")
     # 17:30 in California is already Dec 2 in UTC: the clinic's day decides.
     day = store.open_records(day=date(2026, 12, 1), tz=LA)
@@ -135,24 +155,26 @@ def test_an_unreachable_database_raises_store_unavailable_without_details():
     assert "Jane" not in str(error.value) and error.value.__cause__ is None
 
 
-def test_outbox_keeps_requests_while_the_database_is_down_and_saves_them_later(tmp_path, monkeypatch):
+def test_outbox_keeps_requests_while_the_database_is_down_and_saves_them_later(
+    tmp_path, monkeypatch
+):
     monkeypatch.setenv("CLINIC_DATA_DIR", str(tmp_path))
     dead = BookingStore("postgresql://nobody@127.0.0.1:1/none")
     request = booking("kept", with_physio=True, condition_ids=["fever"])
     with pytest.raises(StoreUnavailable):
-        outbox.save_or_keep(dead, request)
-    with pytest.raises(StoreUnavailable):  # the same request again: still one file
-        outbox.save_or_keep(dead, request)
+        outbox.save_now(dead, request)
+    outbox.keep(request)
+    outbox.keep(request)  # the same request again: still one file
     assert len(outbox.pending()) == 1
     assert oct(outbox.pending()[0].stat().st_mode)[-3:] == "600"
 
     alive = BookingStore(f"sqlite:///{tmp_path / 'clinic.sqlite'}")
-    other = outbox.save_or_keep(alive, booking("new"))
+    other = outbox.save_now(alive, booking("new"))
     assert outbox.pending() == []
     records = {r.reference: r for r in alive.open_records()}
     assert len(records) == 2 and other.reference in records
     kept = [r for r in records.values() if r.reference != other.reference][0]
     assert kept.condition_ids == ["fever"] and kept.starts_at == WHEN
     # the patient's retry after the flush finds the same booking
-    assert outbox.save_or_keep(alive, request).reference == kept.reference
+    assert outbox.save_now(alive, request).reference == kept.reference
     assert count(alive) == 2

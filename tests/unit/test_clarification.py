@@ -1,8 +1,7 @@
 """What "Did you mean ...?" offers, and when the assistant gives up and offers a person."""
-from actions.clarification import candidate_options, consecutive_misses, topic_questions
-from tests.helpers import ROOT
 
-import yaml
+from clinic.clarification import candidate_options, consecutive_misses, topic_questions
+from tests.helpers import ROOT, domain
 
 
 def parse(intents, topics=()):
@@ -11,17 +10,18 @@ def parse(intents, topics=()):
         "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}]
         + [{"name": n, "confidence": c} for n, c in intents],
         "response_selector": {
-            "faq": {"ranking": [{"intent_response_key": f"faq/{t}", "confidence": c}
-                                for t, c in topics]}
+            "faq": {
+                "ranking": [{"intent_response_key": f"faq/{t}", "confidence": c} for t, c in topics]
+            }
         },
     }
 
 
 def test_every_contract_topic_has_a_question_and_an_answer():
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    answers = {k.split("/", 1)[1] for k in domain["responses"] if k.startswith("utter_faq/")}
+    merged = domain()
+    answers = {k.split("/", 1)[1] for k in merged["responses"] if k.startswith("utter_faq/")}
     assert set(topic_questions()) == answers
-    contract = (ROOT.parent / "shared" / "assistant-contract.md")
+    contract = ROOT.parent / "shared" / "assistant-contract.md"
     if contract.exists():
         for topic in answers:
             assert f"| {topic} |" in contract.read_text()
@@ -33,25 +33,30 @@ def test_two_close_faq_topics_are_both_offered_best_first():
         topic_questions(),
     )
     assert [o.payload for o in options] == [
-        "Does the massage hurt?", "Can it help with back or neck pain?"]
+        "Does the massage hurt?",
+        "Can it help with back or neck pain?",
+    ]
     # the button sends the question it shows, so it also works as typed SMS text
     assert all(o.title == o.payload for o in options)
 
 
 def test_offers_booking_next_to_a_faq_topic_and_never_smalltalk():
     options = candidate_options(
-        parse([("book_consultation", 0.4), ("faq", 0.35), ("greet", 0.2)],
-              [("consultation", 0.9)]),
+        parse([("book_consultation", 0.4), ("faq", 0.35), ("greet", 0.2)], [("consultation", 0.9)]),
         topic_questions(),
     )
     assert [o.title for o in options] == [
-        "Book a free consultation", "How does the free consultation work?"]
+        "Book a free consultation",
+        "How does the free consultation work?",
+    ]
 
 
 def test_at_most_three_options_and_no_weak_ones():
     options = candidate_options(
-        parse([("faq", 1.0)], [("sleep", 0.3), ("pain", 0.3), ("types", 0.2),
-                               ("cost", 0.15), ("results", 0.01)]),
+        parse(
+            [("faq", 1.0)],
+            [("sleep", 0.3), ("pain", 0.3), ("types", 0.2), ("cost", 0.15), ("results", 0.01)],
+        ),
         topic_questions(),
     )
     assert len(options) == 3
@@ -59,7 +64,9 @@ def test_at_most_three_options_and_no_weak_ones():
 
 
 def test_nothing_plausible_means_no_options():
-    assert candidate_options(parse([("greet", 0.3), ("out_of_scope", 0.2)]), topic_questions()) == []
+    assert (
+        candidate_options(parse([("greet", 0.3), ("out_of_scope", 0.2)]), topic_questions()) == []
+    )
     assert candidate_options({}, topic_questions()) == []
 
 

@@ -1,10 +1,11 @@
 """Clinic facts: known facts shown, missing ones honest, a bad file refused."""
+
 from pathlib import Path
 
 import pytest
 import yaml
 
-from actions.clinic import MISSING, SLOT_FOR_FACT, load_facts, slot_values
+from clinic.facts import MISSING, SLOT_FOR_FACT, load_facts, slot_values
 from tests.helpers import ROOT
 
 

@@ -1,5 +1,6 @@
 """The NLU classifier on its own: scores split into intents and FAQ topics, and a
 train / save / load / answer round trip on a small data set (no Rasa server)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,18 +25,31 @@ def test_a_retrieval_intent_scores_the_sum_of_its_topics_and_ranks_them_by_share
 
 
 EXAMPLES = {
-    "faq/clothing": ["what should i wear", "do i undress", "what clothes to bring",
-                     "do i keep my underwear on", "is there a towel", "dress code for massage"],
-    "faq/cost": ["how much is it", "what are your prices", "do you take insurance",
-                 "how much does a session cost", "can i pay by card", "is it expensive"],
+    "faq/clothing": [
+        "what should i wear",
+        "do i undress",
+        "what clothes to bring",
+        "do i keep my underwear on",
+        "is there a towel",
+        "dress code for massage",
+    ],
+    "faq/cost": [
+        "how much is it",
+        "what are your prices",
+        "do you take insurance",
+        "how much does a session cost",
+        "can i pay by card",
+        "is it expensive",
+    ],
     "greet": ["hello", "hi there", "good morning", "hey", "hiya", "good afternoon"],
 }
 
 
 def message(text: str, label: str) -> Message:
     if "/" in label:
-        return Message(data={"text": text, "intent": label.split("/")[0],
-                             "intent_response_key": label})
+        return Message(
+            data={"text": text, "intent": label.split("/")[0], "intent_response_key": label}
+        )
     return Message(data={"text": text, "intent": label})
 
 
@@ -74,5 +88,9 @@ def test_the_fast_scores_are_sklearn_s_own_probabilities(trained):
 
     texts = ["what should i wear", "how much", "hi", "", "zzz qqq", "do you take insurance?"]
     estimator = trained._estimator
-    np.testing.assert_allclose(FastCalibratedScores(estimator)(texts),
-                               estimator.predict_proba(texts), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        FastCalibratedScores(estimator)(texts),
+        estimator.predict_proba(texts),
+        rtol=1e-9,
+        atol=1e-12,
+    )

@@ -1,13 +1,15 @@
 """Log redaction: message text and health words never survive a log line."""
+
 import logging
 
-from actions.privacy import REDACTED, install_log_redaction, redact
+from clinic.privacy import REDACTED, install_log_redaction, redact
 
 
 def test_user_text_in_rasa_log_shapes_is_removed():
     assert redact("Received user message 'my back hurts' with intent 'x'") == (
-        f"Received user message '{REDACTED}' with intent 'x'")
-    assert "hurts" not in redact('[state 1] user text: my back hurts | previous action')
+        f"Received user message '{REDACTED}' with intent 'x'"
+    )
+    assert "hurts" not in redact("[state 1] user text: my back hurts | previous action")
     assert "hurts" not in redact("UserUttered(text: my back hurts, intent: faq)")
     assert "hurts" not in redact("""{"text": "my back hurts", "intent": "faq"}""")
 

@@ -1,24 +1,40 @@
 """The screen's pure logic: matching, negation, several conditions, outcome."""
+
 from pathlib import Path
 
 import pytest
 import yaml
 
-from actions.screening.answers import yes_no_unsure
-from actions.screening.conditions import all_conditions, contraindications, red_flags
-from actions.screening.matcher import find_conditions
-from actions.screening.rules import UNSPECIFIED, outcome
+from clinic.screening.answers import yes_no_unsure
+from clinic.screening.conditions import all_conditions, contraindications, red_flags
+from clinic.screening.matcher import find_conditions
+from clinic.screening.rules import UNSPECIFIED, outcome
 
 PHRASINGS = yaml.safe_load((Path(__file__).parent / "screening_phrasings.yml").read_text())
 
 
 def test_the_list_has_every_condition_from_both_articles():
     ids = {c.id for c in contraindications()}
-    assert ids == {"infection", "blood_clots", "clotting_disorder", "cancer", "pregnancy",
-                   "skin", "inflammation", "kidney_liver", "recent_injury_surgery",
-                   "heart_blood_pressure", "diabetes"}
-    assert {c.id for c in red_flags()} == {"chest_pain", "breathless", "calf_clot_signs",
-                                           "stroke_signs", "fainting"}
+    assert ids == {
+        "infection",
+        "blood_clots",
+        "clotting_disorder",
+        "cancer",
+        "pregnancy",
+        "skin",
+        "inflammation",
+        "kidney_liver",
+        "recent_injury_surgery",
+        "heart_blood_pressure",
+        "diabetes",
+    }
+    assert {c.id for c in red_flags()} == {
+        "chest_pain",
+        "breathless",
+        "calf_clot_signs",
+        "stroke_signs",
+        "fainting",
+    }
 
 
 def test_phrasings_cover_every_condition_and_red_flag():
@@ -44,30 +60,46 @@ def test_precision_and_recall_over_all_phrasings(capsys):
     precision = true_pos / (true_pos + false_pos)
     recall = true_pos / (true_pos + false_neg)
     with capsys.disabled():
-        print(f"\nscreen matcher on {len(PHRASINGS)} phrasings: "
-              f"precision {precision:.3f}, recall {recall:.3f}")
+        print(
+            f"\nscreen matcher on {len(PHRASINGS)} phrasings: "
+            f"precision {precision:.3f}, recall {recall:.3f}"
+        )
     assert precision >= 0.95 and recall >= 0.95
 
 
-@pytest.mark.parametrize("ids, expected", [
-    ([], "clear"),
-    (["pregnancy"], "doctor_first"),
-    (["diabetes", "cancer"], "doctor_first"),
-    (["pregnancy", "chest_pain"], "urgent"),
-    (["fainting"], "urgent"),
-    ([UNSPECIFIED], "doctor_first"),
-    (["not_a_condition"], "clear"),
-])
+@pytest.mark.parametrize(
+    "ids, expected",
+    [
+        ([], "clear"),
+        (["pregnancy"], "doctor_first"),
+        (["diabetes", "cancer"], "doctor_first"),
+        (["pregnancy", "chest_pain"], "urgent"),
+        (["fainting"], "urgent"),
+        ([UNSPECIFIED], "doctor_first"),
+        (["not_a_condition"], "clear"),
+    ],
+)
 def test_outcome(ids, expected):
     assert outcome(ids) == expected
 
 
-@pytest.mark.parametrize("text, intent, expected", [
-    ("yes", None, "yes"), ("Y", None, "yes"), ("1", None, "yes"),
-    ("nope", None, "no"), ("2", None, "no"), ("None of these", None, "no"),
-    ("not sure", None, "unsure"), ("3", None, "unsure"), ("idk", None, "unsure"),
-    ("whatever", "affirm", "yes"), ("whatever", "deny", "no"),
-    ("my back hurts", "faq", None), ("", None, None),
-])
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("yes", None, "yes"),
+        ("Y", None, "yes"),
+        ("1", None, "yes"),
+        ("nope", None, "no"),
+        ("2", None, "no"),
+        ("None of these", None, "no"),
+        ("not sure", None, "unsure"),
+        ("3", None, "unsure"),
+        ("idk", None, "unsure"),
+        ("whatever", "affirm", "yes"),
+        ("whatever", "deny", "no"),
+        ("my back hurts", "faq", None),
+        ("", None, None),
+    ],
+)
 def test_yes_no_unsure(text, intent, expected):
     assert yes_no_unsure(text, intent) == expected

@@ -1,19 +1,30 @@
 """SMS rendering: GSM-7 text, numbered options, clean splitting, TwiML."""
-from channels.sms_state import SmsState
+
 from channels.sms_text import MAX_MESSAGE, gsm_safe, render, split_message, twiml
+from stores.sms_state import SmsState
 
 
 def test_gsm_safe_replaces_fancy_punctuation_and_drops_emoji():
-    assert gsm_safe("You\u2019re fine \u2013 \u201cyes\u201d \U0001F33F\u2026") == 'You\'re fine - "yes" ...'
+    assert (
+        gsm_safe("You\u2019re fine \u2013 \u201cyes\u201d \U0001f33f\u2026")
+        == 'You\'re fine - "yes" ...'
+    )
     assert gsm_safe("café") in ("café", "cafe")
 
 
 def test_buttons_become_numbered_options_of_the_last_message():
-    parts, payloads = render([
-        {"text": "Notice."},
-        {"text": "Do any apply?", "buttons": [{"title": "Yes", "payload": "/affirm"},
-                                              {"title": "No", "payload": "/deny"}]},
-    ])
+    parts, payloads = render(
+        [
+            {"text": "Notice."},
+            {
+                "text": "Do any apply?",
+                "buttons": [
+                    {"title": "Yes", "payload": "/affirm"},
+                    {"title": "No", "payload": "/deny"},
+                ],
+            },
+        ]
+    )
     assert parts == ["Notice.", "Do any apply?\nReply 1 for Yes, 2 for No."]
     assert payloads == ["/affirm", "/deny"]
 
@@ -39,12 +50,16 @@ def test_twiml_escapes_markup():
     assert twiml([]).endswith("<Response></Response>")
 
 
-def test_state_survives_a_restart_and_stores_no_number(tmp_path):
+def test_state_survives_a_restart_and_forgets_a_conversation(tmp_path):
     path = tmp_path / "sms.sqlite"
     state = SmsState(path)
-    state.set_opted_out("+17605550100", True)
-    state.set_options("+17605550100", ["/affirm", "/deny"])
+    state.set_opted_out("sms:aaa", True)
+    state.set_options("sms:aaa", ["/affirm", "/deny"])
+    state.set_options("sms:bbb", ["/stop"])
     again = SmsState(path)
-    assert again.opted_out("+17605550100") and not again.opted_out("+17605550101")
-    assert again.options("+17605550100") == ["/affirm", "/deny"]
-    assert b"7605550100" not in path.read_bytes()
+    assert again.opted_out("sms:aaa") and not again.opted_out("sms:bbb")
+    assert again.options("sms:aaa") == ["/affirm", "/deny"]
+    again.forget("sms:aaa")
+    assert not again.opted_out("sms:aaa") and again.options("sms:aaa") == []
+    assert again.options("sms:bbb") == ["/stop"]
+    assert oct(path.stat().st_mode)[-3:] == "600"

@@ -1,12 +1,13 @@
 """The staff tool on a real SQLite file: table, day filter, handled, CSV export."""
+
 import csv
 import io
 from datetime import datetime, timedelta
 
 import pytest
 
-from actions import clinic
-from actions.booking.store import BookingRequest, BookingStore, CallbackRequest
+from clinic import facts
+from clinic.booking.store import BookingRequest, BookingStore, CallbackRequest
 from scripts import staff
 
 
@@ -25,18 +26,29 @@ def run(*argv):
 
 
 def add_booking(store, key, starts_at, **extra):
-    return store.save_booking(BookingRequest(
-        request_key=key, sender_key="s", channel="rest", name=extra.pop("name", "Jane Doe"),
-        contact="+17605550100", mode="phone", starts_at=starts_at, **extra))
+    return store.save_booking(
+        BookingRequest(
+            request_key=key,
+            sender_key="s",
+            channel="rest",
+            name=extra.pop("name", "Jane Doe"),
+            contact="+17605550100",
+            mode="phone",
+            starts_at=starts_at,
+            **extra,
+        )
+    )
 
 
 def test_lists_open_requests_as_a_table_filters_by_day_and_marks_handled(db):
-    tomorrow = datetime.now(clinic.time_zone()).replace(hour=10, minute=0, second=0,
-                                                        microsecond=0) + timedelta(days=1)
+    tomorrow = datetime.now(facts.time_zone()).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    ) + timedelta(days=1)
     first = add_booking(db, "a", tomorrow, with_physio=True, condition_ids=["pregnancy"])
     later = add_booking(db, "b", tomorrow + timedelta(days=3), name="Ann Lee")
-    callback = db.save_callback(CallbackRequest("c", "s", "sms", "Jo Park", "jo@example.com",
-                                                "asked to talk to a person"))
+    callback = db.save_callback(
+        CallbackRequest("c", "s", "sms", "Jo Park", "jo@example.com", "asked to talk to a person")
+    )
     code, out, _ = run("list")
     assert code == 0
     lines = out.splitlines()
@@ -55,7 +67,7 @@ def test_lists_open_requests_as_a_table_filters_by_day_and_marks_handled(db):
 
 
 def test_exports_csv(db, tmp_path):
-    add_booking(db, "a", datetime.now(clinic.time_zone()) + timedelta(days=2))
+    add_booking(db, "a", datetime.now(facts.time_zone()) + timedelta(days=2))
     target = tmp_path / "export.csv"
     code, _, err = run("export", "--out", str(target))
     assert code == 0 and "Wrote 1 row(s)" in err

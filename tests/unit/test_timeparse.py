@@ -1,15 +1,17 @@
 """Preferred times in free words: what patients type, resolved in the clinic's time zone."""
+
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.booking.timeparse import parse_when
-from actions.hours import OpeningHours
+from clinic.booking.timeparse import parse_when
+from clinic.hours import OpeningHours
 
 LA = ZoneInfo("America/Los_Angeles")
-HOURS = OpeningHours.from_config({d: "08:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")}
-                                 | {"sat": "09:00-13:00"})
+HOURS = OpeningHours.from_config(
+    {d: "08:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")} | {"sat": "09:00-13:00"}
+)
 SUNDAY_AFTERNOON = datetime(2026, 11, 22, 14, 5, tzinfo=LA)  # a Sunday; the clinic is closed
 
 
@@ -17,21 +19,24 @@ def at(*args) -> datetime:
     return datetime(*args, tzinfo=LA)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("tomorrow 9am", at(2026, 11, 23, 9, 0)),
-    ("tmrw at 9:30", at(2026, 11, 23, 9, 30)),
-    ("next Tuesday afternoon", at(2026, 11, 24, 13, 0)),
-    ("Tuesday at 3", at(2026, 11, 24, 15, 0)),         # 3 without am/pm: the open half of the day
-    ("Dec 3 at 2:30pm", at(2026, 12, 3, 14, 30)),
-    ("3rd of December, 10am", at(2026, 12, 3, 10, 0)),
-    ("12/3 10am", at(2026, 12, 3, 10, 0)),              # US month/day
-    ("in 2 days at noon", at(2026, 11, 24, 12, 0)),
-    ("wednesday half past 11", at(2026, 11, 25, 11, 30)),
-    ("Monday morning", at(2026, 11, 23, 8, 0)),
-    ("asap", at(2026, 11, 23, 8, 0)),                    # the first open time
-    ("saturday 11:15 am", at(2026, 11, 28, 11, 15)),
-    ("2026-12-01 16:00", at(2026, 12, 1, 16, 0)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("tomorrow 9am", at(2026, 11, 23, 9, 0)),
+        ("tmrw at 9:30", at(2026, 11, 23, 9, 30)),
+        ("next Tuesday afternoon", at(2026, 11, 24, 13, 0)),
+        ("Tuesday at 3", at(2026, 11, 24, 15, 0)),  # 3 without am/pm: the open half of the day
+        ("Dec 3 at 2:30pm", at(2026, 12, 3, 14, 30)),
+        ("3rd of December, 10am", at(2026, 12, 3, 10, 0)),
+        ("12/3 10am", at(2026, 12, 3, 10, 0)),  # US month/day
+        ("in 2 days at noon", at(2026, 11, 24, 12, 0)),
+        ("wednesday half past 11", at(2026, 11, 25, 11, 30)),
+        ("Monday morning", at(2026, 11, 23, 8, 0)),
+        ("asap", at(2026, 11, 23, 8, 0)),  # the first open time
+        ("saturday 11:15 am", at(2026, 11, 28, 11, 15)),
+        ("2026-12-01 16:00", at(2026, 12, 1, 16, 0)),
+    ],
+)
 def test_free_words_resolve_to_a_time_the_clinic_is_open(text, expected):
     choice = parse_when(text, SUNDAY_AFTERNOON, HOURS)
     assert choice.status == "ok", choice
@@ -59,12 +64,15 @@ def test_a_time_within_the_hour_is_too_soon():
     assert choice.suggestion == at(2026, 11, 23, 11, 0)
 
 
-@pytest.mark.parametrize("text, suggestion", [
-    ("tomorrow 7pm", at(2026, 11, 23, 8, 0)),      # after closing: that day's opening
-    ("saturday 2pm", at(2026, 11, 28, 9, 0)),      # Saturday closes at 1 pm
-    ("sunday 10am", at(2026, 11, 30, 8, 0)),       # closed all day: next open day
-    ("next sunday", at(2026, 11, 30, 8, 0)),
-])
+@pytest.mark.parametrize(
+    "text, suggestion",
+    [
+        ("tomorrow 7pm", at(2026, 11, 23, 8, 0)),  # after closing: that day's opening
+        ("saturday 2pm", at(2026, 11, 28, 9, 0)),  # Saturday closes at 1 pm
+        ("sunday 10am", at(2026, 11, 30, 8, 0)),  # closed all day: next open day
+        ("next sunday", at(2026, 11, 30, 8, 0)),
+    ],
+)
 def test_times_outside_opening_hours_are_rejected_with_a_suggestion(text, suggestion):
     choice = parse_when(text, SUNDAY_AFTERNOON, HOURS)
     assert choice.status == "closed", choice
@@ -101,7 +109,9 @@ def test_tomorrow_is_the_clinics_tomorrow_not_utcs():
     now_utc = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
     choice = parse_when("tomorrow 9am", now_utc.astimezone(LA), HOURS)
     assert choice.when == at(2026, 11, 23, 9, 0)
-    assert choice.when.astimezone(timezone.utc) == datetime(2026, 11, 23, 17, 0, tzinfo=timezone.utc)
+    assert choice.when.astimezone(timezone.utc) == datetime(
+        2026, 11, 23, 17, 0, tzinfo=timezone.utc
+    )
 
 
 def test_daylight_saving_changes_the_utc_offset_not_the_clock_time():
@@ -109,8 +119,10 @@ def test_daylight_saving_changes_the_utc_offset_not_the_clock_time():
     choice = parse_when("monday 9am", before, HOURS)
     assert choice.when.time() == time(9, 0)
     assert choice.when.utcoffset().total_seconds() == -7 * 3600  # PDT
-    assert parse_when("friday 9am", before.replace(day=2), HOURS).when.utcoffset(
-    ).total_seconds() == -8 * 3600  # still PST
+    assert (
+        parse_when("friday 9am", before.replace(day=2), HOURS).when.utcoffset().total_seconds()
+        == -8 * 3600
+    )  # still PST
 
 
 def test_unknown_hours_accept_daytime_any_day_and_refuse_the_night():

@@ -1,4 +1,5 @@
 """The conversation store: one URL, retention, and "forget me"."""
+
 import asyncio
 import time
 
@@ -8,7 +9,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from stores.tracker_store import ClinicTrackerStore
 
-DOMAIN = Domain.from_dict({"slots": {"forget_me": {"type": "text", "mappings": [{"type": "custom"}]}}})
+DOMAIN = Domain.from_dict(
+    {"slots": {"forget_me": {"type": "text", "mappings": [{"type": "custom"}]}}}
+)
 
 
 def tracker(sender, events):
@@ -19,8 +22,17 @@ def test_events_older_than_the_retention_are_deleted(tmp_path, monkeypatch):
     monkeypatch.setenv("RETENTION_DAYS", "0")  # no purge while setting up
     store = ClinicTrackerStore(domain=DOMAIN, url=f"sqlite:///{tmp_path / 'c.sqlite'}")
     old = time.time() - 40 * 86400
-    asyncio.run(store.save(tracker("old", [UserUttered("hi", timestamp=old),
-                                           ActionExecuted("utter_greet", timestamp=old + 1)])))
+    asyncio.run(
+        store.save(
+            tracker(
+                "old",
+                [
+                    UserUttered("hi", timestamp=old),
+                    ActionExecuted("utter_greet", timestamp=old + 1),
+                ],
+            )
+        )
+    )
     asyncio.run(store.save(tracker("new", [UserUttered("hi")])))
     assert store.purge_older_than(30) == 2
     assert asyncio.run(store.retrieve("old")) is None
@@ -31,8 +43,9 @@ def test_a_confirmed_forget_me_deletes_instead_of_saving(tmp_path):
     store = ClinicTrackerStore(domain=DOMAIN, url=f"sqlite:///{tmp_path / 'c.sqlite'}")
     events = [UserUttered("what should I wear?"), ActionExecuted("utter_faq")]
     asyncio.run(store.save(tracker("me", events)))
-    asyncio.run(store.save(tracker("me", events + [UserUttered("yes"),
-                                                   SlotSet("forget_me", "confirmed")])))
+    asyncio.run(
+        store.save(tracker("me", events + [UserUttered("yes"), SlotSet("forget_me", "confirmed")]))
+    )
     assert asyncio.run(store.retrieve("me")) is None
 
 
@@ -47,8 +60,10 @@ def test_sqlite_conversations_commit_in_wal_mode_and_survive_a_new_store(tmp_pat
     with sqlite3.connect(tmp_path / "c.sqlite") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     restarted = ClinicTrackerStore(domain=DOMAIN, url=url)
-    assert [e.as_dict()["event"] for e in asyncio.run(restarted.retrieve("me")).events] == \
-        ["user", "action"]
+    assert [e.as_dict()["event"] for e in asyncio.run(restarted.retrieve("me")).events] == [
+        "user",
+        "action",
+    ]
 
 
 def _turns(store, sender, texts):
@@ -80,8 +95,10 @@ def test_a_turn_saved_by_another_replica_is_seen(tmp_path):
     _turns(replica_a, "me", ["hi"])
     _turns(replica_b, "me", ["how long is a session?"])
     seen_by_a = asyncio.run(replica_a.retrieve("me"))
-    assert [e.text for e in seen_by_a.events if isinstance(e, UserUttered)] == \
-        ["hi", "how long is a session?"]
+    assert [e.text for e in seen_by_a.events if isinstance(e, UserUttered)] == [
+        "hi",
+        "how long is a session?",
+    ]
 
 
 def test_only_the_latest_session_is_kept_as_rasa_loads_it(tmp_path):
@@ -91,14 +108,19 @@ def test_only_the_latest_session_is_kept_as_rasa_loads_it(tmp_path):
     store = ClinicTrackerStore(domain=DOMAIN, url=url)
     _turns(store, "me", ["hi"])
     current = asyncio.run(store.retrieve("me"))
-    for event in (ActionExecuted("action_session_start"), SessionStarted(),
-                  ActionExecuted("action_listen"), UserUttered("back again")):
+    for event in (
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("back again"),
+    ):
         current.update(event)
     asyncio.run(store.save(current))
     fresh = ClinicTrackerStore(domain=DOMAIN, url=url)
     assert _events(asyncio.run(store.retrieve("me"))) == _events(asyncio.run(fresh.retrieve("me")))
-    assert "hi" not in [e.text for e in asyncio.run(store.retrieve("me")).events
-                        if isinstance(e, UserUttered)]
+    assert "hi" not in [
+        e.text for e in asyncio.run(store.retrieve("me")).events if isinstance(e, UserUttered)
+    ]
 
 
 def test_forget_me_also_forgets_the_copy_in_memory(tmp_path):
@@ -118,8 +140,12 @@ def test_saving_a_tracker_twice_stores_each_event_once(tmp_path):
     current.update(ActionExecuted("utter_faq"))
     asyncio.run(store.save(current))
     fresh = ClinicTrackerStore(domain=DOMAIN, url=url)
-    assert [e.as_dict()["event"] for e in asyncio.run(fresh.retrieve("me")).events] == \
-        ["user", "action", "user", "action"]
+    assert [e.as_dict()["event"] for e in asyncio.run(fresh.retrieve("me")).events] == [
+        "user",
+        "action",
+        "user",
+        "action",
+    ]
 
 
 def test_a_tracker_the_store_did_not_load_is_counted_in_the_database(tmp_path):
@@ -131,5 +157,8 @@ def test_a_tracker_the_store_did_not_load_is_counted_in_the_database(tmp_path):
     rebuilt = tracker("me", stored + [UserUttered("thanks")])
     asyncio.run(store.save(rebuilt))
     fresh = ClinicTrackerStore(domain=DOMAIN, url=url)
-    assert [e.as_dict()["event"] for e in asyncio.run(fresh.retrieve("me")).events] == \
-        ["user", "action", "user"]
+    assert [e.as_dict()["event"] for e in asyncio.run(fresh.retrieve("me")).events] == [
+        "user",
+        "action",
+        "user",
+    ]

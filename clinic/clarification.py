@@ -4,22 +4,23 @@ Pure functions over Rasa's parse data and event list, so they are unit-tested
 without a server. The parse data of an unsure message still carries the intent
 ranking and the FAQ topic ranking; the best few of both become the options.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Text
+from typing import Any, Dict, Iterable, List, Mapping
 
 import yaml
 
-TOPICS_PATH = Path(__file__).resolve().parent / "faq_topics.yml"
+TOPICS_PATH = Path(__file__).resolve().parent / "faq_questions.yml"
 FALLBACK_INTENT = "nlu_fallback"
 FAQ_INTENT = "faq"
 
 # Intents worth offering as an option, with their button title. Others (greet,
 # affirm, out_of_scope...) are never what an unsure user meant to ask for.
-OFFERABLE_INTENTS: Dict[Text, Text] = {
+OFFERABLE_INTENTS: Dict[str, str] = {
     "book_consultation": "Book a free consultation",
     "safety_check": "Check if massage is safe for me",
     "human_handoff": "Talk to a person",
@@ -30,33 +31,30 @@ MIN_SCORE = 0.05
 
 @dataclass(frozen=True)
 class Option:
-    title: Text
-    payload: Text
+    title: str
+    payload: str
     score: float
 
 
 @lru_cache(maxsize=1)
-def topic_questions() -> Dict[Text, Text]:
-    """FAQ topic -> its button question, from faq_topics.yml."""
+def topic_questions() -> Dict[str, str]:
+    """FAQ topic -> its button question, from faq_questions.yml."""
     with TOPICS_PATH.open(encoding="utf-8") as handle:
         return dict(yaml.safe_load(handle))
 
 
-def topic_of(intent_response_key: Text) -> Text:
+def topic_of(intent_response_key: str) -> str:
     """'faq/clothing' -> 'clothing'."""
     return intent_response_key.split("/", 1)[-1]
 
 
-def candidate_options(
-    parse_data: Mapping[Text, Any], questions: Mapping[Text, Text]
-) -> List[Option]:
+def candidate_options(parse_data: Mapping[str, Any], questions: Mapping[str, str]) -> List[Option]:
     """Best options, scored as P(intent) x P(topic | faq) for FAQ topics."""
-    scores: Dict[Text, Option] = {}
+    scores: Dict[str, Option] = {}
     ranking = parse_data.get("intent_ranking") or []
-    topic_ranking = (
-        ((parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}).get("ranking")
-        or []
-    )
+    topic_ranking = ((parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}).get(
+        "ranking"
+    ) or []
     for intent in ranking:
         name = intent.get("name")
         confidence = float(intent.get("confidence") or 0.0)
@@ -72,13 +70,13 @@ def candidate_options(
     return [option for option in best if option.score >= MIN_SCORE][:MAX_OPTIONS]
 
 
-def _keep_best(scores: Dict[Text, Option], option: Option) -> None:
+def _keep_best(scores: Dict[str, Option], option: Option) -> None:
     current = scores.get(option.payload)
     if current is None or option.score > current.score:
         scores[option.payload] = option
 
 
-def consecutive_misses(events: Iterable[Mapping[Text, Any]]) -> int:
+def consecutive_misses(events: Iterable[Mapping[str, Any]]) -> int:
     """How many of the latest user messages in a row were not understood."""
     misses = 0
     for event in reversed(list(events)):

@@ -4,23 +4,24 @@ Responses in domain.yml refer to these facts through `clinic_*` slots, which
 action_session_start fills at the start of every conversation. A fact that staff
 have not filled in yet is shown as an honest "not listed here yet" instead of a guess.
 """
+
 from __future__ import annotations
 
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Text
+from typing import Any, Dict, Mapping, Optional
 from zoneinfo import ZoneInfo
 
 import yaml
 
-from actions.hours import OpeningHours
+from clinic.hours import OpeningHours
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "clinic.yml"
 MISSING = "not listed here yet (the clinic team can tell you)"
 
 # clinic.yml key -> slot name used in domain.yml responses
-SLOT_FOR_FACT: Dict[Text, Text] = {
+SLOT_FOR_FACT: Dict[str, str] = {
     "name": "clinic_name",
     "city": "clinic_city",
     "address": "clinic_address",
@@ -44,7 +45,7 @@ def is_filled(value: Any) -> bool:
     return bool(text) and "FILL_IN" not in text.upper()
 
 
-def load_facts(path: Optional[Path] = None) -> Dict[Text, Any]:
+def load_facts(path: Optional[Path] = None) -> Dict[str, Any]:
     """Read clinic.yml (or $CLINIC_CONFIG); a broken file fails loudly at start-up."""
     path = Path(path or os.environ.get("CLINIC_CONFIG") or DEFAULT_PATH)
     with path.open(encoding="utf-8") as handle:
@@ -59,13 +60,13 @@ def load_facts(path: Optional[Path] = None) -> Dict[Text, Any]:
     return data
 
 
-def _fact_text(key: Text, value: Any) -> Text:
+def _fact_text(key: str, value: Any) -> str:
     if key == "opening_hours":
         return OpeningHours.from_config(value).describe()
     return str(value).strip()
 
 
-def slot_values(facts: Mapping[Text, Any]) -> Dict[Text, Text]:
+def slot_values(facts: Mapping[str, Any]) -> Dict[str, str]:
     """Slot values for the responses: the fact, or the honest MISSING phrase."""
     return {
         slot: _fact_text(key, facts[key]) if is_filled(facts.get(key)) else MISSING
@@ -74,13 +75,13 @@ def slot_values(facts: Mapping[Text, Any]) -> Dict[Text, Text]:
 
 
 @lru_cache(maxsize=1)
-def clinic_slots() -> Dict[Text, Text]:
+def clinic_slots() -> Dict[str, str]:
     """The slot values of the configured clinic, computed once per process."""
     return slot_values(clinic_facts())
 
 
 @lru_cache(maxsize=1)
-def clinic_facts() -> Dict[Text, Any]:
+def clinic_facts() -> Dict[str, Any]:
     return load_facts()
 
 
@@ -93,7 +94,7 @@ def time_zone() -> ZoneInfo:
     return ZoneInfo(str(clinic_facts().get("time_zone") or "UTC"))
 
 
-def fact(key: Text) -> Optional[Text]:
+def fact(key: str) -> Optional[str]:
     """One fact as text, or None while staff have not filled it in."""
     value = clinic_facts().get(key)
     return _fact_text(key, value) if is_filled(value) else None

@@ -7,6 +7,7 @@ overlap. A condition is negated when a negation cue ("no", "not", "n't",
 blood clots", "not pregnant, but I have diabetes"). A condition both negated and
 affirmed in one message counts as present: when unsure, the screen is careful.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,17 +19,31 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from actions.screening.conditions import Condition, all_conditions
+from clinic.screening.conditions import Condition, all_conditions
 
 NEGATION_CUES = {"no", "not", "n't", "never", "without", "nor", "neither", "none", "nothing"}
-CLAUSE_BOUNDARIES = {".", ",", ";", "!", "?", "but", "however", "although", "though",
-                     "and", "except", "apart", "besides"}
+CLAUSE_BOUNDARIES = {
+    ".",
+    ",",
+    ";",
+    "!",
+    "?",
+    "but",
+    "however",
+    "although",
+    "though",
+    "and",
+    "except",
+    "apart",
+    "besides",
+}
 NEGATION_WINDOW = 6  # tokens looked back from a match
 
 
 @dataclass
 class Findings:
     """Condition ids a message affirms, and those it explicitly rules out."""
+
     present: Set[str] = field(default_factory=set)
     absent: Set[str] = field(default_factory=set)
 
@@ -45,9 +60,11 @@ class ConditionMatcher:
 
     def find(self, text: str) -> Findings:
         doc = self._nlp(text or "")
-        spans = [Span(doc, start, end, label=match_id)
-                 for matcher in (self._lower, self._lemma)
-                 for match_id, start, end in matcher(doc)]
+        spans = [
+            Span(doc, start, end, label=match_id)
+            for matcher in (self._lower, self._lemma)
+            for match_id, start, end in matcher(doc)
+        ]
         findings = Findings()
         for span in filter_spans(spans):
             if _is_negated(doc, span.start):
@@ -59,7 +76,7 @@ class ConditionMatcher:
 
 
 def _is_negated(doc: Doc, start: int) -> bool:
-    for token in reversed(doc[max(0, start - NEGATION_WINDOW):start]):
+    for token in reversed(doc[max(0, start - NEGATION_WINDOW) : start]):
         word = token.lower_
         if word in CLAUSE_BOUNDARIES:
             return False
@@ -71,7 +88,7 @@ def _is_negated(doc: Doc, start: int) -> bool:
 @lru_cache(maxsize=1)
 def default_matcher() -> ConditionMatcher:
     """The matcher over the clinic's list, built once per process."""
-    from nlp.build_pipeline import build  # the same tokenizer + lemmatizer as the NLU
+    from clinic.language import build  # the same tokenizer + lemmatizer as the NLU
 
     return ConditionMatcher(build(with_lemmatizer=True), all_conditions())
 

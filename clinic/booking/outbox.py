@@ -6,6 +6,7 @@ by the next successful `flush`. A flush runs before every booking or callback sa
 whenever staff list requests. Saving is idempotent, so a request that reached the
 database just before it failed is never doubled.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,7 @@ from pathlib import Path
 from typing import List, Optional, Union
 
 from clinic import paths
-from actions.booking.store import (BookingRequest, BookingStore, CallbackRequest,
-                                   StoreUnavailable)
+from clinic.booking.store import BookingRequest, BookingStore, CallbackRequest, Record
 
 Request = Union[BookingRequest, CallbackRequest]
 
@@ -74,17 +74,10 @@ def flush(store: BookingStore, directory: Optional[Path] = None) -> int:
     return saved
 
 
-def save_or_keep(store: BookingStore, request: Request, attempts: int = 2):
-    """Save now (after flushing older requests); if the database is down, keep the
-    request in the outbox and re-raise StoreUnavailable so the patient is told."""
-    last: Optional[StoreUnavailable] = None
-    for _ in range(attempts):
-        try:
-            flush(store)
-            if isinstance(request, BookingRequest):
-                return store.save_booking(request)
-            return store.save_callback(request)
-        except StoreUnavailable as error:
-            last = error
-    keep(request)
-    raise last or StoreUnavailable("unavailable")
+def save_now(store: BookingStore, request: Request) -> Record:
+    """Save older kept requests, then this one. Raises StoreUnavailable when the
+    database is down (the caller keeps the request: actions/services.py)."""
+    flush(store)
+    if isinstance(request, BookingRequest):
+        return store.save_booking(request)
+    return store.save_callback(request)

@@ -9,6 +9,7 @@ request): saving the same request twice returns the first record, so a retried a
 or a duplicated message never creates two bookings. Health details are limited to the
 condition ids of the safety screen.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,9 @@ import secrets
 import threading
 import time as time_module
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -26,17 +27,18 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from clinic import paths
 
-ROOT = Path(__file__).resolve().parents[2]
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 SCHEMA_VERSION = 1
 
 metadata = sa.MetaData()
 schema_version = sa.Table(
-    "clinic_schema_version", metadata,
+    "clinic_schema_version",
+    metadata,
     sa.Column("version", sa.Integer, primary_key=True),
 )
 bookings = sa.Table(
-    "clinic_bookings", metadata,
+    "clinic_bookings",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("reference", sa.String(8), nullable=False, unique=True),
     sa.Column("request_key", sa.String(64), nullable=False, unique=True),
@@ -54,7 +56,8 @@ bookings = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 callbacks = sa.Table(
-    "clinic_callbacks", metadata,
+    "clinic_callbacks",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("reference", sa.String(8), nullable=False, unique=True),
     sa.Column("request_key", sa.String(64), nullable=False, unique=True),
@@ -152,14 +155,15 @@ def database_url() -> str:
 def make_engine(url: str) -> Engine:
     """Short timeouts: a patient waits for the answer, so a dead database fails fast."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return sa.create_engine(url, future=True, connect_args={"timeout": 5})
-    return sa.create_engine(url, future=True, pool_pre_ping=True, pool_size=5,
-                            connect_args={"connect_timeout": 3})
+    return sa.create_engine(
+        url, future=True, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 3}
+    )
 
 
 class BookingStore:
@@ -204,42 +208,70 @@ class BookingStore:
                 MIGRATIONS[version](conn)
                 conn.execute(schema_version.insert().values(version=version))
 
-    def _guard(self):
+    def _guard(self) -> _Guard:
         return _Guard()
 
     # ------------------------------------------------------------ bookings
     def save_booking(self, request: BookingRequest) -> Record:
         """Insert once per request_key; a repeat returns the existing booking."""
-        return self._insert_once(bookings, "RV", request.request_key, dict(
-            sender_key=request.sender_key, channel=request.channel, name=request.name,
-            contact=request.contact, mode=request.mode, starts_at=_utc(request.starts_at),
-            time_confirmed=request.time_confirmed, with_physio=request.with_physio,
-            condition_ids=",".join(sorted(request.condition_ids))))
+        return self._insert_once(
+            bookings,
+            "RV",
+            request.request_key,
+            dict(
+                sender_key=request.sender_key,
+                channel=request.channel,
+                name=request.name,
+                contact=request.contact,
+                mode=request.mode,
+                starts_at=_utc(request.starts_at),
+                time_confirmed=request.time_confirmed,
+                with_physio=request.with_physio,
+                condition_ids=",".join(sorted(request.condition_ids)),
+            ),
+        )
 
     def find_booking(self, reference: str) -> Optional[Record]:
         self.ensure_schema()
         with self._guard(), self.engine.connect() as conn:
-            row = conn.execute(bookings.select().where(
-                bookings.c.reference == normalise_reference(reference))).mappings().first()
+            row = (
+                conn.execute(
+                    bookings.select().where(bookings.c.reference == normalise_reference(reference))
+                )
+                .mappings()
+                .first()
+            )
         return _booking(row) if row else None
 
     def cancel_booking(self, reference: str) -> Record:
         return self._update_open(bookings, reference, status="cancelled")
 
-    def reschedule_booking(self, reference: str, starts_at: datetime,
-                           time_confirmed: bool = True) -> Record:
-        return self._update_open(bookings, reference, starts_at=_utc(starts_at),
-                                 time_confirmed=time_confirmed)
+    def reschedule_booking(
+        self, reference: str, starts_at: datetime, time_confirmed: bool = True
+    ) -> Record:
+        return self._update_open(
+            bookings, reference, starts_at=_utc(starts_at), time_confirmed=time_confirmed
+        )
 
     # ----------------------------------------------------------- callbacks
     def save_callback(self, request: CallbackRequest) -> Record:
-        return self._insert_once(callbacks, "CB", request.request_key, dict(
-            sender_key=request.sender_key, channel=request.channel, name=request.name,
-            contact=request.contact, reason=request.reason[:200]))
+        return self._insert_once(
+            callbacks,
+            "CB",
+            request.request_key,
+            dict(
+                sender_key=request.sender_key,
+                channel=request.channel,
+                name=request.name,
+                contact=request.contact,
+                reason=request.reason[:200],
+            ),
+        )
 
     # --------------------------------------------------------------- staff
-    def open_records(self, day: Optional[date] = None, tz=timezone.utc,
-                     include_handled: bool = False) -> List[Record]:
+    def open_records(
+        self, day: Optional[date] = None, tz: tzinfo = timezone.utc, include_handled: bool = False
+    ) -> List[Record]:
         """Bookings (by start time) then callbacks (by request time); `day` in `tz`."""
         self.ensure_schema()
         wanted = ("open", "handled", "cancelled") if include_handled else ("open",)
@@ -249,10 +281,12 @@ class BookingStore:
             if day is not None:
                 start = datetime.combine(day, time(0), tzinfo=tz)
                 end = start + timedelta(days=1)
-                query = query.where(bookings.c.starts_at >= _utc(start),
-                                    bookings.c.starts_at < _utc(end))
-                cb_query = cb_query.where(callbacks.c.created_at >= _utc(start),
-                                          callbacks.c.created_at < _utc(end))
+                query = query.where(
+                    bookings.c.starts_at >= _utc(start), bookings.c.starts_at < _utc(end)
+                )
+                cb_query = cb_query.where(
+                    callbacks.c.created_at >= _utc(start), callbacks.c.created_at < _utc(end)
+                )
             rows = conn.execute(query.order_by(bookings.c.starts_at)).mappings().all()
             cb_rows = conn.execute(cb_query.order_by(callbacks.c.created_at)).mappings().all()
         return [_booking(r) for r in rows] + [_callback(r) for r in cb_rows]
@@ -268,13 +302,15 @@ class BookingStore:
         with self._guard(), self.engine.begin() as conn:
             count = 0
             for table in (bookings, callbacks):
-                count += conn.execute(table.delete().where(
-                    table.c.sender_key == sender_key, table.c.status == "open")).rowcount
+                count += conn.execute(
+                    table.delete().where(table.c.sender_key == sender_key, table.c.status == "open")
+                ).rowcount
         return count
 
     # ------------------------------------------------------------- helpers
-    def _insert_once(self, table: sa.Table, prefix: str, request_key: str,
-                     values: Dict[str, object]) -> Record:
+    def _insert_once(
+        self, table: sa.Table, prefix: str, request_key: str, values: Dict[str, object]
+    ) -> Record:
         """The idempotent insert behind every save: the first row for a request_key wins,
         later (or concurrent) saves of the same request return it; a clash of the random
         reference just draws another."""
@@ -287,35 +323,51 @@ class BookingStore:
             for _ in range(20):
                 try:
                     with self.engine.begin() as conn:
-                        conn.execute(table.insert().values(
-                            reference=new_reference(prefix), request_key=request_key,
-                            status="open", created_at=now, updated_at=now, **values))
+                        conn.execute(
+                            table.insert().values(
+                                reference=new_reference(prefix),
+                                request_key=request_key,
+                                status="open",
+                                created_at=now,
+                                updated_at=now,
+                                **values,
+                            )
+                        )
                 except IntegrityError:
                     existing = self._by_key(table, request_key)
                     if existing:
                         return existing
                     continue
-                return self._by_key(table, request_key)
+                record = self._by_key(table, request_key)
+                if record is not None:
+                    return record
         raise StoreUnavailable("could not allocate a unique reference")
 
     def _by_key(self, table: sa.Table, request_key: str) -> Optional[Record]:
         with self.engine.connect() as conn:
-            row = conn.execute(table.select().where(
-                table.c.request_key == request_key)).mappings().first()
+            row = (
+                conn.execute(table.select().where(table.c.request_key == request_key))
+                .mappings()
+                .first()
+            )
         if not row:
             return None
         return _booking(row) if table is bookings else _callback(row)
 
-    def _update_open(self, table: sa.Table, reference: str, **values) -> Record:
+    def _update_open(self, table: sa.Table, reference: str, **values: Any) -> Record:
         self.ensure_schema()
         reference = normalise_reference(reference)
-        with self._guard():
-            with self.engine.begin() as conn:
-                updated = conn.execute(table.update().where(
-                    table.c.reference == reference, table.c.status == "open").values(
-                    updated_at=datetime.now(timezone.utc), **values)).rowcount
-                row = conn.execute(table.select().where(
-                    table.c.reference == reference)).mappings().first()
+        with self._guard(), self.engine.begin() as conn:
+            updated = conn.execute(
+                table.update()
+                .where(table.c.reference == reference, table.c.status == "open")
+                .values(updated_at=datetime.now(timezone.utc), **values)
+            ).rowcount
+            row = (
+                conn.execute(table.select().where(table.c.reference == reference))
+                .mappings()
+                .first()
+            )
         if not updated or row is None:
             raise NotFound(reference)
         return _booking(row) if table is bookings else _callback(row)
@@ -327,25 +379,43 @@ class _Guard:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        if exc_type is not None and issubclass(exc_type, (OperationalError, DBAPIError)) \
-                and not issubclass(exc_type, IntegrityError):
+    def __exit__(
+        self, exc_type: Optional[type], exc: Optional[BaseException], tb: object
+    ) -> Literal[False]:
+        if (
+            exc_type is not None
+            and issubclass(exc_type, (OperationalError, DBAPIError))
+            and not issubclass(exc_type, IntegrityError)
+        ):
             raise StoreUnavailable(type(exc).__name__) from None
         return False
 
 
-def _booking(row) -> Record:
-    return Record(kind="booking", reference=row["reference"], name=row["name"],
-                  contact=row["contact"], status=row["status"],
-                  created_at=_aware(row["created_at"]), channel=row["channel"],
-                  mode=row["mode"], starts_at=_aware(row["starts_at"]),
-                  time_confirmed=bool(row["time_confirmed"]),
-                  with_physio=bool(row["with_physio"]),
-                  condition_ids=[c for c in (row["condition_ids"] or "").split(",") if c])
+def _booking(row: Mapping[str, Any]) -> Record:
+    return Record(
+        kind="booking",
+        reference=row["reference"],
+        name=row["name"],
+        contact=row["contact"],
+        status=row["status"],
+        created_at=_aware(row["created_at"]) or datetime.now(timezone.utc),
+        channel=row["channel"],
+        mode=row["mode"],
+        starts_at=_aware(row["starts_at"]),
+        time_confirmed=bool(row["time_confirmed"]),
+        with_physio=bool(row["with_physio"]),
+        condition_ids=[c for c in (row["condition_ids"] or "").split(",") if c],
+    )
 
 
-def _callback(row) -> Record:
-    return Record(kind="callback", reference=row["reference"], name=row["name"],
-                  contact=row["contact"], status=row["status"],
-                  created_at=_aware(row["created_at"]), channel=row["channel"],
-                  reason=row["reason"])
+def _callback(row: Mapping[str, Any]) -> Record:
+    return Record(
+        kind="callback",
+        reference=row["reference"],
+        name=row["name"],
+        contact=row["contact"],
+        status=row["status"],
+        created_at=_aware(row["created_at"]) or datetime.now(timezone.utc),
+        channel=row["channel"],
+        reason=row["reason"],
+    )

@@ -1,10 +1,11 @@
 """The screen's conditions, loaded from contraindications.yml (the one list)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import yaml
 
@@ -25,15 +26,20 @@ class Condition:
         return self.outcome == "urgent"
 
 
-def _parse(entries: List[dict], outcome: str) -> List[Condition]:
+def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
     conditions = []
     for entry in entries:
         if entry.get("outcome") != outcome:
             raise ValueError(f"{entry.get('id')}: outcome must be {outcome}")
-        conditions.append(Condition(
-            id=entry["id"], label=entry["label"], reason=entry["reason"],
-            outcome=outcome, phrases=tuple(p.lower() for p in entry["phrases"]),
-        ))
+        conditions.append(
+            Condition(
+                id=entry["id"],
+                label=entry["label"],
+                reason=entry["reason"],
+                outcome=outcome,
+                phrases=tuple(p.lower() for p in entry["phrases"]),
+            )
+        )
     return conditions
 
 
@@ -42,7 +48,8 @@ def all_conditions() -> Tuple[Condition, ...]:
     """Contraindications first, then red flags, in file order."""
     data = yaml.safe_load(DATA_PATH.read_text(encoding="utf-8"))
     conditions = _parse(data["contraindications"], "doctor_first") + _parse(
-        data["red_flags"], "urgent")
+        data["red_flags"], "urgent"
+    )
     ids = [c.id for c in conditions]
     if len(ids) != len(set(ids)):
         raise ValueError("duplicate condition ids in contraindications.yml")

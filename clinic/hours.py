@@ -6,6 +6,7 @@ staff have not filled them in, no hours are invented: `OpeningHours.unknown()` a
 any time in a broad daytime window and every booking says that the clinic confirms the
 exact time.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,11 +55,11 @@ class OpeningHours:
     configured: bool = True
 
     @classmethod
-    def unknown(cls) -> "OpeningHours":
+    def unknown(cls) -> OpeningHours:
         return cls(days=tuple((UNKNOWN_WINDOW,) for _ in DAY_KEYS), configured=False)
 
     @classmethod
-    def from_config(cls, value: Optional[Mapping[str, Any]]) -> "OpeningHours":
+    def from_config(cls, value: Optional[Mapping[str, Any]]) -> OpeningHours:
         """Read clinic.yml's mapping; None (not filled in yet) gives `unknown()`."""
         if value is None:
             return cls.unknown()
@@ -98,7 +99,12 @@ class OpeningHours:
         """One line for patients: 'Mon–Fri 8:00 am–6:00 pm; Sat 9:00 am–1:00 pm'."""
         groups: List[Tuple[List[int], Tuple[Interval, ...]]] = []
         for index, intervals in enumerate(self.days):
-            if intervals and groups and groups[-1][1] == intervals and groups[-1][0][-1] == index - 1:
+            if (
+                intervals
+                and groups
+                and groups[-1][1] == intervals
+                and groups[-1][0][-1] == index - 1
+            ):
                 groups[-1][0].append(index)
             elif intervals:
                 groups.append(([index], intervals))
@@ -119,5 +125,8 @@ def _round_up(moment: datetime, step_minutes: int) -> datetime:
 
 def as_config(hours: OpeningHours) -> Dict[str, str]:
     """The inverse of from_config, for tests and the staff tool."""
-    return {key: ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in hours.days[i])
-            for i, key in enumerate(DAY_KEYS) if hours.days[i]}
+    return {
+        key: ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in hours.days[i])
+        for i, key in enumerate(DAY_KEYS)
+        if hours.days[i]
+    }

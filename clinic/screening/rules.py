@@ -1,10 +1,10 @@
 """From matched conditions to the screen's outcome (contract: clear, doctor_first, urgent)."""
+
 from __future__ import annotations
 
 from typing import Iterable, List
 
-from actions.screening.conditions import Condition, by_id
-
+from clinic.screening.conditions import Condition, by_id
 
 # Recorded when a patient says something applies but cannot say which: the
 # careful reading is "check with your doctor first".

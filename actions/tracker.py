@@ -1,10 +1,13 @@
 """Small readers of the tracker that every form and action needs."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from clinic.privacy import pseudonym
 
 SMS_CHANNEL = "sms"
 
@@ -43,3 +46,9 @@ def last_user_event(tracker: Tracker, intent_name: Optional[str] = None) -> Dict
         if intent_name is None or name == intent_name:
             return event
     return {}
+
+
+def conversation_key(tracker: Tracker) -> str:
+    """The conversation's pseudonym, stored on bookings and callbacks so that "forget
+    me" finds them; never the raw sender id."""
+    return pseudonym(tracker.sender_id or "")

@@ -8,19 +8,25 @@ ours) whatever handlers Rasa or coloredlogs set up later. It removes:
   condition ids), as a safety net for anything else that echoes input;
 - the same in formatted tracebacks (exception frames can carry the message).
 """
+
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
-import os
 import re
 from functools import lru_cache
 from typing import Any, Callable, Pattern
 
+from clinic import keys
+
 REDACTED = "[redacted]"
 _USER_MESSAGE = re.compile(r"(Received user message )'.*?'( with intent)", re.S)
-# dialogue states and event reprs: "user text: ... | previous action", "UserUttered(text: ..., intent"
-_STATE_TEXT = re.compile(r"((?:user text|UserUttered\(text): ).*?(?= \| |, intent|\\n|\n|\"|$)", re.M)
+# dialogue states and event reprs:
+# "user text: ... | previous action", "UserUttered(text: ..., intent"
+_STATE_TEXT = re.compile(
+    r"((?:user text|UserUttered\(text): ).*?(?= \| |, intent|\\n|\n|\"|$)", re.M
+)
 _TEXT_FIELD = re.compile(
     r"""(["']?(?:text|message|user_message|parse_data_text|utter_text|summary)["']?\s*[:=]\s*)"""
     r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""",
@@ -32,23 +38,46 @@ _PHONE = re.compile(r"(?<![\w+])\+\d{8,15}(?!\d)")
 # values of the name/contact slots wherever Rasa prints slots or SlotSet events.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PERSONAL_SLOT = re.compile(
-    r"""((?:patient_name|patient_contact|manage_contact)["']?(?:\s*[:=]\s*|, value: ))"""
-    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^,)\n}]*)""")
+    r"""((?:patient_name|patient_contact|manage_contact|contact_shown)["']?"""
+    r"""(?:\s*[:=]\s*|, value: ))"""
+    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^,)\n}]*)"""
+)
 # The bot's own words can repeat what the patient gave (the booking summary).
 _BOT_UTTERED = re.compile(r"(BotUttered\()(['\"])(?:(?!\2).|\\.)*?\2", re.S)
 _SUMMARY_NAME = re.compile(r"(- Name: )(?:(?!\\n|\n|\\\"|\").)*")
 _installed = False
 
 
+SMS_NAMESPACE = "sms:"
+WIDGET_NAMESPACE = "web:"
+# Conversation ids no REST sender may take: the channels that own them issue them.
+RESERVED_NAMESPACES = (SMS_NAMESPACE, WIDGET_NAMESPACE)
+
+
+def _keyed(purpose: str, value: str) -> str:
+    """HMAC-SHA256 with the pseudonym key: stable, and not reversible without the key
+    (an unkeyed hash of a phone number is, by trying every number)."""
+    return hmac.new(_pseudonym_key(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _pseudonym_key() -> bytes:
+    return keys.value(keys.PSEUDONYM_KEY).encode()
+
+
 def pseudonym(value: str) -> str:
-    """Stable, salted hash of an identifier (a phone number) for logs and storage."""
-    salt = os.environ.get("PSEUDONYM_SALT", "clinic-assistant")
-    return hashlib.sha256(f"{salt}:{value}".encode()).hexdigest()[:16]
+    """Stable keyed pseudonym of an identifier, for logs and booking records."""
+    return _keyed("pseudonym", value)[:20]
+
+
+def sms_conversation_id(number: str) -> str:
+    """The conversation id of an SMS number: `sms:` and a keyed hash, never the number."""
+    return SMS_NAMESPACE + _keyed("sms-conversation", number.strip())[:32]
 
 
 @lru_cache(maxsize=1)
 def _health_words() -> Pattern[str]:
-    from actions.screening.conditions import all_conditions
+    from clinic.screening.conditions import all_conditions
 
     words = set()
     for condition in all_conditions():
@@ -59,7 +88,8 @@ def _health_words() -> Pattern[str]:
     # whole words, with simple plural/verb endings ("clots", "swollen"); "_" and "/"
     # count as boundaries so names like utter_screen_pregnancy are caught too
     return re.compile(
-        r"(?i)(?<![a-z0-9])(?:%s)(?:s|es|ed|ing)?(?![a-z0-9])" % "|".join(alternatives))
+        r"(?i)(?<![a-z0-9])(?:{})(?:s|es|ed|ing)?(?![a-z0-9])".format("|".join(alternatives))
+    )
 
 
 def redact(text: str) -> str:
@@ -85,6 +115,7 @@ def _redacting_factory(base: Callable[..., logging.LogRecord]) -> Callable[..., 
         except Exception:  # never lose a log line, but never leak it either
             record.msg, record.args, record.exc_info = f"{REDACTED} (log line)", (), None
         return record
+
     return factory
 
 

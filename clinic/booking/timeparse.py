@@ -5,6 +5,7 @@ Understands what patients type: "next Tuesday afternoon", "tomorrow 9am", "Dec 3
 "asap". It never guesses silently: the resolved date and time are shown in the booking
 summary for the patient to confirm. Pure functions; `now` is passed in so tests can pin it.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,19 +13,46 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import List, Optional, Tuple
 
-from actions.hours import OpeningHours
+from clinic.hours import OpeningHours
 
-MIN_LEAD = timedelta(hours=1)      # a request needs at least this much notice
-HORIZON_DAYS = 90                  # and can be at most this far ahead
+MIN_LEAD = timedelta(hours=1)  # a request needs at least this much notice
+HORIZON_DAYS = 90  # and can be at most this far ahead
 
-MONTHS = {name: i + 1 for i, names in enumerate([
-    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-    ("october", "oct"), ("november", "nov"), ("december", "dec")]) for name in names}
-WEEKDAYS = {name: i for i, names in enumerate([
-    ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed", "weds"),
-    ("thursday", "thu", "thur", "thurs"), ("friday", "fri"), ("saturday", "sat"),
-    ("sunday", "sun")]) for name in names}
+MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed", "weds"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        ]
+    )
+    for name in names
+}
 PARTS_OF_DAY = {  # words -> window searched for the earliest open time
     "morning": (time(8, 0), time(12, 0)),
     "lunchtime": (time(12, 0), time(13, 30)),
@@ -33,8 +61,19 @@ PARTS_OF_DAY = {  # words -> window searched for the earliest open time
     "evening": (time(17, 0), time(21, 0)),
     "tonight": (time(17, 0), time(21, 0)),
 }
-SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "seven": 7, "ten": 10, "couple of": 2, "few": 3}
+SMALL_NUMBERS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "ten": 10,
+    "couple of": 2,
+    "few": 3,
+}
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
@@ -48,15 +87,22 @@ _DAY_PATTERNS = [
     ("tomorrow", re.compile(r"\btomorrow\b")),
     ("yesterday", re.compile(r"\byesterday\b")),
     ("today", re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b")),
-    ("in_days", re.compile(r"\bin (\d+|a|one|two|three|four|five|six|seven|ten|a couple of|a few) "
-                           r"(days?|weeks?)\b")),
+    (
+        "in_days",
+        re.compile(
+            r"\bin (\d+|a|one|two|three|four|five|six|seven|ten|a couple of|a few) "
+            r"(days?|weeks?)\b"
+        ),
+    ),
     ("weekday", re.compile(rf"\b(?:(this|next|coming|on) )?(?:week )?({_WEEKDAY})\b")),
     ("weekend", re.compile(r"\b(?:this |next )?weekend\b")),
     ("ordinal", re.compile(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b")),
 ]
 _NEXT_WEEK = re.compile(r"\bnext week\b")
-_ASAP = re.compile(r"\b(?:asap|as soon as possible|earliest|soonest|any ?time|whenever|"
-                   r"first available|next available)\b")
+_ASAP = re.compile(
+    r"\b(?:asap|as soon as possible|earliest|soonest|any ?time|whenever|"
+    r"first available|next available)\b"
+)
 _TIME_PATTERNS = [
     ("noon", re.compile(r"\b(?:noon|midday|12 ?noon)\b")),
     ("half_past", re.compile(r"\bhalf past (\d{1,2})\b")),
@@ -86,7 +132,9 @@ class TimeChoice:
 
 def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace(",", " ")
-    text = re.sub(r"\b(?:tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2moro|2morrow)\b", "tomorrow", text)
+    text = re.sub(
+        r"\b(?:tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2moro|2morrow)\b", "tomorrow", text
+    )
     text = re.sub(r"\b(?:this arvo|arvo)\b", "afternoon", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -116,7 +164,7 @@ def find_day(text: str, today: date) -> Tuple[Optional[date], str, str]:
         match = pattern.search(text)
         if not match:
             continue
-        rest = text[:match.start()] + " " + text[match.end():]
+        rest = text[: match.start()] + " " + text[match.end() :]
         groups = match.groups()
         day: Optional[date] = None
         if kind == "iso":
@@ -233,8 +281,9 @@ def _at(day: date, moment: time, now: datetime) -> datetime:
     return datetime.combine(day, moment, tzinfo=now.tzinfo)
 
 
-def _earliest(hours: OpeningHours, start: datetime, end: Optional[datetime] = None
-              ) -> Optional[datetime]:
+def _earliest(
+    hours: OpeningHours, start: datetime, end: Optional[datetime] = None
+) -> Optional[datetime]:
     for slot in hours.open_slots(start):
         if end is not None and slot >= end:
             return None
@@ -242,8 +291,9 @@ def _earliest(hours: OpeningHours, start: datetime, end: Optional[datetime] = No
     return None
 
 
-def _check(candidate: datetime, now: datetime, hours: OpeningHours,
-           approximate: bool = False) -> TimeChoice:
+def _check(
+    candidate: datetime, now: datetime, hours: OpeningHours, approximate: bool = False
+) -> TimeChoice:
     earliest_ok = now + MIN_LEAD
     suggestion = _earliest(hours, max(earliest_ok, _at(candidate.date(), time(0), now)))
     if candidate < now:
@@ -257,8 +307,9 @@ def _check(candidate: datetime, now: datetime, hours: OpeningHours,
     return TimeChoice("ok", candidate, candidate.date(), approximate=approximate)
 
 
-def parse_when(text: str, now: datetime, hours: OpeningHours,
-               default_day: Optional[date] = None) -> TimeChoice:
+def parse_when(
+    text: str, now: datetime, hours: OpeningHours, default_day: Optional[date] = None
+) -> TimeChoice:
     """Resolve the patient's words. `now` must be aware, in the clinic's time zone.
 
     `default_day` is a day understood from an earlier answer ("Friday" then "at 10").
@@ -277,10 +328,13 @@ def parse_when(text: str, now: datetime, hours: OpeningHours,
         return TimeChoice("too_far", None, day)
 
     if times:
-        if day_kind == "weekday_today":
+        days: List[date]
+        if day is None:
+            days = [today + timedelta(days=n) for n in range(8)]
+        elif day_kind == "weekday_today":  # today's weekday, maybe meaning next week
             days = [day, day + timedelta(days=7)]
         else:
-            days = [day] if day else [today + timedelta(days=n) for n in range(8)]
+            days = [day]
         if window:  # "3 in the afternoon": the half of the day that fits the window
             times = sorted(times, key=lambda t: not (window[0] <= t < window[1]))
         results = [_check(_at(d, t, now), now, hours) for d in days for t in times]
@@ -295,8 +349,11 @@ def parse_when(text: str, now: datetime, hours: OpeningHours,
         start_day = day or today
         start = max(now + MIN_LEAD, _at(start_day, window[0] if window else time(0), now))
         end_day = start_day if day else start_day + timedelta(days=14)
-        end = _at(end_day, window[1], now) if window else (
-            _at(day + timedelta(days=1), time(0), now) if day else None)
+        end = (
+            _at(end_day, window[1], now)
+            if window
+            else (_at(day + timedelta(days=1), time(0), now) if day else None)
+        )
         if window and not day:
             # "afternoon" without a day: the first afternoon with an open slot
             for n in range(14):
@@ -308,13 +365,18 @@ def parse_when(text: str, now: datetime, hours: OpeningHours,
         slot = _earliest(hours, start, end)
         if slot:
             return TimeChoice("ok", slot, slot.date(), approximate=True)
-        return TimeChoice("closed", None, start_day,
-                          _earliest(hours, max(now + MIN_LEAD, _at(start_day, time(0), now))))
+        return TimeChoice(
+            "closed",
+            None,
+            start_day,
+            _earliest(hours, max(now + MIN_LEAD, _at(start_day, time(0), now))),
+        )
 
     if day is not None:
         if not hours.intervals(day):
-            return TimeChoice("closed", None, day,
-                              _earliest(hours, max(now + MIN_LEAD, _at(day, time(0), now))))
+            return TimeChoice(
+                "closed", None, day, _earliest(hours, max(now + MIN_LEAD, _at(day, time(0), now)))
+            )
         return TimeChoice("need_time", None, day)
     if _NEXT_WEEK.search(text):
         return TimeChoice("need_time", None, None)

@@ -6,20 +6,23 @@ still unknown, and "which?" only after a yes or an unclear answer;
 action_screen_result sets `screen_outcome` and explains it. Slots keep condition
 ids only, never the patient's words.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.dialogue import answer_faq_if_asked, intent as _intent, user_text as _user_text
-from actions.screening.answers import yes_no_unsure
-from actions.screening.conditions import contraindications
-from actions.screening.matcher import find_conditions
-from actions.screening.rules import UNSPECIFIED, explained, outcome
+from actions.tracker import answer_faq_if_asked
+from actions.tracker import intent as _intent
+from actions.tracker import user_text as _user_text
+from clinic.screening.answers import yes_no_unsure
+from clinic.screening.conditions import contraindications
+from clinic.screening.matcher import find_conditions
+from clinic.screening.rules import UNSPECIFIED, explained, outcome
 
 FORM_SLOTS = ("screen_any", "screen_which", "screen_misses")
 MAX_MISSES = 2  # unclear answers to one question before the screen moves on carefully
@@ -35,7 +38,7 @@ def still_unknown(known: List[str], ruled_out: List[str]) -> List[Any]:
     return [c for c in contraindications() if c.id not in skip]
 
 
-def asked_before(events: List[Dict[Text, Any]], ask_action: str) -> bool:
+def asked_before(events: List[Dict[str, Any]], ask_action: str) -> bool:
     """Whether this screen already asked the question (a re-ask skips the intro)."""
     for event in reversed(events):
         if event.get("event") == "action" and event.get("name") == "action_screen_intake":
@@ -52,11 +55,12 @@ def as_list(labels: List[str]) -> str:
 class ActionScreenIntake(Action):
     """Start (or restart) the screen from what the user's message already says."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_screen_intake"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         findings = find_conditions(_user_text(tracker))
         reason = "booking" if _intent(tracker) == "book_consultation" else "check"
         return [
@@ -71,11 +75,12 @@ class ActionScreenIntake(Action):
 class ActionAskScreenAny(Action):
     """First question: do any of the (still unknown) conditions apply?"""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_screen_any"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         known = _ids(tracker, "screen_conditions")
         first_time = not asked_before(tracker.events, self.name())
         if known and first_time:
@@ -94,13 +99,15 @@ class ActionAskScreenAny(Action):
 class ActionAskScreenWhich(Action):
     """Second question, only after yes or unsure: which one applies?"""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_screen_which"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
-        remaining = still_unknown(_ids(tracker, "screen_conditions"),
-                                  _ids(tracker, "screen_ruled_out"))
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        remaining = still_unknown(
+            _ids(tracker, "screen_conditions"), _ids(tracker, "screen_ruled_out")
+        )
         # The label itself is the payload: it goes through the matcher like typed
         # text (tests check every label maps to its own condition).
         buttons = [{"title": c.label, "payload": c.label} for c in remaining]
@@ -112,17 +119,23 @@ class ActionAskScreenWhich(Action):
 class ValidateScreeningForm(FormValidationAction):
     """Turns free-text and button answers into condition ids."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_screening_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self,
+        domain_slots: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[str]:
         if tracker.get_slot("screen_any") in ("no", "described"):
             return ["screen_any"]
         return ["screen_any", "screen_which"]
 
-    def _miss(self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher,
-              give_up_value: Any) -> Dict[Text, Any]:
+    def _miss(
+        self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher, give_up_value: Any
+    ) -> Dict[str, Any]:
         """An answer that does not fit the question.
 
         A FAQ question is answered and the screen question simply repeats. Anything
@@ -139,8 +152,9 @@ class ValidateScreeningForm(FormValidationAction):
     # rasa-sdk validates every slot event at the end of the tracker, including the
     # resets action_screen_intake just made: a None value is not an answer.
 
-    def validate_screen_any(self, value: Any, dispatcher: CollectingDispatcher,
-                            tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_screen_any(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if value is None:
             return {}
         text = _user_text(tracker)
@@ -148,8 +162,12 @@ class ValidateScreeningForm(FormValidationAction):
         ruled_out = sorted(set(_ids(tracker, "screen_ruled_out")) | findings.absent)
         if findings.present:
             known = sorted(set(_ids(tracker, "screen_conditions")) | findings.present)
-            return {"screen_any": "described", "screen_conditions": known,
-                    "screen_ruled_out": ruled_out, "screen_misses": 0}
+            return {
+                "screen_any": "described",
+                "screen_conditions": known,
+                "screen_ruled_out": ruled_out,
+                "screen_misses": 0,
+            }
         answer = yes_no_unsure(text, _intent(tracker))
         if answer is None and findings.absent:
             answer = "unsure"  # "no fever" rules out one item, not the list
@@ -157,8 +175,9 @@ class ValidateScreeningForm(FormValidationAction):
             return self._miss("screen_any", tracker, dispatcher, give_up_value="unsure")
         return {"screen_any": answer, "screen_ruled_out": ruled_out, "screen_misses": 0}
 
-    def validate_screen_which(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_screen_which(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if value is None:
             return {}
         known = set(_ids(tracker, "screen_conditions"))
@@ -167,20 +186,23 @@ class ValidateScreeningForm(FormValidationAction):
         if not chosen:
             if yes_no_unsure(text, _intent(tracker)) == "no":
                 return {"screen_which": [], "screen_misses": 0}
-            return self._miss("screen_which", tracker, dispatcher,
-                              give_up_value=[UNSPECIFIED])
-        return {"screen_which": sorted(chosen),
-                "screen_conditions": sorted(known | chosen), "screen_misses": 0}
+            return self._miss("screen_which", tracker, dispatcher, give_up_value=[UNSPECIFIED])
+        return {
+            "screen_which": sorted(chosen),
+            "screen_conditions": sorted(known | chosen),
+            "screen_misses": 0,
+        }
 
 
 class ActionScreenResult(Action):
     """Set screen_outcome and tell the patient what it means for them."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_screen_result"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         ids = sorted(set(_ids(tracker, "screen_conditions")) | set(_ids(tracker, "screen_which")))
         result = outcome(ids)
         if result == "urgent":
@@ -190,13 +212,17 @@ class ActionScreenResult(Action):
             reasons = [f"- {c.label}: {c.reason}." for c in conditions]
             if UNSPECIFIED in ids:
                 reasons.append("- You weren't sure whether something on the list applies.")
-            dispatcher.utter_message(response="utter_screen_doctor_first",
-                                     reasons="\n".join(reasons))
+            dispatcher.utter_message(
+                response="utter_screen_doctor_first", reasons="\n".join(reasons)
+            )
         else:
             dispatcher.utter_message(response="utter_screen_clear")
         # A screen that a booking request started goes straight on to the booking.
-        go_on = [FollowupAction("action_booking_start")] if (
-            result != "urgent" and tracker.get_slot("screen_reason") == "booking") else []
+        go_on = (
+            [FollowupAction("action_booking_start")]
+            if (result != "urgent" and tracker.get_slot("screen_reason") == "booking")
+            else []
+        )
         return [
             SlotSet("screen_outcome", result),
             SlotSet("screen_conditions", ids),
@@ -209,14 +235,16 @@ class ActionScreenResult(Action):
 class ActionUrgentCare(Action):
     """An emergency sign was described: urgent care now, nothing to book."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_urgent_care"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         dispatcher.utter_message(response="utter_urgent")
-        flagged = [c.id for c in explained(find_conditions(_user_text(tracker)).present)
-                   if c.is_red_flag]
+        flagged = [
+            c.id for c in explained(find_conditions(_user_text(tracker)).present) if c.is_red_flag
+        ]
         ids = sorted(set(_ids(tracker, "screen_conditions")) | set(flagged))
         return [
             SlotSet("screen_outcome", "urgent"),

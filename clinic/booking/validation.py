@@ -4,6 +4,7 @@ Pure functions: each returns the normalised value, or None when the answer canno
 (the form then says what it needs). Names and contacts are the only personal details the
 assistant collects; nothing here is logged.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,24 +16,79 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 DEFAULT_REGION = "US"
-MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE,
-                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
 MODES = ("online", "phone", "in_person")
 MODE_LABELS = {"online": "online (video call)", "phone": "by phone", "in_person": "in person"}
 
 _NAME_PREFIX = re.compile(
     r"^(?:hi|hello|hey)?[\s,!]*(?:my name is|my name's|name is|name's|i am|i'm|im|it's|its|"
-    r"this is|call me|it is)\s+", re.IGNORECASE)
+    r"this is|call me|it is)\s+",
+    re.IGNORECASE,
+)
 # A first word like these means a sentence, not a name ("how long is a session").
-_NOT_NAME_START = {"how", "what", "when", "where", "why", "who", "which", "can", "could", "do",
-                   "does", "is", "are", "will", "should", "would", "i", "you", "my", "the",
-                   "yes", "no", "ok", "okay", "hi", "hello", "hey", "thanks", "please"}
+_NOT_NAME_START = {
+    "how",
+    "what",
+    "when",
+    "where",
+    "why",
+    "who",
+    "which",
+    "can",
+    "could",
+    "do",
+    "does",
+    "is",
+    "are",
+    "will",
+    "should",
+    "would",
+    "i",
+    "you",
+    "my",
+    "the",
+    "yes",
+    "no",
+    "ok",
+    "okay",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "please",
+}
 _MODE_WORDS = {
-    "online": ("online", "video", "zoom", "teams", "virtual", "webcam", "facetime", "internet",
-               "remote", "remotely", "computer"),
+    "online": (
+        "online",
+        "video",
+        "zoom",
+        "teams",
+        "virtual",
+        "webcam",
+        "facetime",
+        "internet",
+        "remote",
+        "remotely",
+        "computer",
+    ),
     "phone": ("phone", "telephone", "call", "ring", "by phone", "over the phone", "cell"),
-    "in_person": ("in person", "in-person", "person", "clinic", "visit", "come in", "come by",
-                  "face to face", "face-to-face", "at the clinic", "office", "there"),
+    "in_person": (
+        "in person",
+        "in-person",
+        "person",
+        "clinic",
+        "visit",
+        "come in",
+        "come by",
+        "face to face",
+        "face-to-face",
+        "at the clinic",
+        "office",
+        "there",
+    ),
 }
 
 
@@ -64,18 +120,22 @@ def clean_name(text: str) -> Optional[str]:
         return None
     if not any(ch.isalpha() for ch in text):
         return None
-    return " ".join(part[:1].upper() + part[1:] if part.islower() else part
-                    for part in text.split())
+    return " ".join(
+        part[:1].upper() + part[1:] if part.islower() else part for part in text.split()
+    )
 
 
 def parse_phone(text: str, region: str = DEFAULT_REGION) -> Optional[Contact]:
     """A valid mobile number anywhere in the text, normalised to E.164."""
     for match in phonenumbers.PhoneNumberMatcher(text or "", region):
         number = match.number
-        if phonenumbers.is_valid_number(number) and \
-                phonenumbers.number_type(number) in MOBILE_TYPES:
-            return Contact("phone", phonenumbers.format_number(
-                number, phonenumbers.PhoneNumberFormat.E164))
+        if (
+            phonenumbers.is_valid_number(number)
+            and phonenumbers.number_type(number) in MOBILE_TYPES
+        ):
+            return Contact(
+                "phone", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            )
     return None
 
 
@@ -91,8 +151,9 @@ def parse_email(text: str) -> Optional[Contact]:
     return None
 
 
-def parse_contact(text: str, region: str = DEFAULT_REGION,
-                  phone_only: bool = False) -> Optional[Contact]:
+def parse_contact(
+    text: str, region: str = DEFAULT_REGION, phone_only: bool = False
+) -> Optional[Contact]:
     """A mobile number or (unless `phone_only`) an e-mail address."""
     if "@" in (text or ""):
         return None if phone_only else parse_email(text)
@@ -114,8 +175,11 @@ def looks_like_contact_attempt(text: str) -> bool:
 def parse_mode(text: str) -> Optional[str]:
     """online | phone | in_person from the patient's words, or None if unclear/mixed."""
     text = (text or "").lower().replace("video call", "video").replace("zoom call", "zoom")
-    found = {mode for mode, words in _MODE_WORDS.items()
-             if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words)}
+    found = {
+        mode
+        for mode, words in _MODE_WORDS.items()
+        if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words)
+    }
     if "in_person" in found and "phone" in found and "call" not in text and "phone" not in text:
         found.discard("phone")
     return found.pop() if len(found) == 1 else None
@@ -123,4 +187,6 @@ def parse_mode(text: str) -> Optional[str]:
 
 def same_contact(a: Optional[str], b: Optional[str]) -> bool:
     """Compare two normalised contacts (e-mail case-insensitively)."""
-    return bool(a and b) and a.strip().lower() == b.strip().lower()
+    if not a or not b:
+        return False
+    return a.strip().lower() == b.strip().lower()

@@ -6,8 +6,9 @@ with the lookup lemmatizer from `spacy-lookups-data` (so "massages" and "massage
 "hurts" and "hurt" share features). Whether the lemmatizer earns its place was
 measured on the held-out set: see README ("Lemmatizer").
 
-Usage: python -m nlp.build_pipeline OUTPUT_DIR [--no-lemmatizer]
+Usage: python -m clinic.language OUTPUT_DIR [--no-lemmatizer]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,0 +1,293 @@
+"""Rasa glue for booking the free consultation: start, the form's questions, save.
+
+Saving goes through services.save_or_keep: the database first (idempotent on the
+request key, so a retried action or a repeated "yes" never books twice); if the
+database is down or hangs, the request is kept on disk, the patient is told it is not
+saved yet and offered a retry, and it is written as soon as the database is back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.forms import (
+    ContactQuestions,
+    answered_yes,
+    now_in_clinic,
+    sms_sender_phone,
+    wants_phone_only,
+)
+from actions.tracker import channel, conversation_key, intent, user_text
+from clinic import facts
+from clinic.booking.store import BookingRequest, StoreUnavailable
+from clinic.booking.timeparse import parse_when
+from clinic.booking.validation import contact_from_slot, parse_contact, parse_mode
+from clinic.booking.wording import consultation_kind, shown_contact, when_text
+from clinic.screening.answers import yes_no_unsure
+
+# Slots of one booking attempt (the patient's name and contact are kept for later).
+ATTEMPT_SLOTS = (
+    "booking_mode",
+    "booking_time",
+    "booking_confirm",
+    "booking_editing",
+    "booking_day",
+    "booking_suggestion",
+    "booking_misses",
+    "booking_pending",
+)
+STOP_BUTTON = {"title": "Stop booking", "payload": "/stop"}
+CHANGE_CHOICES = (  # what the patient may change at the summary -> slot to ask again
+    ("Name", "patient_name", ("name",)),
+    (
+        "Contact",
+        "patient_contact",
+        ("contact", "number", "phone number", "email", "e-mail", "mobile"),
+    ),
+    (
+        "Online / phone / in person",
+        "booking_mode",
+        ("type", "mode", "online", "in person", "by phone", "how"),
+    ),
+    ("Day and time", "booking_time", ("time", "day", "date", "when", "hour")),
+)
+
+
+class ActionBookingStart(Action):
+    """Open a new booking attempt (after the screen) and hand over to booking_form."""
+
+    def name(self) -> str:
+        return "action_booking_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        outcome = tracker.get_slot("screen_outcome")
+        if outcome == "urgent":
+            dispatcher.utter_message(response="utter_urgent_no_booking")
+            return []
+        dispatcher.utter_message(
+            response="utter_booking_intro_physio"
+            if outcome == "doctor_first"
+            else "utter_booking_intro"
+        )
+        return [
+            SlotSet("booking_request", uuid.uuid4().hex),
+            *[SlotSet(slot, None) for slot in ATTEMPT_SLOTS],
+            FollowupAction("booking_form"),
+        ]
+
+
+def booking_request(tracker: Tracker) -> BookingRequest:
+    with_physio = tracker.get_slot("screen_outcome") == "doctor_first"
+    return BookingRequest(
+        request_key=tracker.get_slot("booking_request"),
+        sender_key=conversation_key(tracker),
+        channel=channel(tracker) or "unknown",
+        name=tracker.get_slot("patient_name"),
+        contact=tracker.get_slot("patient_contact"),
+        mode=tracker.get_slot("booking_mode"),
+        starts_at=datetime.fromisoformat(tracker.get_slot("booking_time")),
+        time_confirmed=facts.opening_hours().configured,
+        with_physio=with_physio,
+        condition_ids=list(tracker.get_slot("screen_conditions") or []) if with_physio else [],
+    )
+
+
+class ActionBookingSave(Action):
+    def name(self) -> str:
+        return "action_booking_save"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if tracker.get_slot("booking_confirm") != "yes" or not tracker.get_slot("booking_request"):
+            dispatcher.utter_message(response="utter_booking_nothing_to_save")
+            return [SlotSet("booking_pending", None)]
+        request = booking_request(tracker)
+        try:
+            record = await services.save_or_keep(request)
+        except StoreUnavailable:
+            dispatcher.utter_message(
+                response="utter_booking_not_saved_yet",
+                buttons=[
+                    {"title": "Try again", "payload": "/affirm"},
+                    {"title": "Later", "payload": "/deny"},
+                ],
+            )
+            return [SlotSet("booking_pending", True)]
+        local = (record.starts_at or request.starts_at).astimezone(facts.time_zone())
+        dispatcher.utter_message(
+            response="utter_booking_saved"
+            if record.time_confirmed
+            else "utter_booking_saved_to_confirm",
+            reference=record.reference,
+            what=consultation_kind(record.mode, record.with_physio),
+            when=when_text(local),
+        )
+        return [
+            SlotSet("booking_reference", record.reference),
+            SlotSet("booking_request", None),
+            *[SlotSet(slot, None) for slot in ATTEMPT_SLOTS],
+        ]
+
+
+class ActionBookingLater(Action):
+    """The patient declines an immediate retry: the kept request is still saved later."""
+
+    def name(self) -> str:
+        return "action_booking_later"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_booking_kept")
+        return [SlotSet("booking_pending", None)]
+
+
+class ValidateBookingForm(ContactQuestions):
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    def validate_booking_mode(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        if value is None:
+            return {}
+        mode = parse_mode(user_text(tracker))
+        if mode:
+            return {"booking_mode": mode, "booking_misses": 0}
+        return self.count_miss("booking_mode", tracker, dispatcher, "utter_invalid_booking_mode")
+
+    def validate_booking_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        if value is None:
+            return {}
+        return self.time_answer("booking_time", tracker, dispatcher)
+
+    def validate_booking_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        if value is None:
+            return {}
+        text = user_text(tracker).lower()
+        if tracker.get_slot("booking_editing"):
+            return self._change(text, tracker, dispatcher)
+        yes = answered_yes(tracker)
+        if yes:
+            return {"booking_confirm": "yes"}
+        if yes is False or any(w in text for w in ("change", "wrong", "edit", "fix")):
+            return {"booking_confirm": None, "booking_editing": True}
+        # "make it Wednesday at 10 instead": a new time straight away
+        choice = parse_when(text, now_in_clinic(), facts.opening_hours())
+        if choice.status != "unparsed":
+            return {
+                **self.time_result("booking_time", choice, tracker, dispatcher),
+                "booking_confirm": None,
+            }
+        dispatcher.utter_message(response="utter_booking_confirm_unclear")
+        return {"booking_confirm": None}
+
+    def _change(
+        self, text: str, tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> Dict[str, Any]:
+        """The answer to "What would you like to change?": forget that detail so the
+        form asks for it again, then shows the summary again."""
+        for title, slot, words in CHANGE_CHOICES:
+            if text == title.lower() or any(w in text for w in words):
+                return {slot: None, "booking_editing": False, "booking_confirm": None}
+        contact = parse_contact(text)
+        if contact:
+            return {
+                "patient_contact": contact.value,
+                "booking_editing": False,
+                "booking_confirm": None,
+            }
+        if yes_no_unsure(text, intent(tracker)) == "no":  # nothing to change after all
+            return {"booking_editing": False, "booking_confirm": None}
+        dispatcher.utter_message(response="utter_booking_change_unclear")
+        return {"booking_confirm": None}
+
+
+class ActionAskPatientName(Action):
+    def name(self) -> str:
+        return "action_ask_patient_name"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        for_callback = tracker.active_loop.get("name") == "handoff_form"
+        dispatcher.utter_message(
+            response="utter_ask_patient_name_callback" if for_callback else "utter_ask_patient_name"
+        )
+        return []
+
+
+class ActionAskPatientContact(Action):
+    """On SMS, offer the number the patient is texting from; for a phone consultation,
+    ask for a phone number only."""
+
+    def name(self) -> str:
+        return "action_ask_patient_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        sender_phone = sms_sender_phone(tracker)
+        if sender_phone:
+            contact = contact_from_slot(sender_phone)
+            dispatcher.utter_message(
+                response="utter_ask_patient_contact_sms",
+                ending=contact.value[-4:] if contact else "",
+                buttons=[{"title": "Yes, this number", "payload": "/affirm"}],
+            )
+        elif wants_phone_only(tracker):
+            dispatcher.utter_message(response="utter_ask_patient_contact_phone")
+        else:
+            dispatcher.utter_message(response="utter_ask_patient_contact")
+        return []
+
+
+class ActionAskBookingConfirm(Action):
+    """The summary and an explicit yes before anything is saved (or, after a no,
+    the question of what to change)."""
+
+    def name(self) -> str:
+        return "action_ask_booking_confirm"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if tracker.get_slot("booking_editing"):
+            buttons = [{"title": title, "payload": title} for title, _, _ in CHANGE_CHOICES]
+            buttons.append({"title": "Cancel the booking", "payload": "/stop"})
+            dispatcher.utter_message(response="utter_ask_booking_change", buttons=buttons)
+            return []
+        starts_at = datetime.fromisoformat(tracker.get_slot("booking_time"))
+        confirmed = facts.opening_hours().configured
+        dispatcher.utter_message(
+            response="utter_ask_booking_confirm"
+            if confirmed
+            else "utter_ask_booking_confirm_requested_time",
+            contact_shown=shown_contact(tracker.get_slot("patient_contact")),
+            what=consultation_kind(
+                tracker.get_slot("booking_mode"),
+                tracker.get_slot("screen_outcome") == "doctor_first",
+            ),
+            when=when_text(starts_at),
+            buttons=[
+                {"title": "Yes, book it", "payload": "/affirm"},
+                {"title": "Change something", "payload": "/deny"},
+                STOP_BUTTON,
+            ],
+        )
+        return []
