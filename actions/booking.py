@@ -98,7 +98,9 @@ def booking_request(tracker: Tracker) -> BookingRequest:
         starts_at=datetime.fromisoformat(tracker.get_slot("booking_time")),
         time_confirmed=facts.opening_hours().configured,
         with_physio=with_physio,
-        condition_ids=list(tracker.get_slot("screen_conditions") or []) if with_physio else [],
+        condition_ids=list(tracker.get_slot("screen_conditions") or [])
+        if with_physio
+        else [],
     )
 
 
@@ -109,7 +111,9 @@ class ActionBookingSave(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if tracker.get_slot("booking_confirm") != "yes" or not tracker.get_slot("booking_request"):
+        if tracker.get_slot("booking_confirm") != "yes" or not tracker.get_slot(
+            "booking_request"
+        ):
             dispatcher.utter_message(response="utter_booking_nothing_to_save")
             return [SlotSet("booking_pending", None)]
         request = booking_request(tracker)
@@ -141,7 +145,8 @@ class ActionBookingSave(Action):
 
 
 class ActionBookingLater(Action):
-    """The patient declines an immediate retry: the kept request is still saved later."""
+    """The patient declines an immediate retry: the kept request is still saved
+    later."""
 
     def name(self) -> str:
         return "action_booking_later"
@@ -158,24 +163,38 @@ class ValidateBookingForm(ContactQuestions):
         return "validate_booking_form"
 
     def validate_booking_mode(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
         mode = parse_mode(user_text(tracker))
         if mode:
             return {"booking_mode": mode, "booking_misses": 0}
-        return self.count_miss("booking_mode", tracker, dispatcher, "utter_invalid_booking_mode")
+        return self.count_miss(
+            "booking_mode", tracker, dispatcher, "utter_invalid_booking_mode"
+        )
 
     def validate_booking_time(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
         return self.time_answer("booking_time", tracker, dispatcher)
 
     def validate_booking_confirm(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
@@ -227,7 +246,9 @@ class ActionAskPatientName(Action):
     ) -> List[EventType]:
         for_callback = tracker.active_loop.get("name") == "handoff_form"
         dispatcher.utter_message(
-            response="utter_ask_patient_name_callback" if for_callback else "utter_ask_patient_name"
+            response="utter_ask_patient_name_callback"
+            if for_callback
+            else "utter_ask_patient_name"
         )
         return []
 
@@ -268,9 +289,13 @@ class ActionAskBookingConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         if tracker.get_slot("booking_editing"):
-            buttons = [{"title": title, "payload": title} for title, _, _ in CHANGE_CHOICES]
+            buttons = [
+                {"title": title, "payload": title} for title, _, _ in CHANGE_CHOICES
+            ]
             buttons.append({"title": "Cancel the booking", "payload": "/stop"})
-            dispatcher.utter_message(response="utter_ask_booking_change", buttons=buttons)
+            dispatcher.utter_message(
+                response="utter_ask_booking_change", buttons=buttons
+            )
             return []
         starts_at = datetime.fromisoformat(tracker.get_slot("booking_time"))
         confirmed = facts.opening_hours().configured

@@ -1,4 +1,5 @@
-"""What every form validator of the clinic shares: a base class and the shared questions.
+"""What every form validator of the clinic shares: a base class and the shared
+questions.
 
 `ClinicFormValidation` is the base of the booking, callback and booking-change
 validators. It answers a FAQ asked in the middle of a form (the question then
@@ -74,7 +75,9 @@ def yes_or_no_sentence(text: str) -> Optional[bool]:
     words = re.findall(r"[a-z']+", text.lower())
     if not words or words[0] in NO_STARTS:
         return False if words else None
-    if (words[0] in YES_STARTS or " ".join(words[:2]) in YES_STARTS) and not NEGATIONS & set(words):
+    if (
+        words[0] in YES_STARTS or " ".join(words[:2]) in YES_STARTS
+    ) and not NEGATIONS & set(words):
         return True
     return None
 
@@ -142,7 +145,11 @@ class ClinicFormValidation(FormValidationAction):
         return self.time_result(slot, choice, tracker, dispatcher)
 
     def time_result(
-        self, slot: str, choice: TimeChoice, tracker: Tracker, dispatcher: CollectingDispatcher
+        self,
+        slot: str,
+        choice: TimeChoice,
+        tracker: Tracker,
+        dispatcher: CollectingDispatcher,
     ) -> Dict[str, Any]:
         """Accept the time, or say why not and offer the nearest time the clinic can."""
         hours = facts.opening_hours()
@@ -166,12 +173,16 @@ class ClinicFormValidation(FormValidationAction):
             )
             return {slot: None, "booking_day": choice.day.isoformat()}
         if choice.status == "unparsed":
-            result = self.count_miss(slot, tracker, dispatcher, "utter_invalid_booking_time")
+            result = self.count_miss(
+                slot, tracker, dispatcher, "utter_invalid_booking_time"
+            )
             return {**result, "booking_suggestion": None}
         self._say_why_not(choice, dispatcher)
         offer = choice.suggestion
         if offer:
-            dispatcher.utter_message(response="utter_booking_offer_time", time=spoken_time(offer))
+            dispatcher.utter_message(
+                response="utter_booking_offer_time", time=spoken_time(offer)
+            )
         else:
             dispatcher.utter_message(response="utter_booking_ask_other_time")
         return {
@@ -192,21 +203,29 @@ class ClinicFormValidation(FormValidationAction):
             else:
                 start, end = UNKNOWN_WINDOW
                 dispatcher.utter_message(
-                    response="utter_booking_time_outside_window", start=clock(start), end=clock(end)
+                    response="utter_booking_time_outside_window",
+                    start=clock(start),
+                    end=clock(end),
                 )
         elif choice.status == "past":
             dispatcher.utter_message(response="utter_booking_time_past")
         elif choice.status == "too_soon":
             dispatcher.utter_message(response="utter_booking_time_too_soon")
         else:  # too_far
-            dispatcher.utter_message(response="utter_booking_time_too_far", days=HORIZON_DAYS)
+            dispatcher.utter_message(
+                response="utter_booking_time_too_far", days=HORIZON_DAYS
+            )
 
 
 class ContactQuestions(ClinicFormValidation):
     """Name and contact checks, shared by the booking and the callback forms."""
 
     def validate_patient_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
@@ -219,10 +238,16 @@ class ContactQuestions(ClinicFormValidation):
         )
         if name and not confident_faq:
             return {"patient_name": name, MISSES_SLOT: 0}
-        return self.count_miss("patient_name", tracker, dispatcher, "utter_invalid_patient_name")
+        return self.count_miss(
+            "patient_name", tracker, dispatcher, "utter_invalid_patient_name"
+        )
 
     def validate_patient_contact(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
@@ -254,4 +279,6 @@ def wants_phone_only(tracker: Tracker) -> bool:
 
 
 def form_slots(domain: DomainDict, form: str) -> List[str]:
-    return list(((domain.get("forms") or {}).get(form) or {}).get("required_slots") or [])
+    return list(
+        ((domain.get("forms") or {}).get(form) or {}).get("required_slots") or []
+    )

@@ -13,7 +13,13 @@ import hashlib
 from typing import List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ConversationPaused,
+    EventType,
+    FollowupAction,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -47,9 +53,10 @@ def handoff_reason(tracker: Tracker) -> str:
     parse = (previous or {}).get("parse_data") or {}
     name = (parse.get("intent") or {}).get("name")
     if name == "faq":
-        key = (((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}).get(
-            "intent_response_key"
-        ) or "faq"
+        key = (
+            ((parse.get("response_selector") or {}).get("faq") or {}).get("response")
+            or {}
+        ).get("intent_response_key") or "faq"
         return f"asked for a person after a question about {key.split('/')[-1]}"
     if name == "nlu_fallback":
         return "asked for a person after the assistant did not understand"
@@ -71,7 +78,10 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         reason: str = tracker.get_slot("handoff_reason") or handoff_reason(tracker)
-        name, contact = tracker.get_slot("patient_name"), tracker.get_slot("patient_contact")
+        name, contact = (
+            tracker.get_slot("patient_name"),
+            tracker.get_slot("patient_contact"),
+        )
         if not (name and contact):
             dispatcher.utter_message(response="utter_handoff_intro")
             return [SlotSet("handoff_reason", reason), FollowupAction("handoff_form")]

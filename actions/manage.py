@@ -90,14 +90,21 @@ class ValidateManageForm(ClinicFormValidation):
         return record if record and record.status == "open" else None
 
     async def validate_manage_reference(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
         reference = reference_in(user_text(tracker)) or reference_in(str(value))
         if not reference:
             return self.count_miss(
-                "manage_reference", tracker, dispatcher, "utter_invalid_manage_reference"
+                "manage_reference",
+                tracker,
+                dispatcher,
+                "utter_invalid_manage_reference",
             )
         try:
             record = await self._booking(reference)
@@ -118,7 +125,11 @@ class ValidateManageForm(ClinicFormValidation):
         return result
 
     async def validate_manage_contact(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
@@ -137,14 +148,22 @@ class ValidateManageForm(ClinicFormValidation):
         )
 
     def validate_manage_time(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
         return self.time_answer("manage_time", tracker, dispatcher)
 
     def validate_manage_confirm(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
@@ -168,7 +187,10 @@ class ActionAskManageConfirm(Action):
         except StoreUnavailable:
             record = None
         when = local(record.starts_at if record else None)
-        buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+        buttons = [
+            {"title": "Yes", "payload": "/affirm"},
+            {"title": "No", "payload": "/deny"},
+        ]
         if tracker.get_slot("manage_action") == "cancel":
             dispatcher.utter_message(
                 response="utter_ask_manage_confirm_cancel",
@@ -200,12 +222,16 @@ class ActionManageFinish(Action):
         if reference == UNAVAILABLE:
             return reset
         if tracker.get_slot("manage_confirm") != "yes":
-            dispatcher.utter_message(response="utter_manage_unchanged", reference=reference)
+            dispatcher.utter_message(
+                response="utter_manage_unchanged", reference=reference
+            )
             return reset
         try:
             if tracker.get_slot("manage_action") == "cancel":
                 await services.call(services.store().cancel_booking, reference)
-                dispatcher.utter_message(response="utter_manage_cancelled", reference=reference)
+                dispatcher.utter_message(
+                    response="utter_manage_cancelled", reference=reference
+                )
             else:
                 record = await services.call(
                     services.store().reschedule_booking,
@@ -214,10 +240,14 @@ class ActionManageFinish(Action):
                     time_confirmed=facts.opening_hours().configured,
                 )
                 dispatcher.utter_message(
-                    response="utter_manage_moved", reference=reference, when=local(record.starts_at)
+                    response="utter_manage_moved",
+                    reference=reference,
+                    when=local(record.starts_at),
                 )
         except NotFound:
-            dispatcher.utter_message(response="utter_manage_not_found", reference=reference)
+            dispatcher.utter_message(
+                response="utter_manage_not_found", reference=reference
+            )
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_manage_unavailable")
         return reset

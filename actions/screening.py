@@ -41,7 +41,10 @@ def still_unknown(known: List[str], ruled_out: List[str]) -> List[Any]:
 def asked_before(events: List[Dict[str, Any]], ask_action: str) -> bool:
     """Whether this screen already asked the question (a re-ask skips the intro)."""
     for event in reversed(events):
-        if event.get("event") == "action" and event.get("name") == "action_screen_intake":
+        if (
+            event.get("event") == "action"
+            and event.get("name") == "action_screen_intake"
+        ):
             return False
         if event.get("event") == "action" and event.get("name") == ask_action:
             return True
@@ -90,7 +93,9 @@ class ActionAskScreenAny(Action):
             dispatcher.utter_message(response="utter_screen_intro")
         remaining = still_unknown(known, _ids(tracker, "screen_ruled_out"))
         dispatcher.utter_message(
-            response="utter_ask_screen_any" if not known else "utter_ask_screen_any_other",
+            response="utter_ask_screen_any"
+            if not known
+            else "utter_ask_screen_any_other",
             conditions=as_list([c.label for c in remaining]),
         )
         return []
@@ -134,7 +139,11 @@ class ValidateScreeningForm(FormValidationAction):
         return ["screen_any", "screen_which"]
 
     def _miss(
-        self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher, give_up_value: Any
+        self,
+        slot: str,
+        tracker: Tracker,
+        dispatcher: CollectingDispatcher,
+        give_up_value: Any,
     ) -> Dict[str, Any]:
         """An answer that does not fit the question.
 
@@ -153,7 +162,11 @@ class ValidateScreeningForm(FormValidationAction):
     # resets action_screen_intake just made: a None value is not an answer.
 
     def validate_screen_any(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
@@ -176,7 +189,11 @@ class ValidateScreeningForm(FormValidationAction):
         return {"screen_any": answer, "screen_ruled_out": ruled_out, "screen_misses": 0}
 
     def validate_screen_which(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
             return {}
@@ -186,7 +203,9 @@ class ValidateScreeningForm(FormValidationAction):
         if not chosen:
             if yes_no_unsure(text, _intent(tracker)) == "no":
                 return {"screen_which": [], "screen_misses": 0}
-            return self._miss("screen_which", tracker, dispatcher, give_up_value=[UNSPECIFIED])
+            return self._miss(
+                "screen_which", tracker, dispatcher, give_up_value=[UNSPECIFIED]
+            )
         return {
             "screen_which": sorted(chosen),
             "screen_conditions": sorted(known | chosen),
@@ -203,7 +222,9 @@ class ActionScreenResult(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        ids = sorted(set(_ids(tracker, "screen_conditions")) | set(_ids(tracker, "screen_which")))
+        ids = sorted(
+            set(_ids(tracker, "screen_conditions")) | set(_ids(tracker, "screen_which"))
+        )
         result = outcome(ids)
         if result == "urgent":
             dispatcher.utter_message(response="utter_urgent")
@@ -211,7 +232,9 @@ class ActionScreenResult(Action):
             conditions = explained(ids)
             reasons = [f"- {c.label}: {c.reason}." for c in conditions]
             if UNSPECIFIED in ids:
-                reasons.append("- You weren't sure whether something on the list applies.")
+                reasons.append(
+                    "- You weren't sure whether something on the list applies."
+                )
             dispatcher.utter_message(
                 response="utter_screen_doctor_first", reasons="\n".join(reasons)
             )
@@ -243,7 +266,9 @@ class ActionUrgentCare(Action):
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_urgent")
         flagged = [
-            c.id for c in explained(find_conditions(_user_text(tracker)).present) if c.is_red_flag
+            c.id
+            for c in explained(find_conditions(_user_text(tracker)).present)
+            if c.is_red_flag
         ]
         ids = sorted(set(_ids(tracker, "screen_conditions")) | set(flagged))
         return [

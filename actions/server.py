@@ -53,7 +53,9 @@ def create_app(secret: str) -> Sanic:
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
 
     @app.on_request
-    async def require_the_rasa_servers_secret(request: Request) -> Optional[HTTPResponse]:
+    async def require_the_rasa_servers_secret(
+        request: Request,
+    ) -> Optional[HTTPResponse]:
         if request.path in OPEN_PATHS:
             return None
         if is_authorised(request.headers.get("Authorization"), secret):
@@ -68,7 +70,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m actions.server", description=(__doc__ or "").splitlines()[0]
     )
-    parser.add_argument("--host", default=os.environ.get("ACTION_SERVER_HOST") or DEFAULT_HOST)
+    parser.add_argument(
+        "--host", default=os.environ.get("ACTION_SERVER_HOST") or DEFAULT_HOST
+    )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--debug", action="store_true", help="log at DEBUG level")
     args = parser.parse_args(argv)

@@ -37,7 +37,9 @@ def channel(tracker: Tracker) -> Optional[str]:
     return tracker.get_latest_input_channel()
 
 
-def last_user_event(tracker: Tracker, intent_name: Optional[str] = None) -> Dict[str, Any]:
+def last_user_event(
+    tracker: Tracker, intent_name: Optional[str] = None
+) -> Dict[str, Any]:
     """The latest user message event (with that intent, if given)."""
     for event in reversed(tracker.events):
         if event.get("event") != "user":

@@ -1,1 +1,2 @@
-"""The Rasa server's input channels (loaded by the Rasa server through credentials.yml)."""
+"""The Rasa server's input channels (loaded by the Rasa server through
+credentials.yml)."""

@@ -39,7 +39,9 @@ class GuardedRestInput(RestInput):
     def name(cls) -> str:
         return "rest"
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
         webhook = Blueprint("guarded_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -59,9 +61,14 @@ class GuardedRestInput(RestInput):
             sender, message = body.get("sender"), body.get("message")
             if isinstance(sender, int) and not isinstance(sender, bool):
                 sender = str(sender)
-            if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
+            if (
+                not isinstance(sender, str)
+                or not sender.strip()
+                or len(sender) > MAX_SENDER
+            ):
                 return bad_request(
-                    f'"sender" must be a non-empty string of at most {MAX_SENDER} characters.'
+                    f'"sender" must be a non-empty string of at most {MAX_SENDER} '
+                    f"characters."
                 )
             if not isinstance(message, str):
                 return bad_request('"message" must be a string.')
@@ -75,7 +82,9 @@ class GuardedRestInput(RestInput):
                 return reply(sender, channel_text("too_long", limit=f"{MAX_MESSAGE:,}"))
             if is_unanswerable_payload(text):
                 return bad_request("Unknown command: ask the question as text.")
-            messages = await self._answer(on_new_message, sender, as_command(text), metadata)
+            messages = await self._answer(
+                on_new_message, sender, as_command(text), metadata
+            )
             return response.json(await or_apology(request, sender, messages))
 
         return webhook
@@ -90,7 +99,13 @@ class GuardedRestInput(RestInput):
         collector = CollectingOutputChannel()
         try:
             await on_new_message(
-                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+                UserMessage(
+                    text,
+                    collector,
+                    sender,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
             )
         except Exception:
             logger.exception("REST channel: could not answer a message")

@@ -21,7 +21,11 @@ import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import parse_qsl
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import (
+    CollectingOutputChannel,
+    InputChannel,
+    UserMessage,
+)
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -48,7 +52,9 @@ def form_params(request: Request) -> Dict[str, str]:
     Sanic's request.form drops blank values, so the body is parsed here.
     """
     try:
-        pairs = parse_qsl(request.body.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
+        pairs = parse_qsl(
+            request.body.decode("utf-8"), keep_blank_values=True, max_num_fields=100
+        )
     except (UnicodeDecodeError, ValueError):
         return {}
     return dict(pairs)
@@ -65,8 +71,10 @@ class SmsInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> SmsInput:
         credentials = credentials or {}
         return cls(
-            auth_token=credentials.get("auth_token") or os.environ.get("TWILIO_AUTH_TOKEN"),
-            public_url=credentials.get("public_url") or os.environ.get("SMS_PUBLIC_URL"),
+            auth_token=credentials.get("auth_token")
+            or os.environ.get("TWILIO_AUTH_TOKEN"),
+            public_url=credentials.get("public_url")
+            or os.environ.get("SMS_PUBLIC_URL"),
         )
 
     def __init__(
@@ -94,9 +102,13 @@ class SmsInput(InputChannel):
         signature = request.headers.get("X-Twilio-Signature")
         if not self._validator or not signature:
             return False
-        return bool(self._validator.validate(self._signed_url(request), params, signature))
+        return bool(
+            self._validator.validate(self._signed_url(request), params, signature)
+        )
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
         sms = Blueprint("sms_webhook", __name__)
 
         @sms.route("/", methods=["GET"])
@@ -116,7 +128,9 @@ class SmsInput(InputChannel):
             try:
                 parts = await self._answer(sender, params, on_new_message, request)
             except Exception:
-                logger.exception("SMS channel: could not answer sender %s", pseudonym(sender))
+                logger.exception(
+                    "SMS channel: could not answer sender %s", pseudonym(sender)
+                )
                 parts = [channel_text("apology")]
             return response.text(twiml(parts), content_type="application/xml")
 
@@ -162,7 +176,9 @@ class SmsInput(InputChannel):
                 metadata={"sms_from": number, "message_sid": params.get("MessageSid")},
             )
         )
-        parts, payloads = render(await or_apology(request, conversation, collector.messages))
+        parts, payloads = render(
+            await or_apology(request, conversation, collector.messages)
+        )
         await asyncio.to_thread(state.set_options, conversation, payloads)
         return parts
 

@@ -35,7 +35,9 @@ class OriginCheckedSocketIO(SocketIOInput):
     def name(cls) -> str:
         return "socketio"
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
         async def checked(message: UserMessage) -> Any:
             text = clean_text(message.text or "")
             if is_unanswerable_payload(text):

@@ -35,13 +35,17 @@ def _texts() -> Dict[str, str]:
     data = yaml.safe_load(PATH.read_text(encoding="utf-8")) or {}
     missing, unknown = set(TEXTS) - set(data), set(data) - set(TEXTS)
     if missing or unknown:
-        raise ValueError(f"{PATH.name}: missing {sorted(missing)}, unknown {sorted(unknown)}")
+        raise ValueError(
+            f"{PATH.name}: missing {sorted(missing)}, unknown {sorted(unknown)}"
+        )
     allowed_facts = set(facts.SLOT_FOR_FACT.values())
     for name, text in data.items():
         fields = {field for _, field, _, _ in string.Formatter().parse(text) if field}
         wrong = fields - TEXTS[name] - allowed_facts
         if wrong:
-            raise ValueError(f"{PATH.name}: {name} uses unknown placeholders {sorted(wrong)}")
+            raise ValueError(
+                f"{PATH.name}: {name} uses unknown placeholders {sorted(wrong)}"
+            )
     return {name: str(text) for name, text in data.items()}
 
 

@@ -48,13 +48,15 @@ def topic_of(intent_response_key: str) -> str:
     return intent_response_key.split("/", 1)[-1]
 
 
-def candidate_options(parse_data: Mapping[str, Any], questions: Mapping[str, str]) -> List[Option]:
+def candidate_options(
+    parse_data: Mapping[str, Any], questions: Mapping[str, str]
+) -> List[Option]:
     """Best options, scored as P(intent) x P(topic | faq) for FAQ topics."""
     scores: Dict[str, Option] = {}
     ranking = parse_data.get("intent_ranking") or []
-    topic_ranking = ((parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}).get(
-        "ranking"
-    ) or []
+    topic_ranking = (
+        (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
+    ).get("ranking") or []
     for intent in ranking:
         name = intent.get("name")
         confidence = float(intent.get("confidence") or 0.0)

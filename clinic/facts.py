@@ -86,7 +86,8 @@ def clinic_facts() -> Dict[str, Any]:
 
 
 def opening_hours() -> OpeningHours:
-    """Structured hours for booking checks (`OpeningHours.unknown()` until filled in)."""
+    """Structured hours for booking checks (`OpeningHours.unknown()` until filled
+    in)."""
     return OpeningHours.from_config(clinic_facts().get("opening_hours"))
 
 

@@ -15,7 +15,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_NAMES = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
 # Used only while opening hours are not configured: a request, confirmed by staff.
 UNKNOWN_WINDOW = (time(7, 0), time(20, 0))
 
@@ -38,7 +46,9 @@ def _parse_ranges(day: str, value: Any) -> List[Interval]:
     for part in parts:
         match = _RANGE.match(str(part))
         if not match:
-            raise ValueError(f"opening_hours.{day}: expected 'HH:MM-HH:MM', got {part!r}")
+            raise ValueError(
+                f"opening_hours.{day}: expected 'HH:MM-HH:MM', got {part!r}"
+            )
         h1, m1, h2, m2 = (int(g) for g in match.groups())
         start, end = time(h1, m1), time(h2, m2)
         if end <= start:
@@ -49,7 +59,8 @@ def _parse_ranges(day: str, value: Any) -> List[Interval]:
 
 @dataclass(frozen=True)
 class OpeningHours:
-    """Intervals per weekday (0 = Monday). `configured` is False for the unknown default."""
+    """Intervals per weekday (0 = Monday). `configured` is False for the unknown
+    default."""
 
     days: Tuple[Tuple[Interval, ...], ...]
     configured: bool = True
@@ -64,10 +75,14 @@ class OpeningHours:
         if value is None:
             return cls.unknown()
         if not isinstance(value, Mapping):
-            raise ValueError("opening_hours: expected a mapping like {mon: '08:00-18:00'}")
+            raise ValueError(
+                "opening_hours: expected a mapping like {mon: '08:00-18:00'}"
+            )
         extra = set(value) - set(DAY_KEYS)
         if extra:
-            raise ValueError(f"opening_hours: unknown days {sorted(extra)}; use {DAY_KEYS}")
+            raise ValueError(
+                f"opening_hours: unknown days {sorted(extra)}; use {DAY_KEYS}"
+            )
         days = tuple(tuple(_parse_ranges(key, value.get(key))) for key in DAY_KEYS)
         if not any(days):
             raise ValueError("opening_hours: every day is closed")

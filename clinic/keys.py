@@ -28,7 +28,8 @@ class Secret:
 
 
 def _fernet_key() -> str:
-    """A Fernet key: 32 random bytes, url-safe base64 (what cryptography's Fernet takes)."""
+    """A Fernet key: 32 random bytes, url-safe base64 (what cryptography's Fernet
+    takes)."""
     import base64
 
     return base64.urlsafe_b64encode(os.urandom(32)).decode()
@@ -36,7 +37,8 @@ def _fernet_key() -> str:
 
 # Rasa's HTTP API (conversations, model parse): the token staff and tools use.
 API_TOKEN = Secret("RASA_API_TOKEN", "api-token")
-# Sent by the Rasa server on every call to the action server, which refuses calls without it.
+# Sent by the Rasa server on every call to the action server, which refuses calls
+# without it.
 ACTION_SECRET = Secret("ACTION_SERVER_SECRET", "action-secret")
 # Keys the pseudonyms: SMS conversation ids, phone numbers in logs, booking sender keys.
 PSEUDONYM_KEY = Secret("CLINIC_PSEUDONYM_KEY", "pseudonym-key")
@@ -46,7 +48,8 @@ ALL = (API_TOKEN, ACTION_SECRET, PSEUDONYM_KEY, STORE_KEY)
 
 
 def value(secret: Secret, data_dir: Optional[Path] = None) -> str:
-    """The secret's value: its environment variable, else its file (created if missing)."""
+    """The secret's value: its environment variable, else its file (created if
+    missing)."""
     from_env = os.environ.get(secret.env_var, "").strip()
     if from_env:
         return from_env
@@ -56,7 +59,9 @@ def value(secret: Secret, data_dir: Optional[Path] = None) -> str:
         return existing
     # Written to a private temporary file, then linked into place: linking fails if
     # another process got there first, and then its value is the one everybody uses.
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{secret.file_name}.")
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{secret.file_name}."
+    )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(secret.generate() + "\n")

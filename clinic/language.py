@@ -42,7 +42,10 @@ def main() -> None:
     nlp.to_disk(tmp)
     shutil.rmtree(args.output, ignore_errors=True)
     tmp.rename(args.output)  # atomic: a half-written pipeline is never loaded
-    print(f"spaCy pipeline {nlp.pipe_names or '[tokenizer only]'} written to {args.output}")
+    print(
+        f"spaCy pipeline {nlp.pipe_names or '[tokenizer only]'} written to "
+        f"{args.output}"
+    )
 
 
 if __name__ == "__main__":

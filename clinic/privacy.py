@@ -57,7 +57,9 @@ RESERVED_NAMESPACES = (SMS_NAMESPACE, WIDGET_NAMESPACE)
 def _keyed(purpose: str, value: str) -> str:
     """HMAC-SHA256 with the pseudonym key: stable, and not reversible without the key
     (an unkeyed hash of a phone number is, by trying every number)."""
-    return hmac.new(_pseudonym_key(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        _pseudonym_key(), f"{purpose}:{value}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +73,8 @@ def pseudonym(value: str) -> str:
 
 
 def sms_conversation_id(number: str) -> str:
-    """The conversation id of an SMS number: `sms:` and a keyed hash, never the number."""
+    """The conversation id of an SMS number: `sms:` and a keyed hash, never the
+    number."""
     return SMS_NAMESPACE + _keyed("sms-conversation", number.strip())[:32]
 
 
@@ -88,7 +91,9 @@ def _health_words() -> Pattern[str]:
     # whole words, with simple plural/verb endings ("clots", "swollen"); "_" and "/"
     # count as boundaries so names like utter_screen_pregnancy are caught too
     return re.compile(
-        r"(?i)(?<![a-z0-9])(?:{})(?:s|es|ed|ing)?(?![a-z0-9])".format("|".join(alternatives))
+        r"(?i)(?<![a-z0-9])(?:{})(?:s|es|ed|ing)?(?![a-z0-9])".format(
+            "|".join(alternatives)
+        )
     )
 
 
@@ -104,16 +109,24 @@ def redact(text: str) -> str:
     return _health_words().sub(REDACTED, text)
 
 
-def _redacting_factory(base: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+def _redacting_factory(
+    base: Callable[..., logging.LogRecord],
+) -> Callable[..., logging.LogRecord]:
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = base(*args, **kwargs)
         try:
             record.msg, record.args = redact(record.getMessage()), ()
             if record.exc_info:
-                record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+                record.exc_text = redact(
+                    logging.Formatter().formatException(record.exc_info)
+                )
                 record.exc_info = None
         except Exception:  # never lose a log line, but never leak it either
-            record.msg, record.args, record.exc_info = f"{REDACTED} (log line)", (), None
+            record.msg, record.args, record.exc_info = (
+                f"{REDACTED} (log line)",
+                (),
+                None,
+            )
         return record
 
     return factory

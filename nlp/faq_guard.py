@@ -1,12 +1,13 @@
 """Turn an unsure FAQ answer into `nlu_fallback`.
 
-Rasa's FallbackClassifier only looks at the intent: a confident `faq` intent with
-an unsure *sub*-intent (which article to answer with) slips through and the bot
-answers the wrong question (rasa issue 9723). This component runs after the
-ResponseSelector and applies the same two checks to the FAQ topic ranking: the
-top topic must be confident enough and clearly ahead of the runner-up. When it is
-not, the message becomes `nlu_fallback`, exactly as FallbackClassifier would do,
-and action_clarify offers the top candidates ("Did you mean ...?").
+Rasa's FallbackClassifier only looks at the intent: a confident `faq` intent with an
+unsure *sub*-intent (which article to answer with) slips through and the bot answers
+the wrong question (rasa issue 9723). This component runs after the LinearClassifier
+(nlp/linear_classifier.py), which ranks the FAQ topics where Rasa's ResponseSelector
+would (`response_selector.faq.ranking`), and applies the same two checks to that
+ranking: the top topic must be confident enough and clearly ahead of the runner-up.
+When it is not, the message becomes `nlu_fallback`, exactly as FallbackClassifier
+would do, and action_clarify offers the top candidates ("Did you mean ...?").
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ RETRIEVAL_INTENT = "faq"
 
 
 def topic_ranking(parse_data: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """The FAQ topic ranking the ResponseSelector stored on a parsed message."""
+    """The FAQ topic ranking stored on a parsed message (by the LinearClassifier)."""
     selector = (parse_data.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     return selector.get("ranking") or []
 
@@ -39,13 +40,15 @@ def is_unsure(ranking: List[Dict[str, Any]], threshold: float, margin: float) ->
     return top < threshold or (top - second) < margin
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
 class FaqGuard(GraphComponent):
     """Fallback for low-confidence or ambiguous FAQ topics."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Thresholds chosen on the held-out set (README, "FAQ guard")."""
+        """Defaults only; config.yml sets the thresholds (README, "NLU pipeline")."""
         return {"threshold": 0.5, "margin": 0.1}
 
     def __init__(self, config: Dict[str, Any]) -> None:
@@ -74,5 +77,7 @@ class FaqGuard(GraphComponent):
                     "confidence": self._threshold,
                 }
                 message.data[INTENT] = fallback
-                message.data.setdefault(INTENT_RANKING_KEY, []).insert(0, dict(fallback))
+                message.data.setdefault(INTENT_RANKING_KEY, []).insert(
+                    0, dict(fallback)
+                )
         return messages

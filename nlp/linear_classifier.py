@@ -62,7 +62,8 @@ RANKING_LENGTH = 10
 
 
 def features_text(message: Message) -> str:
-    """Lower-case lemmas ("hurts" -> "hurt") when a tokenizer ran, else the lower-case text."""
+    """Lower-case lemmas ("hurts" -> "hurt") when a tokenizer ran, else the lower-case
+    text."""
     tokens = message.get(TOKENS_NAMES[TEXT])
     if tokens:
         return " ".join((token.lemma or token.text).lower() for token in tokens)
@@ -89,7 +90,9 @@ def build_estimator(config: Dict[str, Any]) -> Pipeline:
         ngram_range=(config["min_char_ngram"], config["max_char_ngram"]),
     )
     folds = StratifiedKFold(
-        n_splits=config["calibration_folds"], shuffle=True, random_state=config["random_seed"]
+        n_splits=config["calibration_folds"],
+        shuffle=True,
+        random_state=config["random_seed"],
     )
     svm = LinearSVC(C=config["C"], random_state=config["random_seed"], max_iter=10000)
     return Pipeline(
@@ -109,15 +112,19 @@ class FastCalibratedScores:
 
     def __init__(self, estimator: Pipeline) -> None:
         self._estimator = estimator
-        # FeatureUnion.transform hands each part to joblib.Parallel, costly for one message
-        self._parts = [part for _, part in estimator.named_steps["features"].transformer_list]
+        # FeatureUnion.transform hands each part to joblib.Parallel, costly for one
+        # message
+        self._parts = [
+            part for _, part in estimator.named_steps["features"].transformer_list
+        ]
         calibrated = estimator.named_steps["classifier"]
         classes = list(calibrated.classes_)
         self._folds = []
         for fold in calibrated.calibrated_classifiers_:
             svm = fold.base_estimator
             if list(svm.classes_) != classes or len(classes) < 3:
-                self._folds = []  # a fold without every class, or two classes: sklearn's way
+                # a fold without every class, or two classes: sklearn's own way
+                self._folds = []
                 break
             slopes = np.array([c.a_ for c in fold.calibrators])
             offsets = np.array([c.b_ for c in fold.calibrators])
@@ -126,14 +133,21 @@ class FastCalibratedScores:
     def __call__(self, texts: List[str]) -> np.ndarray:
         if not self._folds:
             return self._estimator.predict_proba(texts)
-        features = sparse.hstack([part.transform(texts) for part in self._parts]).tocsr()
+        features = sparse.hstack(
+            [part.transform(texts) for part in self._parts]
+        ).tocsr()
         total = None
         for weights, intercept, slopes, offsets in self._folds:
             decision = np.asarray(features @ weights) + intercept
-            proba = expit(-(slopes * decision + offsets))  # sklearn's _SigmoidCalibration
+            proba = expit(
+                -(slopes * decision + offsets)
+            )  # sklearn's _SigmoidCalibration
             sums = proba.sum(axis=1, keepdims=True)
             proba = np.divide(
-                proba, sums, out=np.full_like(proba, 1 / proba.shape[1]), where=sums != 0
+                proba,
+                sums,
+                out=np.full_like(proba, 1 / proba.shape[1]),
+                where=sums != 0,
             )
             total = proba if total is None else total + proba
         return total / len(self._folds)
@@ -160,7 +174,9 @@ def split_scores(
     return sorted(intents.items(), key=lambda pair: -pair[1]), ranked_topics
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
 class LinearClassifier(GraphComponent, IntentClassifier):
     """Intents and FAQ topics from one calibrated linear SVM (see module docstring)."""
 
@@ -170,7 +186,8 @@ class LinearClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Chosen by 5-fold cross-validation on the training data (README, "NLU pipeline")."""
+        """Chosen by 5-fold cross-validation on the training data (README, "NLU
+        pipeline")."""
         return {
             "C": 1.0,
             "max_word_ngram": 2,
@@ -191,8 +208,12 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._estimator = estimator
-        self._labels: List[str] = list(estimator.classes_) if estimator is not None else []
-        self._scores = FastCalibratedScores(estimator) if estimator is not None else None
+        self._labels: List[str] = (
+            list(estimator.classes_) if estimator is not None else []
+        )
+        self._scores = (
+            FastCalibratedScores(estimator) if estimator is not None else None
+        )
 
     @classmethod
     def create(
@@ -205,25 +226,37 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [(features_text(m), label_of(m)) for m in training_data.intent_examples]
+        examples = [
+            (features_text(m), label_of(m)) for m in training_data.intent_examples
+        ]
         examples = [(text, label) for text, label in examples if text and label]
         if len({label for _, label in examples}) < 2:
             logger.warning(
-                "LinearClassifier: fewer than two labels in the training data; nothing trained."
+                "LinearClassifier: fewer than two labels in the training data; "
+                "nothing trained."
             )
             return self._resource
         counts = Counter(label for _, label in examples)
         single = sorted(label for label, n in counts.items() if n < 2)
         if single:
-            logger.warning("LinearClassifier: left out labels with a single example: %s", single)
+            logger.warning(
+                "LinearClassifier: left out labels with a single example: %s", single
+            )
             examples = [(text, label) for text, label in examples if counts[label] >= 2]
-        folds = min(self._config["calibration_folds"], min(counts[label] for _, label in examples))
+        folds = min(
+            self._config["calibration_folds"],
+            min(counts[label] for _, label in examples),
+        )
         if folds < self._config["calibration_folds"]:
             thin = sorted(
-                label for label, n in counts.items() if 2 <= n < self._config["calibration_folds"]
+                label
+                for label, n in counts.items()
+                if 2 <= n < self._config["calibration_folds"]
             )
             logger.warning(
-                "LinearClassifier: %s have few examples; calibrating on %d folds.", thin, folds
+                "LinearClassifier: %s have few examples; calibrating on %d folds.",
+                thin,
+                folds,
             )
         texts, labels = zip(*examples, strict=True)
         config = {**self._config, "calibration_folds": folds}
@@ -250,7 +283,9 @@ class LinearClassifier(GraphComponent, IntentClassifier):
             with model_storage.read_from(resource) as directory:
                 estimator = joblib.load(Path(directory) / MODEL_FILE)
         except (ValueError, FileNotFoundError):
-            logger.warning("LinearClassifier: no trained model found; messages get no intent.")
+            logger.warning(
+                "LinearClassifier: no trained model found; messages get no intent."
+            )
             estimator = None
         return cls(config, model_storage, resource, estimator)
 
@@ -274,7 +309,9 @@ class LinearClassifier(GraphComponent, IntentClassifier):
                 ],
                 add_to_output=True,
             )
-            selector: Dict[str, Any] = {RESPONSE_SELECTOR_RETRIEVAL_INTENTS: sorted(topics)}
+            selector: Dict[str, Any] = {
+                RESPONSE_SELECTOR_RETRIEVAL_INTENTS: sorted(topics)
+            }
             for intent, ranked in topics.items():
                 best, best_confidence = ranked[0]
                 selector[intent] = {

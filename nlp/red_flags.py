@@ -21,7 +21,9 @@ from rasa.shared.nlu.training_data.message import Message
 EMERGENCY_INTENT = "emergency"
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
 class RedFlagDetector(GraphComponent):
     """Rule-based override to the `emergency` intent."""
 
@@ -51,5 +53,7 @@ class RedFlagDetector(GraphComponent):
             if self._red_flag_ids(self._matcher.find(text).present):
                 emergency = {INTENT_NAME_KEY: EMERGENCY_INTENT, "confidence": 1.0}
                 message.data[INTENT] = emergency
-                message.data.setdefault(INTENT_RANKING_KEY, []).insert(0, dict(emergency))
+                message.data.setdefault(INTENT_RANKING_KEY, []).insert(
+                    0, dict(emergency)
+                )
         return messages

@@ -2,7 +2,8 @@
 
     make bench                          # everything (about 15 min on 2 cores)
     python -m scripts.bench --no-train  # skip the two training runs
-    python -m scripts.bench --tiny      # a few requests of each kind: checks the tool works
+    python -m scripts.bench --tiny      # a few requests of each kind: checks the tool
+    works
 
 Starts its own action server and Rasa server (free ports, temporary databases) with
 models/clinic.tar.gz and writes reports/bench.md, reports/bench.json and PNG plots
@@ -68,7 +69,8 @@ def peak_rss_mb(pid: int) -> Optional[float]:
 # ------------------------------------------------------------------- latency
 # Two ways to load the server. "paced": each conversation pauses between turns, as a
 # patient does while reading and typing (here 0.5-1.5 s, far quicker than people), so a
-# turn's latency is its own cost plus the queueing the other conversations cause. "closed":
+# turn's latency is its own cost plus the queueing the other conversations cause.
+# "closed":
 # no pause at all; on one event loop a turn then waits for every other conversation's
 # turn, so p95 is about N x the service time: a saturation figure, shown beside the
 # throughput one. Targets are read on the paced rows.
@@ -88,7 +90,8 @@ async def timed_requests(
     think: Optional[Tuple[float, float]],
     seed: int = 7,
 ) -> Tuple[List[float], int]:
-    """`workers` concurrent conversations of `per_worker` turns; latencies (ms) of measured ones."""
+    """`workers` concurrent conversations of `per_worker` turns; latencies (ms) of
+    measured ones."""
     latencies: List[float] = []
     errors = 0
     rng = random.Random(seed)
@@ -106,7 +109,8 @@ async def timed_requests(
                     ok = (
                         response.status == 200
                         and payload
-                        and payload != [{"recipient_id": body.get("sender"), "text": ERROR_TEXT}]
+                        and payload
+                        != [{"recipient_id": body.get("sender"), "text": ERROR_TEXT}]
                     )
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
                 ok = False
@@ -121,7 +125,9 @@ async def timed_requests(
     return latencies, errors
 
 
-def turn_kinds(url: str, token: str) -> Dict[str, Callable[[int, int], Tuple[str, dict, bool]]]:
+def turn_kinds(
+    url: str, token: str
+) -> Dict[str, Callable[[int, int], Tuple[str, dict, bool]]]:
     run = uuid.uuid4().hex[:6]
     questions = faq_questions()
     question = lambda i, s: questions[(i * 7 + s) % len(questions)]  # noqa: E731
@@ -131,13 +137,15 @@ def turn_kinds(url: str, token: str) -> Dict[str, Callable[[int, int], Tuple[str
             {"text": question(i, s)},
             True,
         ),
-        # the first turn of a conversation also starts the session (action server): not measured
+        # the first turn of a conversation also starts the session (action server): not
+        # measured
         "faq_turn": lambda i, s: (
             f"{url}/webhooks/rest/webhook",
             {"sender": f"faq-{run}-{i}", "message": question(i, s)},
             s > 0,
         ),
-        # a screen turn calls the action server (intake, form, validation); "stop" resets it
+        # a screen turn calls the action server (intake, form, validation); "stop"
+        # resets it
         "screen_turn": lambda i, s: (
             f"{url}/webhooks/rest/webhook",
             {
@@ -172,8 +180,15 @@ async def latency_table(
                 session, kinds[kind], level, count, think if mode == "paced" else None
             )
             key = f"{kind}@{level}" + (" closed" if mode == "closed" else "")
-            results[key] = {**percentiles(latencies), "errors": errors, "samples": latencies}
-            print(f"  {key}: p50 {results[key]['p50']} p95 {results[key]['p95']} ms", flush=True)
+            results[key] = {
+                **percentiles(latencies),
+                "errors": errors,
+                "samples": latencies,
+            }
+            print(
+                f"  {key}: p50 {results[key]['p50']} p95 {results[key]['p95']} ms",
+                flush=True,
+            )
     return results
 
 
@@ -182,17 +197,23 @@ async def throughput(url: str, workers: int, seconds: float) -> Dict[str, Any]:
     deadline = time.monotonic() + seconds
     run = uuid.uuid4().hex[:6]
     async with aiohttp.ClientSession(
-        timeout=aiohttp.ClientTimeout(total=60), connector=aiohttp.TCPConnector(limit=workers)
+        timeout=aiohttp.ClientTimeout(total=60),
+        connector=aiohttp.TCPConnector(limit=workers),
     ) as session:
 
         async def worker(index: int) -> None:
             nonlocal turns, errors
             step = index
             while time.monotonic() < deadline:
-                body = {"sender": f"tp-{run}-{index}", "message": SCRIPT[step % len(SCRIPT)]}
+                body = {
+                    "sender": f"tp-{run}-{index}",
+                    "message": SCRIPT[step % len(SCRIPT)],
+                }
                 step += 1
                 try:
-                    async with session.post(f"{url}/webhooks/rest/webhook", json=body) as response:
+                    async with session.post(
+                        f"{url}/webhooks/rest/webhook", json=body
+                    ) as response:
                         payload = await response.json(content_type=None)
                         if (
                             response.status != 200
@@ -224,7 +245,9 @@ def cold_start(stack: Stack) -> float:
 
     started = time.monotonic()
     stack.start(web=False, wait=False)
-    body = json.dumps({"sender": "cold-start", "message": "how long is a session?"}).encode()
+    body = json.dumps(
+        {"sender": "cold-start", "message": "how long is a session?"}
+    ).encode()
     while time.monotonic() - started < 300:
         try:
             request = urllib.request.Request(
@@ -256,7 +279,10 @@ def training_times(workdir: Path) -> Dict[str, float]:
     text = yaml.safe_load(general.read_text())["responses"]["utter_thank"][0]["text"]
     general.write_text(general.read_text().replace(text, text + " (benchmark edit)"))
     times = {}
-    for label, domain_file in (("train_full_s", "domain"), ("train_response_only_s", str(changed))):
+    for label, domain_file in (
+        ("train_full_s", "domain"),
+        ("train_response_only_s", str(changed)),
+    ):
         started = time.monotonic()
         subprocess.run(
             [
@@ -282,7 +308,9 @@ def training_times(workdir: Path) -> Dict[str, float]:
 
 
 # ----------------------------------------------------------------------- NLU
-def nlu_figures(parse: Callable[[str], Dict[str, Any]], limit: Optional[int]) -> Dict[str, Any]:
+def nlu_figures(
+    parse: Callable[[str], Dict[str, Any]], limit: Optional[int]
+) -> Dict[str, Any]:
     heldout = read_examples(HELDOUT)[:limit]
     report = evaluate(heldout, parse)
     oos = read_examples(OUT_OF_SCOPE)[:limit]
@@ -315,7 +343,10 @@ def plots(figures: Dict[str, Any], latency: Dict[str, Any], out: Path) -> List[s
 
     per_label = figures["nlu"]["per_label"]
     labels = sorted(per_label)
-    accuracy = [per_label[label].get("correct", 0) / per_label[label]["total"] for label in labels]
+    accuracy = [
+        per_label[label].get("correct", 0) / per_label[label]["total"]
+        for label in labels
+    ]
     fig, ax = plt.subplots(figsize=(10, 6))
     ax.barh(labels, accuracy, color="#2f6f5e")
     ax.set_xlim(0, 1)
@@ -365,7 +396,11 @@ def summary_rows(figures: Dict[str, Any]) -> List[Tuple[str, str, str]]:
             f"{nlu['accuracy']:.3f} ({nlu['total']} messages)",
             TARGETS["heldout_accuracy"],
         ),
-        ("answered correctly (after fallback guards)", f"{nlu['answered_accuracy']:.3f}", ""),
+        (
+            "answered correctly (after fallback guards)",
+            f"{nlu['answered_accuracy']:.3f}",
+            "",
+        ),
         (
             'wrong answers / "Did you mean"',
             f"{nlu['wrong_answer_rate']:.3f} / {nlu['fallback_rate']:.3f}",
@@ -373,10 +408,15 @@ def summary_rows(figures: Dict[str, Any]) -> List[Tuple[str, str, str]]:
         ),
         (
             "out-of-scope recall",
-            f"{nlu['out_of_scope_recall']:.3f} ({nlu['out_of_scope_messages']} messages)",
+            f"{nlu['out_of_scope_recall']:.3f} ({nlu['out_of_scope_messages']} "
+            f"messages)",
             TARGETS["out_of_scope_recall"],
         ),
-        ("FAQ turn p95 @ 20 conversations (paced)", ms(faq20) + ratio, TARGETS["faq_p95_ms_at_20"]),
+        (
+            "FAQ turn p95 @ 20 conversations (paced)",
+            ms(faq20) + ratio,
+            TARGETS["faq_p95_ms_at_20"],
+        ),
         ("bare parse p95 @ 20 conversations (paced)", ms(parse20), ""),
         (
             "cold start (launch to first answer)",
@@ -391,7 +431,8 @@ def summary_rows(figures: Dict[str, Any]) -> List[Tuple[str, str, str]]:
     rows.append(
         (
             f"throughput, {tp['workers']} conversations (closed)",
-            f"{tp['turns_per_second']} turns/s over {tp['seconds']} s, {tp['errors']} errors",
+            f"{tp['turns_per_second']} turns/s over {tp['seconds']} s, {tp['errors']} "
+            f"errors",
             "0 errors",
         )
     )
@@ -410,20 +451,25 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
     before = dict((a, b) for a, b, _ in summary_rows(baseline)) if baseline else {}
     text = "# Benchmark\n\n" + f"Run {figures['when']} on {os.cpu_count()} cores.\n\n"
     if baseline:
-        text += (
-            f'"before" is {baseline.get("label") or "the baseline"}, run {baseline["when"]}.\n\n'
-        )
+        label = baseline.get("label") or "the baseline"
+        text += f'"before" is {label}, run {baseline["when"]}.\n\n'
         text += "| figure | before | now | target (issue 6) |\n|---|---|---|---|\n"
-        text += "\n".join(f"| {a} | {before.get(a, '')} | {b} | {c} |" for a, b, c in rows)
+        text += "\n".join(
+            f"| {a} | {before.get(a, '')} | {b} | {c} |" for a, b, c in rows
+        )
     else:
         text += "| figure | value | target (issue 6) |\n|---|---|---|\n"
         text += "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
     if figures.get("startup"):
-        text += "\n\n## Where start-up time goes (s, one process each)\n\n| step | s |\n|---|---|\n"
+        text += (
+            "\n\n## Where start-up time goes (s, one process each)\n\n"
+            "| step | s |\n|---|---|\n"
+        )
         text += "\n".join(f"| {k} | {v} |" for k, v in figures["startup"].items())
     think = figures.get("think_seconds")
     text += (
-        f"\n\n## Latency (ms)\n\npaced: each conversation pauses {think[0]}-{think[1]} s between "
+        f"\n\n## Latency (ms)\n\npaced: each conversation pauses "
+        f"{think[0]}-{think[1]} s between "
         "turns; closed: no pause (saturation).\n\n"
     )
     text += "| turn @ conversations | p50 | p95 | p99 | n | errors |"
@@ -454,7 +500,8 @@ rasa_import = time.perf_counter() - t
 t = time.perf_counter(); agent = Agent.load(sys.argv[1]); load = time.perf_counter() - t
 print(json.dumps({"import tensorflow": round(tf_import, 1),
                   "import rasa (after tensorflow)": round(rasa_import, 1),
-                  "unpack and load the model (graph warm-up included)": round(load, 1)}))
+                  "unpack and load the model (graph warm-up included)": round(load,
+                  1)}))
 """
 
 
@@ -473,8 +520,12 @@ def startup_breakdown(stack: Stack) -> Dict[str, float]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench")
-    parser.add_argument("--tiny", action="store_true", help="a few requests of each kind")
-    parser.add_argument("--no-train", action="store_true", help="skip the training runs")
+    parser.add_argument(
+        "--tiny", action="store_true", help="a few requests of each kind"
+    )
+    parser.add_argument(
+        "--no-train", action="store_true", help="skip the training runs"
+    )
     parser.add_argument(
         "--baseline",
         type=Path,
@@ -516,11 +567,17 @@ def main(argv: Optional[List[str]] = None) -> int:
             flush=True,
         )
         latency = asyncio.run(
-            latency_table(stack.rasa_url, stack.token, levels, closed_levels, per_worker, think)
+            latency_table(
+                stack.rasa_url, stack.token, levels, closed_levels, per_worker, think
+            )
         )
-        figures["throughput"] = asyncio.run(throughput(stack.rasa_url, tp_workers, tp_seconds))
+        figures["throughput"] = asyncio.run(
+            throughput(stack.rasa_url, tp_workers, tp_seconds)
+        )
         figures["rss_mb"] = {
-            "rasa": peak_rss_mb(stack.processes[f"rasa-{stack.settings.rasa_ports[0]}"].pid),
+            "rasa": peak_rss_mb(
+                stack.processes[f"rasa-{stack.settings.rasa_ports[0]}"].pid
+            ),
             "actions": peak_rss_mb(stack.processes["actions"].pid),
         }
     finally:
@@ -530,7 +587,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         figures.update(training_times(workdir))
     figures["plots"] = plots(figures, latency, out)
     figures["latency"] = {
-        k: {kk: vv for kk, vv in v.items() if kk != "samples"} for k, v in latency.items()
+        k: {kk: vv for kk, vv in v.items() if kk != "samples"}
+        for k, v in latency.items()
     }
     (out / "bench.json").write_text(json.dumps(figures, indent=2))
     report = markdown(figures, baseline)

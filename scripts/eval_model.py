@@ -19,7 +19,9 @@ from scripts.nlu_eval import ROOT, evaluate, read_examples
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING)
+    )
     model = Path(sys.argv[1])
     heldout = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "tests/nlu/heldout.yml"
     agent = Agent.load(str(model))

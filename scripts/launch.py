@@ -8,7 +8,8 @@ folder and the log level.
     python -m scripts.launch run                # make run: actions, Rasa, demo page
     python -m scripts.launch run --replicas 2   # make run-replicas (PostgreSQL + Redis)
     python -m scripts.launch shell [--debug]    # make shell: chat in the terminal
-    python -m scripts.launch shell nlu          # make shell-nlu: only what NLU understood
+    python -m scripts.launch shell nlu          # make shell-nlu: only what NLU
+    understood
 
 Without arguments the settings come from the environment: RASA_PORT (5005), ACTION_PORT
 (5055), WEB_PORT (8080), CLINIC_DATA_DIR (.rasa). A shell started this way talks to the
@@ -57,7 +58,8 @@ class Settings:
     debug: bool = False
     # Where the Rasa server calls the action server; a test may put a proxy in between.
     action_url: Optional[str] = None
-    # Further configuration for every process (DATABASE_URL, REDIS_URL, ACTION_TIMEOUT...).
+    # Further configuration for every process (DATABASE_URL, REDIS_URL,
+    # ACTION_TIMEOUT...).
     env: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -90,7 +92,8 @@ class Settings:
 
     @property
     def web_origins(self) -> str:
-        """Browser origins allowed on the widget's socket.io channel: the demo page's."""
+        """Browser origins allowed on the widget's socket.io channel: the demo
+        page's."""
         if not self.web_port:
             return ""
         return f"http://localhost:{self.web_port},http://127.0.0.1:{self.web_port}"
@@ -111,7 +114,8 @@ def environment(settings: Settings) -> Dict[str, str]:
 
 
 def secret(which: keys.Secret, settings: Settings, env: Mapping[str, str]) -> str:
-    """A secret as the stack's processes will see it (given, or from the data folder)."""
+    """A secret as the stack's processes will see it (given, or from the data
+    folder)."""
     given = env.get(which.env_var, "").strip()
     return given or keys.value(which, prepared_data_dir(settings))
 
@@ -124,9 +128,13 @@ def prepared_data_dir(settings: Settings) -> Path:
 
 # ------------------------------------------------------------------ command lines
 def action_server_command(settings: Settings) -> List[str]:
-    return [str(ACTIONS_PYTHON), "-m", "actions.server", "--port", str(settings.action_port)] + (
-        ["--debug"] if settings.debug else []
-    )
+    return [
+        str(ACTIONS_PYTHON),
+        "-m",
+        "actions.server",
+        "--port",
+        str(settings.action_port),
+    ] + (["--debug"] if settings.debug else [])
 
 
 def rasa_server_command(settings: Settings, port: int) -> List[str]:
@@ -235,7 +243,11 @@ class Stack:
 
     # starting and stopping
     def start(
-        self, actions: bool = True, rasa: bool = True, web: bool = True, wait: bool = True
+        self,
+        actions: bool = True,
+        rasa: bool = True,
+        web: bool = True,
+        wait: bool = True,
     ) -> Stack:
         try:
             if actions:
@@ -280,7 +292,8 @@ class Stack:
             return f"http://127.0.0.1:{self.settings.action_port}/health"
         if name == "web":
             return f"{self.web_url}/health"
-        return f"http://127.0.0.1:{name.split('-', 1)[1]}/"  # Rasa answers once its model is loaded
+        # Rasa answers once its model is loaded
+        return f"http://127.0.0.1:{name.split('-', 1)[1]}/"
 
     def wait_until_up(
         self, names: Optional[Sequence[str]] = None, timeout: float = STARTUP_TIMEOUT
@@ -291,17 +304,24 @@ class Stack:
             while True:
                 if process.poll() is not None:
                     raise RuntimeError(
-                        f"{name} exited early (code {process.returncode}){self._log_tail(name)}"
+                        f"{name} exited early (code "
+                        f"{process.returncode}){self._log_tail(name)}"
                     )
                 if _answers(self.health_url(name)):
                     break
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{name} not up after {timeout:.0f} s{self._log_tail(name)}")
+                    raise RuntimeError(
+                        f"{name} not up after {timeout:.0f} s{self._log_tail(name)}"
+                    )
                 time.sleep(0.3)
 
     def _log_tail(self, name: str) -> str:
         log = self.log_path(name)
-        return f"; log:\n{log.read_text(errors='replace')[-4000:]}" if log and log.exists() else ""
+        return (
+            f"; log:\n{log.read_text(errors='replace')[-4000:]}"
+            if log and log.exists()
+            else ""
+        )
 
     def kill(self, name: str) -> None:
         """A crash, not a polite shutdown."""
@@ -354,15 +374,21 @@ def run(settings: Settings) -> int:
         stack.start(wait=False)
         print(
             f"Assistant starting (Rasa on {', '.join(map(str, settings.rasa_ports))}): "
-            f"demo page {settings.web_url}/, REST {settings.rasa_url}/webhooks/rest/webhook, "
-            f"SMS {settings.rasa_url}/webhooks/sms/webhook. HTTP API token: {token_source}.",
+            f"demo page {settings.web_url}/, REST "
+            f"{settings.rasa_url}/webhooks/rest/webhook, "
+            f"SMS {settings.rasa_url}/webhooks/sms/webhook. HTTP API token: "
+            f"{token_source}.",
             flush=True,
         )
         stack.wait_until_up()
         print(
-            "Assistant ready. Staff chat in another terminal: make shell. Ctrl-C stops.", flush=True
+            "Assistant ready. Staff chat in another terminal: make shell. Ctrl-C "
+            "stops.",
+            flush=True,
         )
-        while not stop["now"] and all(p.poll() is None for p in stack.processes.values()):
+        while not stop["now"] and all(
+            p.poll() is None for p in stack.processes.values()
+        ):
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
@@ -389,7 +415,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         "--replicas",
         type=int,
         default=1,
-        help="Rasa servers on consecutive ports (several need DATABASE_URL and REDIS_URL)",
+        help="Rasa servers on consecutive ports (several need DATABASE_URL and "
+        "REDIS_URL)",
     )
     run_parser.add_argument("--debug", action="store_true")
     commands.add_parser(

@@ -1,7 +1,8 @@
 """Bounded load test on loopback: N concurrent conversations through the REST channel
 for T seconds, restarting the action server during the run; prints and saves figures.
 
-    python -m scripts.loadtest                       # 50 conversations, 120 s, restart every 30 s
+    python -m scripts.loadtest                       # 50 conversations, 120 s, restart
+    every 30 s
     python -m scripts.loadtest --conversations 5 --seconds 10 --restart-every 0
     python -m scripts.loadtest --url http://localhost:5005   # against a running server
                                                              # (no restarts then)
@@ -9,8 +10,8 @@ for T seconds, restarting the action server during the run; prints and saves fig
 Without --url it starts its own action server and Rasa server through the launcher
 (scripts/launch.py), on free ports with SQLite in a temporary directory, so a run never
 touches real data. "answered" means a 200 with a real
-reply; "apologies" are the polite "something went wrong" answers (expected while the action
-server restarts); "errors" are anything else (non-200, timeouts, empty replies).
+reply; "apologies" are the polite "something went wrong" answers (expected while the
+action server restarts); "errors" are anything else (non-200, timeouts, empty replies).
 Writes reports/loadtest.json and reports/loadtest.md.
 """
 
@@ -82,7 +83,9 @@ class Figures:
             p95_ms=pct(0.95),
             p99_ms=pct(0.99),
             mean_ms=round(statistics.mean(lat), 1) if lat else None,
-            turns_per_second=round(self.sent / self.seconds, 1) if self.seconds else None,
+            turns_per_second=round(self.sent / self.seconds, 1)
+            if self.seconds
+            else None,
         )
         return data
 
@@ -112,11 +115,14 @@ async def conversation(
         started = time.perf_counter()
         try:
             async with session.post(
-                f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}
+                f"{url}/webhooks/rest/webhook",
+                json={"sender": sender, "message": message},
             ) as response:
                 body = await response.json(content_type=None)
                 elapsed = (time.perf_counter() - started) * 1000
-                texts = [m.get("text", "") for m in body] if isinstance(body, list) else []
+                texts = (
+                    [m.get("text", "") for m in body] if isinstance(body, list) else []
+                )
                 if response.status != 200 or not body:
                     figures.errors += 1
                 elif texts == [ERROR_TEXT]:
@@ -129,7 +135,11 @@ async def conversation(
 
 
 async def run_load(
-    url: str, conversations: int, seconds: float, restart_every: float, stack: Optional[Stack]
+    url: str,
+    conversations: int,
+    seconds: float,
+    restart_every: float,
+    stack: Optional[Stack],
 ) -> Figures:
     figures = Figures(conversations=conversations, seconds=seconds, restarts=0)
     deadline = time.monotonic() + seconds
@@ -146,7 +156,9 @@ async def run_load(
             while time.monotonic() < deadline - 5:
                 await asyncio.sleep(0.5)
                 if time.monotonic() >= next_restart:
-                    await asyncio.get_running_loop().run_in_executor(None, stack.restart_actions)
+                    await asyncio.get_running_loop().run_in_executor(
+                        None, stack.restart_actions
+                    )
                     figures.restarts += 1
                     next_restart = time.monotonic() + restart_every
         await asyncio.gather(*tasks)
@@ -157,7 +169,9 @@ def write_report(summary: dict, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "loadtest.json").write_text(json.dumps(summary, indent=2))
     rows = "\n".join(f"| {k} | {v} |" for k, v in summary.items())
-    (out_dir / "loadtest.md").write_text(f"# Load test\n\n| figure | value |\n|---|---|\n{rows}\n")
+    (out_dir / "loadtest.md").write_text(
+        f"# Load test\n\n| figure | value |\n|---|---|\n{rows}\n"
+    )
 
 
 def main(argv: Optional[List[str]] = None) -> int:

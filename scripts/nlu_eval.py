@@ -54,8 +54,12 @@ def training_texts(data_dir: Path = ROOT / "data") -> set:
 
 def labels_of(parse: Dict[str, Any]) -> Tuple[str, str]:
     """(raw top-1 label, label as answered) of a /model/parse result."""
-    ranking = [i for i in parse.get("intent_ranking") or [] if i.get("name") != FALLBACK]
-    raw_intent = ranking[0]["name"] if ranking else (parse.get("intent") or {}).get("name")
+    ranking = [
+        i for i in parse.get("intent_ranking") or [] if i.get("name") != FALLBACK
+    ]
+    raw_intent = (
+        ranking[0]["name"] if ranking else (parse.get("intent") or {}).get("name")
+    )
     answered_intent = (parse.get("intent") or {}).get("name")
 
     def with_topic(intent: str) -> str:
@@ -120,7 +124,9 @@ class Report:
         }
 
 
-def evaluate(examples: Iterable[Tuple[str, str]], parse: Callable[[str], Dict[str, Any]]) -> Report:
+def evaluate(
+    examples: Iterable[Tuple[str, str]], parse: Callable[[str], Dict[str, Any]]
+) -> Report:
     report = Report()
     for text, expected in examples:
         raw, answered = labels_of(parse(text))
@@ -155,7 +161,9 @@ def http_parser(url: str, token: str) -> Callable[[str], Dict[str, Any]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", nargs="?", type=Path, default=ROOT / "tests/nlu/heldout.yml")
+    parser.add_argument(
+        "file", nargs="?", type=Path, default=ROOT / "tests/nlu/heldout.yml"
+    )
     parser.add_argument("--url", default="http://localhost:5005")
     parser.add_argument("--token", required=True)
     parser.add_argument("--json", type=Path)

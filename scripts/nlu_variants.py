@@ -43,9 +43,14 @@ def training_examples() -> List[Tuple[str, str]]:
 def tfidf(max_char: int = 4):
     return make_union(
         TfidfVectorizer(
-            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
+            analyzer="word",
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            token_pattern=r"(?u)\b\w+\b",
         ),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, max_char), sublinear_tf=True),
+        TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, max_char), sublinear_tf=True
+        ),
     )
 
 
@@ -53,20 +58,32 @@ def variants() -> Dict[str, Tuple[bool, Callable[[], Any]]]:
     """name -> (uses lemmas, estimator factory)."""
     chosen = LinearClassifier.get_default_config()
     return {
-        "chosen: calibrated linear SVM, lemmas, char 2-4": (True, lambda: build_estimator(chosen)),
+        "chosen: calibrated linear SVM, lemmas, char 2-4": (
+            True,
+            lambda: build_estimator(chosen),
+        ),
         "same, raw words instead of lemmas": (False, lambda: build_estimator(chosen)),
-        "same, char 2-5": (True, lambda: build_estimator({**chosen, "max_char_ngram": 5})),
+        "same, char 2-5": (
+            True,
+            lambda: build_estimator({**chosen, "max_char_ngram": 5}),
+        ),
         "linear SVM, not calibrated": (
             True,
-            lambda: Pipeline([("f", tfidf()), ("c", LinearSVC(C=1.0, random_state=42))]),
+            lambda: Pipeline(
+                [("f", tfidf()), ("c", LinearSVC(C=1.0, random_state=42))]
+            ),
         ),
         "logistic regression C=10": (
             True,
-            lambda: Pipeline([("f", tfidf()), ("c", LogisticRegression(C=10, max_iter=5000))]),
+            lambda: Pipeline(
+                [("f", tfidf()), ("c", LogisticRegression(C=10, max_iter=5000))]
+            ),
         ),
         "logistic regression C=50": (
             True,
-            lambda: Pipeline([("f", tfidf()), ("c", LogisticRegression(C=50, max_iter=5000))]),
+            lambda: Pipeline(
+                [("f", tfidf()), ("c", LogisticRegression(C=50, max_iter=5000))]
+            ),
         ),
         "linear SVM, word n-grams only (no char n-grams)": (
             True,
@@ -75,7 +92,9 @@ def variants() -> Dict[str, Tuple[bool, Callable[[], Any]]]:
                     (
                         "f",
                         TfidfVectorizer(
-                            ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
+                            ngram_range=(1, 2),
+                            sublinear_tf=True,
+                            token_pattern=r"(?u)\b\w+\b",
                         ),
                     ),
                     ("c", LinearSVC(C=1.0, random_state=42)),
@@ -85,7 +104,8 @@ def variants() -> Dict[str, Tuple[bool, Callable[[], Any]]]:
     }
 
 
-# (FallbackClassifier threshold, its ambiguity threshold, FaqGuard threshold, its margin)
+# (FallbackClassifier threshold, its ambiguity threshold, FaqGuard threshold, its
+# margin)
 THRESHOLDS = [
     (0.5, 0.1, 0.5, 0.1),
     (0.4, 0.1, 0.5, 0.1),
@@ -96,28 +116,38 @@ THRESHOLDS = [
 
 
 def answered(labels: List[str], row: np.ndarray, thresholds: Tuple[float, ...]) -> str:
-    """What the user gets: a label, or nlu_fallback from FallbackClassifier or FaqGuard."""
+    """What the user gets: a label, or nlu_fallback from FallbackClassifier or
+    FaqGuard."""
     threshold, ambiguity, topic_threshold, topic_margin = thresholds
     intents, topics = split_scores(labels, row)
-    (best, confidence), runner_up = intents[0], intents[1][1] if len(intents) > 1 else 0.0
+    (best, confidence), runner_up = (
+        intents[0],
+        intents[1][1] if len(intents) > 1 else 0.0,
+    )
     if confidence < threshold or confidence - runner_up < ambiguity:
         return "nlu_fallback"
     if best in topics:
         ranked = topics[best]
-        if is_unsure([{"confidence": c} for _, c in ranked], topic_threshold, topic_margin):
+        if is_unsure(
+            [{"confidence": c} for _, c in ranked], topic_threshold, topic_margin
+        ):
             return "nlu_fallback"
         return ranked[0][0]
     return best
 
 
 def threshold_table(texts: List[str], labels: np.ndarray) -> None:
-    """Fallback thresholds judged on cross-validated predictions of the training data only."""
+    """Fallback thresholds judged on cross-validated predictions of the training data
+    only."""
     model = build_estimator(LinearClassifier.get_default_config())
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
-    probabilities = cross_val_predict(model, texts, labels, cv=folds, method="predict_proba")
+    probabilities = cross_val_predict(
+        model, texts, labels, cv=folds, method="predict_proba"
+    )
     classes = sorted(set(labels))
     print(
-        "\n| thresholds (intent, ambiguity, topic, topic margin) | CV right | CV wrong | "
+        "\n| thresholds (intent, ambiguity, topic, topic margin) | CV right | CV "
+        "wrong | "
         'CV "Did you mean" | CV precision of answers |\n|---|---|---|---|---|'
     )
     for thresholds in THRESHOLDS:
@@ -138,14 +168,17 @@ def main() -> None:
 
     train = training_examples()
     heldout = read_examples(ROOT / "tests" / "nlu" / "heldout.yml")
-    off_topic = [text for text, _ in read_examples(ROOT / "tests" / "nlu" / "out_of_scope.yml")]
+    off_topic = [
+        text for text, _ in read_examples(ROOT / "tests" / "nlu" / "out_of_scope.yml")
+    ]
     labels = np.array([label for _, label in train])
     print(
         f"{len(train)} training examples, {len(set(labels))} labels; "
         f"{len(heldout)} held-out, {len(off_topic)} off-topic\n"
     )
     print(
-        "| variant | 5-fold CV (training data) | held-out top-1 | out-of-scope recall | train s |"
+        "| variant | 5-fold CV (training data) | held-out top-1 | out-of-scope recall "
+        "| train s |"
     )
     print("|---|---|---|---|---|")
     for name, (use_lemmas, make) in variants().items():
@@ -161,7 +194,10 @@ def main() -> None:
             == np.array([label for _, label in heldout])
         )
         oos = np.mean(model.predict([prep(t) for t in off_topic]) == "out_of_scope")
-        print(f"| {name} | {cv:.3f} | {held:.3f} | {oos:.3f} | {seconds:.1f} |", flush=True)
+        print(
+            f"| {name} | {cv:.3f} | {held:.3f} | {oos:.3f} | {seconds:.1f} |",
+            flush=True,
+        )
     threshold_table([lemmas(t) for t, _ in train], labels)
 
 

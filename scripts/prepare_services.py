@@ -23,7 +23,8 @@ def ensure_database(url: str) -> None:
     )
     with admin.connect() as conn:
         exists = conn.execute(
-            sa.text("select 1 from pg_database where datname = :n"), {"n": target.database}
+            sa.text("select 1 from pg_database where datname = :n"),
+            {"n": target.database},
         ).scalar()
         if not exists:
             conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
@@ -32,9 +33,14 @@ def ensure_database(url: str) -> None:
 
 
 def main() -> int:
-    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
+    database_url, redis_url = (
+        os.environ.get("DATABASE_URL"),
+        os.environ.get("REDIS_URL"),
+    )
     if not database_url or not redis_url:
-        print("Set DATABASE_URL (PostgreSQL) and REDIS_URL for replicas.", file=sys.stderr)
+        print(
+            "Set DATABASE_URL (PostgreSQL) and REDIS_URL for replicas.", file=sys.stderr
+        )
         return 1
     try:
         ensure_database(database_url)

@@ -23,7 +23,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("Retention is off (0 days): nothing deleted.")
         return 0
     store = ClinicTrackerStore()
-    print(f"Deleted {store.purge_older_than(days)} conversation events older than {days:g} days.")
+    print(
+        f"Deleted {store.purge_older_than(days)} conversation events older than "
+        f"{days:g} days."
+    )
     return 0
 
 

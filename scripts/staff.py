@@ -23,7 +23,17 @@ from clinic.booking.store import BookingStore, NotFound, Record, StoreUnavailabl
 from clinic.booking.validation import MODE_LABELS
 from clinic.booking.wording import shown_contact
 
-COLUMNS = ("reference", "kind", "when", "name", "contact", "what", "flags", "status", "channel")
+COLUMNS = (
+    "reference",
+    "kind",
+    "when",
+    "name",
+    "contact",
+    "what",
+    "flags",
+    "status",
+    "channel",
+)
 
 
 def parse_day(text: Optional[str], today: date) -> Optional[date]:
@@ -101,7 +111,9 @@ def write_csv(rows: List[dict], target: TextIO) -> None:
 
 
 def main(
-    argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr
+    argv: Optional[Sequence[str]] = None,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
 ) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scripts.staff", description=__doc__.split("\n")[0]
@@ -109,8 +121,12 @@ def main(
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("list", "export"):
         command = commands.add_parser(name)
-        command.add_argument("--day", help="today, tomorrow or YYYY-MM-DD (clinic time zone)")
-        command.add_argument("--all", action="store_true", help="include handled and cancelled")
+        command.add_argument(
+            "--day", help="today, tomorrow or YYYY-MM-DD (clinic time zone)"
+        )
+        command.add_argument(
+            "--all", action="store_true", help="include handled and cancelled"
+        )
         if name == "export":
             command.add_argument("--out", help="CSV file (default: standard output)")
     handled = commands.add_parser("handled")
@@ -127,7 +143,10 @@ def main(
                     record = store.mark_handled(reference)
                     out.write(f"{record.reference}: marked handled\n")
                 except NotFound:
-                    err.write(f"{reference}: no open booking or callback with that reference\n")
+                    err.write(
+                        f"{reference}: no open booking or callback with that "
+                        f"reference\n"
+                    )
                     status = 1
             return status
         today = datetime.now(facts.time_zone()).date()
@@ -135,7 +154,9 @@ def main(
             day = parse_day(args.day, today)
         except argparse.ArgumentTypeError as error:
             parser.error(str(error))
-        records = store.open_records(day=day, tz=facts.time_zone(), include_handled=args.all)
+        records = store.open_records(
+            day=day, tz=facts.time_zone(), include_handled=args.all
+        )
         rows = [row(r) for r in records]
         if args.command == "list":
             table(rows, out)
@@ -148,7 +169,10 @@ def main(
         err.write(f"Wrote {len(rows)} row(s) to {args.out}\n")
         return 0
     except StoreUnavailable:
-        err.write("Error: the database is unreachable (check DATABASE_URL). Nothing was changed.\n")
+        err.write(
+            "Error: the database is unreachable (check DATABASE_URL). Nothing was "
+            "changed.\n"
+        )
         return 2
 
 

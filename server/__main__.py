@@ -1,8 +1,8 @@
 """The Rasa server's entry point: Rasa's own command line, after this project's patches.
 
-`python -m server run ...` and `python -m server shell ...` take exactly the arguments of
-`rasa run` and `rasa shell`; scripts/launch.py builds them. Two things differ from typing
-`rasa` directly:
+`python -m server run ...` and `python -m server shell ...` take exactly the arguments
+of `rasa run` and `rasa shell`; scripts/launch.py builds them. Two things differ from
+typing `rasa` directly:
 - every change this project makes to Rasa's internals (server/patches.py) is in place
   before Rasa starts, in the server and in the staff shell alike;
 - the HTTP API token is read from RASA_API_TOKEN in the environment, so it never appears
@@ -27,7 +27,10 @@ def main() -> None:
     from server import patches
 
     patches.apply()
-    sys.argv = ["rasa", *rasa_arguments(sys.argv[1:], os.environ.get("RASA_API_TOKEN", ""))]
+    sys.argv = [
+        "rasa",
+        *rasa_arguments(sys.argv[1:], os.environ.get("RASA_API_TOKEN", "")),
+    ]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

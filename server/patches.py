@@ -47,16 +47,26 @@ def _apologising(run):
             raise  # a form rejecting an answer: Rasa's normal flow
         except Exception as error:
             # The type only: an exception's message can carry the patient's words.
-            logger.error("Custom action %s failed: %s", self.name(), type(error).__name__)
+            logger.error(
+                "Custom action %s failed: %s", self.name(), type(error).__name__
+            )
             if self.name() == "action_session_start":
                 # Start the session the default way; the turn's own action decides.
                 from rasa.shared.core.events import ActionExecuted, SessionStarted
 
-                logger.error("Custom action_session_start could not run; default start used.")
+                logger.error(
+                    "Custom action_session_start could not run; default start used."
+                )
                 return [SessionStarted(), ActionExecuted("action_listen")]
-            logger.error("Custom action %s could not run; the patient got an apology.", self.name())
+            logger.error(
+                "Custom action %s could not run; the patient got an apology.",
+                self.name(),
+            )
             # Listening next ends the turn (no retry loop, no core fallback).
-            return [BotUttered(channel_text("apology")), FollowupAction("action_listen")]
+            return [
+                BotUttered(channel_text("apology")),
+                FollowupAction("action_listen"),
+            ]
 
     run_or_apologise.__wrapped__ = run
     return run_or_apologise
@@ -95,7 +105,9 @@ def apply() -> None:
 
     seconds = action_timeout()
     action_module.DEFAULT_REQUEST_TIMEOUT = seconds  # read per call by RemoteAction.run
-    endpoints_module.DEFAULT_REQUEST_TIMEOUT = seconds  # the aiohttp session's total timeout
+    endpoints_module.DEFAULT_REQUEST_TIMEOUT = (
+        seconds  # the aiohttp session's total timeout
+    )
     remote = action_module.RemoteAction
     if not hasattr(remote.run, "__wrapped__"):
         remote.run = _apologising(remote.run)

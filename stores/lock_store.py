@@ -13,7 +13,9 @@ from redis import Redis
 class ClinicLockStore:
     """A factory Rasa loads by module path: it returns the right lock store."""
 
-    def __new__(cls, endpoint_config: Optional[EndpointConfig] = None, **_: Any) -> LockStore:
+    def __new__(
+        cls, endpoint_config: Optional[EndpointConfig] = None, **_: Any
+    ) -> LockStore:
         url = os.environ.get("REDIS_URL")
         if not url:
             return InMemoryLockStore()

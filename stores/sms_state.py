@@ -1,4 +1,5 @@
-"""What the SMS channel remembers per conversation: opt-out, and the options last offered.
+"""What the SMS channel remembers per conversation: opt-out, and the options last
+offered.
 
 Keyed by the SMS conversation id (`sms:` and a keyed hash of the number,
 clinic/privacy.py), never by the number. SQLite (standard library), one small file in
@@ -26,9 +27,12 @@ class SmsState:
         self._db = sqlite3.connect(str(self._path), check_same_thread=False)
         with self._db:
             self._db.execute("PRAGMA secure_delete = ON")
-            self._db.execute("CREATE TABLE IF NOT EXISTS opt_out (conversation TEXT PRIMARY KEY)")
             self._db.execute(
-                "CREATE TABLE IF NOT EXISTS options (conversation TEXT PRIMARY KEY, payloads TEXT)"
+                "CREATE TABLE IF NOT EXISTS opt_out (conversation TEXT PRIMARY KEY)"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS options (conversation TEXT PRIMARY KEY, "
+                "payloads TEXT)"
             )
         self._path.chmod(0o600)
 
@@ -42,9 +46,13 @@ class SmsState:
     def set_opted_out(self, conversation: str, opted_out: bool) -> None:
         with self._lock, self._db:
             if opted_out:
-                self._db.execute("INSERT OR IGNORE INTO opt_out VALUES (?)", (conversation,))
+                self._db.execute(
+                    "INSERT OR IGNORE INTO opt_out VALUES (?)", (conversation,)
+                )
             else:
-                self._db.execute("DELETE FROM opt_out WHERE conversation = ?", (conversation,))
+                self._db.execute(
+                    "DELETE FROM opt_out WHERE conversation = ?", (conversation,)
+                )
 
     def options(self, conversation: str) -> List[str]:
         with self._lock:
@@ -56,17 +64,23 @@ class SmsState:
     def set_options(self, conversation: str, payloads: List[str]) -> None:
         with self._lock, self._db:
             self._db.execute(
-                "INSERT OR REPLACE INTO options VALUES (?, ?)", (conversation, json.dumps(payloads))
+                "INSERT OR REPLACE INTO options VALUES (?, ?)",
+                (conversation, json.dumps(payloads)),
             )
 
     def forget(self, conversation: str) -> None:
         """Remove everything kept for this conversation."""
         with self._lock, self._db:
-            self._db.execute("DELETE FROM opt_out WHERE conversation = ?", (conversation,))
-            self._db.execute("DELETE FROM options WHERE conversation = ?", (conversation,))
+            self._db.execute(
+                "DELETE FROM opt_out WHERE conversation = ?", (conversation,)
+            )
+            self._db.execute(
+                "DELETE FROM options WHERE conversation = ?", (conversation,)
+            )
 
 
 @cache
 def sms_state(path: Optional[Path] = None) -> SmsState:
-    """One state per file and process (the SMS channel and the tracker store share it)."""
+    """One state per file and process (the SMS channel and the tracker store share
+    it)."""
     return SmsState(path)

@@ -41,7 +41,9 @@ FORGET_SLOT = "forget_me"
 FORGET_CONFIRMED = "confirmed"
 DEFAULT_RETENTION_DAYS = 90
 PURGE_EVERY_SECONDS = 3600
-CACHED_CONVERSATIONS = 500  # recent conversations kept in memory (a 20-turn one: ~50 KB)
+CACHED_CONVERSATIONS = (
+    500  # recent conversations kept in memory (a 20-turn one: ~50 KB)
+)
 # Set on a tracker this store loaded or saved: how many of its events are stored.
 STORED_EVENTS = "_clinic_stored_events"
 
@@ -61,7 +63,8 @@ def conversations_url() -> str:
 
 
 def sqlite_engine(url: str) -> sa.engine.Engine:
-    """A few kept-open SQLite connections, committing in WAL mode with synchronous=NORMAL.
+    """A few kept-open SQLite connections, committing in WAL mode with
+    synchronous=NORMAL.
 
     Rasa's engine opened a new connection for every query (SQLAlchemy 1.4's default for
     SQLite files), three or four a turn. The server runs every turn on one event-loop
@@ -124,7 +127,8 @@ class ClinicTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         # Rasa builds its tracker store in every entry point (run, shell), also when
-        # started without this project's launcher: the patches must be in place there too.
+        # started without this project's launcher: the patches must be in place there
+        # too.
         patches.apply()
         parsed = sa.engine.make_url(url or conversations_url())
         dialect = parsed.get_backend_name()
@@ -164,24 +168,36 @@ class ClinicTrackerStore(SQLTrackerStore):
             try:
                 self.purge_older_than(days)
             except sa.exc.SQLAlchemyError:
-                logger.warning("Retention: could not delete old conversation events this time.")
+                logger.warning(
+                    "Retention: could not delete old conversation events this time."
+                )
 
     def purge_older_than(self, days: float) -> int:
         """Delete conversation events older than `days` (the retention setting)."""
         cutoff = time.time() - days * 86400
         with self.session_scope() as session:
-            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.timestamp < cutoff).delete()
+            deleted = (
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.timestamp < cutoff)
+                .delete()
+            )
             session.commit()
         if deleted:
             self._recent.clear()
             logger.info(
-                "Retention: deleted %d conversation events older than %s days.", deleted, days
+                "Retention: deleted %d conversation events older than %s days.",
+                deleted,
+                days,
             )
         return deleted
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         cached = self._recent.get(sender_id)
-        if cached and self.domain is not None and cached[0] == self._newest_event_id(sender_id):
+        if (
+            cached
+            and self.domain is not None
+            and cached[0] == self._newest_event_id(sender_id)
+        ):
             self._recent.move_to_end(sender_id)
             # Events are never changed once logged, so trackers may share them.
             tracker = DialogueStateTracker.from_events(
@@ -212,13 +228,17 @@ class ClinicTrackerStore(SQLTrackerStore):
             newest = rows[-1].id if rows else None
             session.commit()
         setattr(tracker, STORED_EVENTS, len(tracker.events))
-        if newest is not None:  # else the copy in memory, if any, is still the stored one
+        if (
+            newest is not None
+        ):  # else the copy in memory, if any, is still the stored one
             self._remember(tracker, newest)
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterable[Event]:
-        """Events not stored yet. A tracker this store loaded knows how many of its events
-        are stored (the conversation is locked for the turn, so nothing else wrote);
-        any other tracker is counted in the database, as Rasa does."""
+    def _additional_events(
+        self, session: Any, tracker: DialogueStateTracker
+    ) -> Iterable[Event]:
+        """Events not stored yet. A tracker this store loaded knows how many of its
+        events are stored (the conversation is locked for the turn, so nothing else
+        wrote); any other tracker is counted in the database, as Rasa does."""
         stored = getattr(tracker, STORED_EVENTS, None)
         if stored is None:
             return super()._additional_events(session, tracker)
@@ -231,7 +251,9 @@ class ClinicTrackerStore(SQLTrackerStore):
             sender_id=sender_id,
             type_name=event.type_name,
             timestamp=data.get("timestamp"),
-            intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+            intent_name=(data.get("parse_data") or {})
+            .get("intent", {})
+            .get(INTENT_NAME_KEY),
             action_name=data.get("name"),
             data=json.dumps(data),
         )
@@ -245,7 +267,10 @@ class ClinicTrackerStore(SQLTrackerStore):
             )
 
     def _remember(self, tracker: DialogueStateTracker, newest: int) -> None:
-        self._recent[tracker.sender_id] = (newest, tuple(latest_session_events(tracker.events)))
+        self._recent[tracker.sender_id] = (
+            newest,
+            tuple(latest_session_events(tracker.events)),
+        )
         self._recent.move_to_end(tracker.sender_id)
         while len(self._recent) > CACHED_CONVERSATIONS:
             self._recent.popitem(last=False)
@@ -255,7 +280,9 @@ class ClinicTrackerStore(SQLTrackerStore):
         self._recent.pop(sender_id, None)
         with self.session_scope() as session:
             deleted = (
-                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .delete()
             )
             session.commit()
         logger.info("Forgot a conversation on request (%d events deleted).", deleted)

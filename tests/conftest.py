@@ -20,7 +20,8 @@ from tests.helpers import MODEL, ROOT, http_json
 
 TWILIO_TOKEN = "test-twilio-auth-token"
 # The test process computes SMS conversation ids and reads stored conversations, so it
-# shares these secrets with the stacks it starts (tests/integration/test_launch.py checks
+# shares these secrets with the stacks it starts (tests/integration/test_launch.py
+# checks
 # that a stack without them generates its own into its data folder).
 TEST_SECRETS = {
     "CLINIC_PSEUDONYM_KEY": "test-pseudonym-key",
@@ -28,6 +29,10 @@ TEST_SECRETS = {
     "ACTION_SERVER_SECRET": "test-action-secret",
 }
 os.environ.update(TEST_SECRETS)
+# The clinic's facts for every test process and stack (the real clinic.yml is staff's).
+CLINIC_FIXTURE = ROOT / "tests" / "fixtures" / "clinic.yml"
+CLINIC_NAME = "Harbourside Test Clinic"
+os.environ["CLINIC_CONFIG"] = str(CLINIC_FIXTURE)
 
 
 @pytest.fixture(scope="session")
@@ -108,20 +113,26 @@ class Servers:
         return body["slots"]
 
     def parse(self, text: str) -> Dict[str, Any]:
-        status, body = http_json(f"{self.rasa_url}/model/parse?token={self.token}", {"text": text})
+        status, body = http_json(
+            f"{self.rasa_url}/model/parse?token={self.token}", {"text": text}
+        )
         assert status == 200, (status, body)
         return body
 
 
 @pytest.fixture(scope="session")
-def servers(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+def servers(
+    model_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Servers]:
     """Action server, Rasa server (REST, socket.io, SMS, API) and demo page.
 
     They run at DEBUG, the most talkative level, so the privacy tests can check that not
     even DEBUG logs carry health details.
     """
     base = tmp_path_factory.mktemp("stack")
-    stack = Stack(stack_settings(base / "data", model=model_path, debug=True), log_dir=base)
+    stack = Stack(
+        stack_settings(base / "data", model=model_path, debug=True), log_dir=base
+    )
     try:
         stack.start()
         yield Servers(stack)

@@ -50,12 +50,17 @@ def temporary_postgres() -> Iterator[str]:
     with engine.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        yield (
+            sa.engine.make_url(admin_url)
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
     finally:
         with engine.connect() as conn:
             conn.execute(
                 sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                    "datname = :n"
                 ),
                 {"n": name},
             )
@@ -64,7 +69,8 @@ def temporary_postgres() -> Iterator[str]:
 
 
 def reachable_redis_url() -> str:
-    """REDIS_URL, or database 15 of the local Redis; skipped (failed in CI) if it is down."""
+    """REDIS_URL, or database 15 of the local Redis; skipped (failed in CI) if it is
+    down."""
     from redis import Redis
     from redis.exceptions import RedisError
 

@@ -16,12 +16,15 @@ DOMAIN_DIR = ROOT / "domain"
 
 
 def domain() -> Dict[str, Any]:
-    """The domain's files merged (responses, slots, forms...), as Rasa reads the folder."""
+    """The domain's files merged (responses, slots, forms...), as Rasa reads the
+    folder."""
     import yaml
 
     merged: Dict[str, Any] = {}
     for path in sorted(DOMAIN_DIR.glob("*.yml")):
-        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for key, value in (
+            yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        ).items():
             if isinstance(value, dict):
                 merged.setdefault(key, {}).update(value)
             elif isinstance(value, list):
@@ -45,7 +48,11 @@ def http_json(
     content_type: str = "application/json",
 ) -> tuple[int, Any]:
     """POST (or GET when there is no body) and return (status, decoded JSON or text)."""
-    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    data = (
+        raw
+        if raw is not None
+        else (json.dumps(body).encode() if body is not None else None)
+    )
     request = urllib.request.Request(url, data=data)
     if data is not None:
         request.add_header("Content-Type", content_type)

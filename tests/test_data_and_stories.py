@@ -34,4 +34,6 @@ def test_conversation_stories_pass(model_path, tmp_path):
     )
     failed = tmp_path / "failed_test_stories.yml"
     detail = failed.read_text() if failed.exists() else ""
-    assert result.returncode == 0, detail[-6000:] + result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, (
+        detail[-6000:] + result.stdout[-3000:] + result.stderr[-3000:]
+    )

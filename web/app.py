@@ -1,8 +1,9 @@
-"""Serve the demo clinic page, the rasa-webchat bundle and its font, all from this machine.
+"""Serve the demo clinic page, the rasa-webchat bundle and its font, all from this
+machine.
 
-The bundle (rasa-webchat@1.0.1, lib/index.js) and the font (@fontsource/inter) are fetched
-from the npm registry by `make web` into build/web, and the bundle is rewritten to take
-its font from here (web/bundle.py): the page loads nothing from any other site.
+The bundle (rasa-webchat@1.0.1, lib/index.js) and the font (@fontsource/inter) are
+fetched from the npm registry by `make web` into build/web, and the bundle is rewritten
+to take its font from here (web/bundle.py): the page loads nothing from any other site.
 
 Usage: python -m web.app [--port 8080] [--socket-url http://localhost:5005]
 """
@@ -29,7 +30,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html"
 CACHE = {"Cache-Control": "max-age=3600"}
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; connect-src 'self' {socket} {socket_ws}; "
+    "Content-Security-Policy": "default-src 'self'; "
+    "connect-src 'self' {socket} {socket_ws}; "
     "img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self' 'unsafe-inline'",
     "X-Content-Type-Options": "nosniff",
@@ -54,7 +56,8 @@ def create_app(socket_url: str) -> Sanic:
     page = render_page(socket_url)
     ws_url = socket_url.replace("http://", "ws://").replace("https://", "wss://")
     headers = {
-        k: v.format(socket=socket_url, socket_ws=ws_url) for k, v in SECURITY_HEADERS.items()
+        k: v.format(socket=socket_url, socket_ws=ws_url)
+        for k, v in SECURITY_HEADERS.items()
     }
 
     @app.get("/")
@@ -65,11 +68,15 @@ def create_app(socket_url: str) -> Sanic:
     async def bundle(_: Request) -> HTTPResponse:
         if not BUNDLE.exists():
             return response.text("Chat widget not built: run `make web`.", status=503)
-        return await response.file(BUNDLE, mime_type="application/javascript", headers=CACHE)
+        return await response.file(
+            BUNDLE, mime_type="application/javascript", headers=CACHE
+        )
 
     @app.get("/static/inter.css")
     async def font_stylesheet(_: Request) -> HTTPResponse:
-        return await response.file(STATIC / "inter.css", mime_type="text/css", headers=CACHE)
+        return await response.file(
+            STATIC / "inter.css", mime_type="text/css", headers=CACHE
+        )
 
     @app.get("/static/fonts/<name:str>")
     async def font(_: Request, name: str) -> HTTPResponse:
@@ -87,13 +94,18 @@ def create_app(socket_url: str) -> Sanic:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("WEB_PORT", 8080))
+    )
     parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
     parser.add_argument(
-        "--socket-url", default=os.environ.get("RASA_SOCKET_URL", "http://localhost:5005")
+        "--socket-url",
+        default=os.environ.get("RASA_SOCKET_URL", "http://localhost:5005"),
     )
     args = parser.parse_args()
-    create_app(args.socket_url).run(host=args.host, port=args.port, access_log=False, workers=1)
+    create_app(args.socket_url).run(
+        host=args.host, port=args.port, access_log=False, workers=1
+    )
 
 
 if __name__ == "__main__":

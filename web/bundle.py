@@ -16,9 +16,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-GOOGLE_FONT_IMPORT = (
-    "@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
-)
+GOOGLE_FONT_IMPORT = "@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
 LOCAL_FONT_IMPORT = "@import url(/static/inter.css);"
 DEBUG_LOGS = (
     'console.log("connect:".concat(o.id))',

@@ -1,1 +1,2 @@
-"""Booking a free consultation: pure logic (validation, time parsing, store) and Rasa glue."""
+"""Booking a free consultation: pure logic (validation, time parsing, store) and Rasa
+glue."""

@@ -75,7 +75,8 @@ MIGRATIONS: Dict[int, Callable[[sa.engine.Connection], None]] = {}
 
 
 class StoreUnavailable(RuntimeError):
-    """The database cannot be reached or written right now (the request was not saved)."""
+    """The database cannot be reached or written right now (the request was not
+    saved)."""
 
 
 class NotFound(LookupError):
@@ -162,7 +163,11 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return sa.create_engine(url, future=True, connect_args={"timeout": 5})
     return sa.create_engine(
-        url, future=True, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 3}
+        url,
+        future=True,
+        pool_pre_ping=True,
+        pool_size=5,
+        connect_args={"connect_timeout": 3},
     )
 
 
@@ -177,8 +182,9 @@ class BookingStore:
 
     # -------------------------------------------------------------- schema
     def ensure_schema(self) -> None:
-        """Create the tables and run pending migrations, once per store. Safe when several
-        threads or processes start at once: losing a creation race is retried."""
+        """Create the tables and run pending migrations, once per store. Safe when
+        several threads or processes start at once: losing a creation race is
+        retried."""
         if self._schema_ready:
             return
         with self._schema_lock:
@@ -196,11 +202,15 @@ class BookingStore:
     def _create_and_migrate(self) -> None:
         metadata.create_all(self.engine, checkfirst=True)
         with self.engine.begin() as conn:
-            current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
+            current = conn.execute(
+                sa.select(sa.func.max(schema_version.c.version))
+            ).scalar()
             if current is None:
                 try:
                     with conn.begin_nested():
-                        conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+                        conn.execute(
+                            schema_version.insert().values(version=SCHEMA_VERSION)
+                        )
                 except IntegrityError:
                     pass  # another process recorded it first
                 current = SCHEMA_VERSION
@@ -236,7 +246,9 @@ class BookingStore:
         with self._guard(), self.engine.connect() as conn:
             row = (
                 conn.execute(
-                    bookings.select().where(bookings.c.reference == normalise_reference(reference))
+                    bookings.select().where(
+                        bookings.c.reference == normalise_reference(reference)
+                    )
                 )
                 .mappings()
                 .first()
@@ -250,7 +262,10 @@ class BookingStore:
         self, reference: str, starts_at: datetime, time_confirmed: bool = True
     ) -> Record:
         return self._update_open(
-            bookings, reference, starts_at=_utc(starts_at), time_confirmed=time_confirmed
+            bookings,
+            reference,
+            starts_at=_utc(starts_at),
+            time_confirmed=time_confirmed,
         )
 
     # ----------------------------------------------------------- callbacks
@@ -270,7 +285,10 @@ class BookingStore:
 
     # --------------------------------------------------------------- staff
     def open_records(
-        self, day: Optional[date] = None, tz: tzinfo = timezone.utc, include_handled: bool = False
+        self,
+        day: Optional[date] = None,
+        tz: tzinfo = timezone.utc,
+        include_handled: bool = False,
     ) -> List[Record]:
         """Bookings (by start time) then callbacks (by request time); `day` in `tz`."""
         self.ensure_schema()
@@ -282,13 +300,17 @@ class BookingStore:
                 start = datetime.combine(day, time(0), tzinfo=tz)
                 end = start + timedelta(days=1)
                 query = query.where(
-                    bookings.c.starts_at >= _utc(start), bookings.c.starts_at < _utc(end)
+                    bookings.c.starts_at >= _utc(start),
+                    bookings.c.starts_at < _utc(end),
                 )
                 cb_query = cb_query.where(
-                    callbacks.c.created_at >= _utc(start), callbacks.c.created_at < _utc(end)
+                    callbacks.c.created_at >= _utc(start),
+                    callbacks.c.created_at < _utc(end),
                 )
             rows = conn.execute(query.order_by(bookings.c.starts_at)).mappings().all()
-            cb_rows = conn.execute(cb_query.order_by(callbacks.c.created_at)).mappings().all()
+            cb_rows = (
+                conn.execute(cb_query.order_by(callbacks.c.created_at)).mappings().all()
+            )
         return [_booking(r) for r in rows] + [_callback(r) for r in cb_rows]
 
     def mark_handled(self, reference: str) -> Record:
@@ -297,13 +319,16 @@ class BookingStore:
         return self._update_open(table, reference, status="handled")
 
     def delete_open_for_sender(self, sender_key: str) -> int:
-        """Remove what a patient asked for and staff have not handled yet ("forget me")."""
+        """Remove what a patient asked for and staff have not handled yet ("forget
+        me")."""
         self.ensure_schema()
         with self._guard(), self.engine.begin() as conn:
             count = 0
             for table in (bookings, callbacks):
                 count += conn.execute(
-                    table.delete().where(table.c.sender_key == sender_key, table.c.status == "open")
+                    table.delete().where(
+                        table.c.sender_key == sender_key, table.c.status == "open"
+                    )
                 ).rowcount
         return count
 
@@ -311,9 +336,9 @@ class BookingStore:
     def _insert_once(
         self, table: sa.Table, prefix: str, request_key: str, values: Dict[str, object]
     ) -> Record:
-        """The idempotent insert behind every save: the first row for a request_key wins,
-        later (or concurrent) saves of the same request return it; a clash of the random
-        reference just draws another."""
+        """The idempotent insert behind every save: the first row for a request_key
+        wins, later (or concurrent) saves of the same request return it; a clash of the
+        random reference just draws another."""
         self.ensure_schema()
         now = datetime.now(timezone.utc)
         with self._guard():

@@ -1,9 +1,11 @@
-"""Preferred consultation time in free words -> a concrete time in the clinic's time zone.
+"""Preferred consultation time in free words -> a concrete time in the clinic's time
+zone.
 
-Understands what patients type: "next Tuesday afternoon", "tomorrow 9am", "Dec 3 at 2:30",
-"12/3 10am" (US month/day), "Friday", "at 3" (the half of the day the clinic is open),
-"asap". It never guesses silently: the resolved date and time are shown in the booking
-summary for the patient to confirm. Pure functions; `now` is passed in so tests can pin it.
+Understands what patients type: "next Tuesday afternoon", "tomorrow 9am", "Dec 3 at
+2:30", "12/3 10am" (US month/day), "Friday", "at 3" (the half of the day the clinic is
+open), "asap". It never guesses silently: the resolved date and time are shown in the
+booking summary for the patient to confirm. Pure functions; `now` is passed in so tests
+can pin it.
 """
 
 from __future__ import annotations
@@ -119,8 +121,8 @@ class TimeChoice:
     """What the patient's words resolve to.
 
     status: ok | need_time (a day without a time) | unparsed | past | too_soon | closed
-    | too_far. `when` is the resolved (or rejected) time, `day` the day understood so far,
-    `suggestion` the nearest time the clinic can offer instead.
+    | too_far. `when` is the resolved (or rejected) time, `day` the day understood so
+    far, `suggestion` the nearest time the clinic can offer instead.
     """
 
     status: str
@@ -133,7 +135,9 @@ class TimeChoice:
 def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace(",", " ")
     text = re.sub(
-        r"\b(?:tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2moro|2morrow)\b", "tomorrow", text
+        r"\b(?:tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2moro|2morrow)\b",
+        "tomorrow",
+        text,
     )
     text = re.sub(r"\b(?:this arvo|arvo)\b", "afternoon", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -255,7 +259,10 @@ def find_times(text: str) -> List[time]:
         if kind in ("half_past", "quarter_past", "quarter_to"):
             hour = int(groups[0])
             minute = {"half_past": 30, "quarter_past": 15, "quarter_to": 45}[kind]
-            hours = [(h - 1) % 24 if kind == "quarter_to" else h for h in _ampm_hours(hour, None)]
+            hours = [
+                (h - 1) % 24 if kind == "quarter_to" else h
+                for h in _ampm_hours(hour, None)
+            ]
             return [time(h, minute) for h in hours]
         if kind == "hh_mm":
             minute = int(groups[1])
@@ -297,9 +304,13 @@ def _check(
     earliest_ok = now + MIN_LEAD
     suggestion = _earliest(hours, max(earliest_ok, _at(candidate.date(), time(0), now)))
     if candidate < now:
-        return TimeChoice("past", candidate, candidate.date(), _earliest(hours, earliest_ok))
+        return TimeChoice(
+            "past", candidate, candidate.date(), _earliest(hours, earliest_ok)
+        )
     if candidate < earliest_ok:
-        return TimeChoice("too_soon", candidate, candidate.date(), _earliest(hours, earliest_ok))
+        return TimeChoice(
+            "too_soon", candidate, candidate.date(), _earliest(hours, earliest_ok)
+        )
     if candidate.date() > now.date() + timedelta(days=HORIZON_DAYS):
         return TimeChoice("too_far", candidate, candidate.date())
     if not hours.is_open(candidate):
@@ -347,7 +358,9 @@ def parse_when(
 
     if window or asap:
         start_day = day or today
-        start = max(now + MIN_LEAD, _at(start_day, window[0] if window else time(0), now))
+        start = max(
+            now + MIN_LEAD, _at(start_day, window[0] if window else time(0), now)
+        )
         end_day = start_day if day else start_day + timedelta(days=14)
         end = (
             _at(end_day, window[1], now)
@@ -358,7 +371,9 @@ def parse_when(
             # "afternoon" without a day: the first afternoon with an open slot
             for n in range(14):
                 d = start_day + timedelta(days=n)
-                slot = _earliest(hours, max(start, _at(d, window[0], now)), _at(d, window[1], now))
+                slot = _earliest(
+                    hours, max(start, _at(d, window[0], now)), _at(d, window[1], now)
+                )
                 if slot:
                     return TimeChoice("ok", slot, slot.date(), approximate=True)
             return TimeChoice("unparsed")
@@ -375,7 +390,10 @@ def parse_when(
     if day is not None:
         if not hours.intervals(day):
             return TimeChoice(
-                "closed", None, day, _earliest(hours, max(now + MIN_LEAD, _at(day, time(0), now)))
+                "closed",
+                None,
+                day,
+                _earliest(hours, max(now + MIN_LEAD, _at(day, time(0), now))),
             )
         return TimeChoice("need_time", None, day)
     if _NEXT_WEEK.search(text):

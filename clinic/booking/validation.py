@@ -1,8 +1,8 @@
 """Checks on what a patient types into the booking and callback forms.
 
-Pure functions: each returns the normalised value, or None when the answer cannot be used
-(the form then says what it needs). Names and contacts are the only personal details the
-assistant collects; nothing here is logged.
+Pure functions: each returns the normalised value, or None when the answer cannot be
+used (the form then says what it needs). Names and contacts are the only personal
+details the assistant collects; nothing here is logged.
 """
 
 from __future__ import annotations
@@ -21,10 +21,15 @@ MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
 }
 MODES = ("online", "phone", "in_person")
-MODE_LABELS = {"online": "online (video call)", "phone": "by phone", "in_person": "in person"}
+MODE_LABELS = {
+    "online": "online (video call)",
+    "phone": "by phone",
+    "in_person": "in person",
+}
 
 _NAME_PREFIX = re.compile(
-    r"^(?:hi|hello|hey)?[\s,!]*(?:my name is|my name's|name is|name's|i am|i'm|im|it's|its|"
+    r"^(?:hi|hello|hey)?[\s,!]*(?:my name is|my name's|name is|name's|i "
+    r"am|i'm|im|it's|its|"
     r"this is|call me|it is)\s+",
     re.IGNORECASE,
 )
@@ -74,7 +79,15 @@ _MODE_WORDS = {
         "remotely",
         "computer",
     ),
-    "phone": ("phone", "telephone", "call", "ring", "by phone", "over the phone", "cell"),
+    "phone": (
+        "phone",
+        "telephone",
+        "call",
+        "ring",
+        "by phone",
+        "over the phone",
+        "cell",
+    ),
     "in_person": (
         "in person",
         "in-person",
@@ -94,13 +107,15 @@ _MODE_WORDS = {
 
 @dataclass(frozen=True)
 class Contact:
-    """A normalised contact: phone in E.164 (+17605550100) or a lower-cased e-mail domain."""
+    """A normalised contact: phone in E.164 (+17605550100) or a lower-cased e-mail
+    domain."""
 
     kind: str  # "phone" | "email"
     value: str
 
     def masked(self) -> str:
-        """What the assistant repeats back: enough to recognise, not the whole detail."""
+        """What the assistant repeats back: enough to recognise, not the whole
+        detail."""
         if self.kind == "phone":
             return f"the number ending {self.value[-4:]}"
         local, _, domain = self.value.partition("@")
@@ -134,14 +149,17 @@ def parse_phone(text: str, region: str = DEFAULT_REGION) -> Optional[Contact]:
             and phonenumbers.number_type(number) in MOBILE_TYPES
         ):
             return Contact(
-                "phone", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                "phone",
+                phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
             )
     return None
 
 
 def parse_email(text: str) -> Optional[Contact]:
     """An e-mail address (syntax only: nothing is looked up on the network)."""
-    candidates = [word.strip("<>()[],;:") for word in (text or "").split() if "@" in word]
+    candidates = [
+        word.strip("<>()[],;:") for word in (text or "").split() if "@" in word
+    ]
     for candidate in candidates:
         try:
             result = validate_email(candidate, check_deliverability=False)
@@ -174,13 +192,20 @@ def looks_like_contact_attempt(text: str) -> bool:
 
 def parse_mode(text: str) -> Optional[str]:
     """online | phone | in_person from the patient's words, or None if unclear/mixed."""
-    text = (text or "").lower().replace("video call", "video").replace("zoom call", "zoom")
+    text = (
+        (text or "").lower().replace("video call", "video").replace("zoom call", "zoom")
+    )
     found = {
         mode
         for mode, words in _MODE_WORDS.items()
         if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words)
     }
-    if "in_person" in found and "phone" in found and "call" not in text and "phone" not in text:
+    if (
+        "in_person" in found
+        and "phone" in found
+        and "call" not in text
+        and "phone" not in text
+    ):
         found.discard("phone")
     return found.pop() if len(found) == 1 else None
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-YES_WORDS = {"yes", "y", "yep", "yeah", "yup", "ya", "sure", "correct", "true", "ok", "okay"}
+YES_WORDS = {
+    "yes",
+    "y",
+    "yep",
+    "yeah",
+    "yup",
+    "ya",
+    "sure",
+    "correct",
+    "true",
+    "ok",
+    "okay",
+}
 NO_WORDS = {
     "no",
     "n",

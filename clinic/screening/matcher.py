@@ -21,7 +21,17 @@ from spacy.util import filter_spans
 
 from clinic.screening.conditions import Condition, all_conditions
 
-NEGATION_CUES = {"no", "not", "n't", "never", "without", "nor", "neither", "none", "nothing"}
+NEGATION_CUES = {
+    "no",
+    "not",
+    "n't",
+    "never",
+    "without",
+    "nor",
+    "neither",
+    "none",
+    "nothing",
+}
 CLAUSE_BOUNDARIES = {
     ".",
     ",",

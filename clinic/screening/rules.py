@@ -1,4 +1,5 @@
-"""From matched conditions to the screen's outcome (contract: clear, doctor_first, urgent)."""
+"""From matched conditions to the screen's outcome (contract: clear, doctor_first,
+urgent)."""
 
 from __future__ import annotations
 

@@ -16,8 +16,14 @@ def make_tracker(
     slots: Optional[Dict[str, Any]] = None,
     sender: str = "test-user",
 ) -> Tracker:
-    latest = latest_message or {"intent": {"name": "greet"}, "entities": [], "text": "hi"}
-    return Tracker(sender, slots or {}, latest, events or [], False, None, {}, "action_listen")
+    latest = latest_message or {
+        "intent": {"name": "greet"},
+        "entities": [],
+        "text": "hi",
+    }
+    return Tracker(
+        sender, slots or {}, latest, events or [], False, None, {}, "action_listen"
+    )
 
 
 def run_action(action: Action, tracker: Tracker) -> tuple[list, CollectingDispatcher]:

@@ -1,4 +1,5 @@
-"""Booking and handoff actions against a real SQLite file and an unreachable database."""
+"""Booking and handoff actions against a real SQLite file and an unreachable
+database."""
 
 from datetime import datetime, timedelta
 
@@ -40,7 +41,9 @@ def confirmed_booking(**slots):
         "screen_conditions": ["pregnancy"],
     }
     values.update(slots)
-    return make_tracker(slots=values, latest_message={"intent": {"name": "affirm"}, "text": "yes"})
+    return make_tracker(
+        slots=values, latest_message={"intent": {"name": "affirm"}, "text": "yes"}
+    )
 
 
 def responses(dispatcher):
@@ -53,12 +56,19 @@ def test_database_down_keeps_the_booking_tells_the_patient_and_saves_it_on_retry
     database(DEAD)
     events, dispatcher = run(ActionBookingSave(), confirmed_booking())
     assert responses(dispatcher) == ["utter_booking_not_saved_yet"]
-    assert {"event": "slot", "timestamp": None, "name": "booking_pending", "value": True} in events
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "booking_pending",
+        "value": True,
+    } in events
     assert len(outbox.pending()) == 1
 
     url = f"sqlite:///{tmp_path / 'clinic.sqlite'}"
     database(url)
-    events, dispatcher = run(ActionBookingSave(), confirmed_booking(booking_pending=True))
+    events, dispatcher = run(
+        ActionBookingSave(), confirmed_booking(booking_pending=True)
+    )
     assert responses(dispatcher) == ["utter_booking_saved_to_confirm"]  # no hours set
     reference = dispatcher.messages[0]["reference"]
     assert outbox.pending() == []
@@ -77,7 +87,9 @@ def test_nothing_is_saved_without_an_explicit_yes(database, run, tmp_path):
     assert BookingStore(f"sqlite:///{tmp_path / 'clinic.sqlite'}").open_records() == []
 
 
-def test_handoff_with_the_database_down_keeps_the_request_and_still_goes_quiet(database, run):
+def test_handoff_with_the_database_down_keeps_the_request_and_still_goes_quiet(
+    database, run
+):
     database(DEAD)
     tracker = make_tracker(
         slots={"patient_name": "Jo", "patient_contact": "jo@example.com"},
@@ -95,7 +107,9 @@ def test_handoff_with_the_database_down_keeps_the_request_and_still_goes_quiet(d
 
 def test_handoff_asks_for_missing_details_first(database, run, tmp_path):
     database(f"sqlite:///{tmp_path / 'clinic.sqlite'}")
-    tracker = make_tracker(latest_message={"intent": {"name": "human_handoff"}, "text": "a person"})
+    tracker = make_tracker(
+        latest_message={"intent": {"name": "human_handoff"}, "text": "a person"}
+    )
     events, dispatcher = run(ActionHandoff(), tracker)
     assert responses(dispatcher) == ["utter_handoff_intro"]
     assert {"event": "followup", "timestamp": None, "name": "handoff_form"} in events

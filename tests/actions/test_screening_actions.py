@@ -22,7 +22,9 @@ def slots_of(events):
 
 
 def test_intake_keeps_condition_ids_not_words(run):
-    events, _ = run(ActionScreenIntake(), make_tracker(message("I'm 20 weeks pregnant, no fever")))
+    events, _ = run(
+        ActionScreenIntake(), make_tracker(message("I'm 20 weeks pregnant, no fever"))
+    )
     slots = slots_of(events)
     assert slots["screen_conditions"] == ["pregnancy"]
     assert slots["screen_ruled_out"] == ["infection"]
@@ -36,9 +38,14 @@ def test_first_question_lists_only_what_is_unknown(run):
     )
     _, dispatcher = run(ActionAskScreenAny(), tracker)
     noted, question = dispatcher.messages
-    assert noted["response"] == "utter_screen_noted" and noted["conditions"] == "Pregnancy"
+    assert (
+        noted["response"] == "utter_screen_noted" and noted["conditions"] == "Pregnancy"
+    )
     assert question["response"] == "utter_ask_screen_any_other"
-    assert "Pregnancy" not in question["conditions"] and "Fever" not in question["conditions"]
+    assert (
+        "Pregnancy" not in question["conditions"]
+        and "Fever" not in question["conditions"]
+    )
     assert "- Diabetes" in question["conditions"]
 
 
@@ -56,7 +63,11 @@ def test_which_question_offers_labels_and_none(run):
         ActionAskScreenWhich(), make_tracker(slots={"screen_conditions": ["diabetes"]})
     )
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
-    assert "Diabetes" not in titles and "Pregnancy" in titles and titles[-1] == "None of these"
+    assert (
+        "Diabetes" not in titles
+        and "Pregnancy" in titles
+        and titles[-1] == "None of these"
+    )
 
 
 def validate(slot, text, intent="safety_check", slots=None):
@@ -70,7 +81,9 @@ def validate(slot, text, intent="safety_check", slots=None):
 def test_answers_to_the_first_question():
     assert validate("screen_any", "no", "deny")[0]["screen_any"] == "no"
     assert validate("screen_any", "2", "out_of_scope")[0]["screen_any"] == "no"
-    assert validate("screen_any", "Not sure", "out_of_scope")[0]["screen_any"] == "unsure"
+    assert (
+        validate("screen_any", "Not sure", "out_of_scope")[0]["screen_any"] == "unsure"
+    )
     described, _ = validate(
         "screen_any", "I have diabetes", slots={"screen_conditions": ["pregnancy"]}
     )
@@ -82,15 +95,21 @@ def test_unclear_answer_is_asked_again_then_taken_carefully():
     result, dispatcher = validate("screen_any", "purple", "out_of_scope")
     assert result == {"screen_any": None, "screen_misses": 1}
     assert dispatcher.messages[0]["response"] == "utter_screen_any_unclear"
-    result, _ = validate("screen_any", "purple", "out_of_scope", slots={"screen_misses": 1})
-    assert result["screen_any"] == "unsure"  # go on to "which one?" rather than guess "no"
+    result, _ = validate(
+        "screen_any", "purple", "out_of_scope", slots={"screen_misses": 1}
+    )
+    assert (
+        result["screen_any"] == "unsure"
+    )  # go on to "which one?" rather than guess "no"
 
 
 def test_which_answer_by_label_words_or_none():
     result, _ = validate("screen_which", "Kidney or liver problems", "faq")
     assert result["screen_which"] == ["kidney_liver"]
     assert validate("screen_which", "none of these", "deny")[0]["screen_which"] == []
-    result, _ = validate("screen_which", "dunno", "out_of_scope", slots={"screen_misses": 1})
+    result, _ = validate(
+        "screen_which", "dunno", "out_of_scope", slots={"screen_misses": 1}
+    )
     assert result["screen_which"] == ["unspecified"]
 
 
@@ -102,7 +121,9 @@ def test_none_values_from_the_intake_are_not_answers():
 
 
 def test_result_doctor_first_explains_and_clears_the_form(run):
-    tracker = make_tracker(slots={"screen_conditions": ["pregnancy"], "screen_any": "no"})
+    tracker = make_tracker(
+        slots={"screen_conditions": ["pregnancy"], "screen_any": "no"}
+    )
     events, dispatcher = run(ActionScreenResult(), tracker)
     [said] = dispatcher.messages
     assert said["response"] == "utter_screen_doctor_first"
@@ -112,14 +133,17 @@ def test_result_doctor_first_explains_and_clears_the_form(run):
 
 
 def test_result_clear(run):
-    events, dispatcher = run(ActionScreenResult(), make_tracker(slots={"screen_any": "no"}))
+    events, dispatcher = run(
+        ActionScreenResult(), make_tracker(slots={"screen_any": "no"})
+    )
     assert dispatcher.messages[0]["response"] == "utter_screen_clear"
     assert slots_of(events)["screen_outcome"] == "clear"
 
 
 def test_urgent_care_records_the_red_flag_and_stops_the_form(run):
     events, dispatcher = run(
-        ActionUrgentCare(), make_tracker(message("my chest hurts, chest pain", "emergency"))
+        ActionUrgentCare(),
+        make_tracker(message("my chest hurts, chest pain", "emergency")),
     )
     assert dispatcher.messages[0]["response"] == "utter_urgent"
     slots = slots_of(events)

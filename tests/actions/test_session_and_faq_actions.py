@@ -3,16 +3,17 @@
 from actions.faq import ActionClarify
 from actions.session import ActionSessionStart
 from tests.actions.conftest import make_tracker
+from tests.conftest import CLINIC_NAME
 
 
 def test_session_start_shows_the_notice_and_fills_clinic_facts(run):
     events, dispatcher = run(ActionSessionStart(), make_tracker())
     assert [m["response"] for m in dispatcher.messages] == ["utter_disclaimer"]
     # the notice is rendered before the slots exist, so the facts travel with it
-    assert dispatcher.messages[0]["clinic_name"] == "Revive PT & Pilates"
+    assert dispatcher.messages[0]["clinic_name"] == CLINIC_NAME
     assert events[0]["event"] == "session_started"
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert slots["clinic_city"] == "Encinitas"
+    assert slots["clinic_city"] == "Testville"
     assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
 
 
@@ -58,7 +59,9 @@ def test_clarify_asks_to_rephrase_when_nothing_is_plausible(run):
         "intent_ranking": [{"name": "out_of_scope", "confidence": 0.4}],
         "entities": [],
     }
-    _, dispatcher = run(ActionClarify(), make_tracker(message, [user_event("nlu_fallback")]))
+    _, dispatcher = run(
+        ActionClarify(), make_tracker(message, [user_event("nlu_fallback")])
+    )
     assert [m["response"] for m in dispatcher.messages] == ["utter_rephrase"]
 
 

@@ -24,6 +24,7 @@ def test_api_refuses_calls_without_or_with_a_wrong_token(servers, path, body):
 
 def test_channel_webhooks_need_no_token(servers):
     status, body = http_json(
-        f"{servers.rasa_url}/webhooks/rest/webhook", {"sender": "public", "message": "hi"}
+        f"{servers.rasa_url}/webhooks/rest/webhook",
+        {"sender": "public", "message": "hi"},
     )
     assert status == 200 and body

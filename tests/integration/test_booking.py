@@ -31,11 +31,15 @@ def store(servers) -> BookingStore:
 
 
 def start_booking(say) -> None:
-    assert "Do any of these apply to you?" in say("I'd like to book a free consultation")
+    assert "Do any of these apply to you?" in say(
+        "I'd like to book a free consultation"
+    )
     assert "What name should I put the booking under?" in say("no")
 
 
-def fill_details(say, mode="In person", contact="(760) 555-0100", when="tomorrow at 10am"):
+def fill_details(
+    say, mode="In person", contact="(760) 555-0100", when="tomorrow at 10am"
+):
     assert "How would you like to have the consultation?" in say("Jane Doe")
     asked = say(mode)
     assert "mobile number" in asked
@@ -91,7 +95,8 @@ def test_a_repeated_yes_never_books_twice(servers):
     with store(servers).engine.connect() as conn:
         count = conn.execute(
             sa.text(
-                "select count(*) from clinic_bookings where name = 'Jane Doe' and reference = :r"
+                "select count(*) from clinic_bookings where name = 'Jane Doe' and "
+                "reference = :r"
             ),
             {"r": reference},
         ).scalar()
@@ -151,7 +156,9 @@ def test_stop_at_the_summary_books_nothing(servers):
     assert servers.slots(sender)["booking_reference"] is None
 
 
-def test_handoff_from_inside_the_booking_form_uses_what_it_knows_then_stays_quiet(servers):
+def test_handoff_from_inside_the_booking_form_uses_what_it_knows_then_stays_quiet(
+    servers,
+):
     sender, say = conversation(servers)
     start_booking(say)
     say("Jane Doe")
@@ -209,7 +216,9 @@ def test_doctor_first_books_with_a_physical_therapist_and_keeps_condition_ids(se
 def test_cancel_by_reference_checks_the_contact_on_file(servers):
     _, _, reference = book(servers)
     _, say = conversation(servers)  # a new conversation, as on another day
-    assert "what mobile number or e-mail" in say(f"please cancel my booking {reference}")
+    assert "what mobile number or e-mail" in say(
+        f"please cancel my booking {reference}"
+    )
     assert "doesn't match" in say("(760) 555-0199")
     question = say("760 555 0100")
     assert f"Cancel booking {reference}" in question

@@ -10,14 +10,18 @@ from tests.helpers import ROOT, domain, texts
 
 pytestmark = pytest.mark.server
 
-STORIES = yaml.safe_load((ROOT / "tests/conversations/test_faq.yml").read_text())["stories"]
+STORIES = yaml.safe_load((ROOT / "tests/conversations/test_faq.yml").read_text())[
+    "stories"
+]
 DOMAIN = domain()
 
 
 def cases():
     for story in STORIES:
         (user,) = [s for s in story["steps"] if "user" in s]
-        yield pytest.param(user["user"].strip(), user["intent"].split("/")[1], id=user["intent"])
+        yield pytest.param(
+            user["user"].strip(), user["intent"].split("/")[1], id=user["intent"]
+        )
 
 
 @pytest.mark.parametrize("question, topic", list(cases()))

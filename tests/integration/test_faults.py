@@ -46,7 +46,9 @@ def faulty(model_path, postgres_url, redis_address, tmp_path_factory):
     redis_proxy = BreakableProxy(*redis_address)
     action_port = free_port()
     action_proxy = BreakableProxy("127.0.0.1", action_port)
-    db_url = pg.set(host="127.0.0.1", port=pg_proxy.port).render_as_string(hide_password=False)
+    db_url = pg.set(host="127.0.0.1", port=pg_proxy.port).render_as_string(
+        hide_password=False
+    )
     settings = stack_settings(
         base / "data",
         model=model_path,
@@ -87,7 +89,9 @@ def test_action_server_down_gets_an_apology_and_faqs_still_work(faulty):
     faulty["actions"].set_mode("drop")
     try:
         assert chat(faulty)("is massage safe for me?") == channel_text("apology")
-        assert "30 minutes" in chat(faulty)("how long is a session?")  # no custom action needed
+        assert "30 minutes" in chat(faulty)(
+            "how long is a session?"
+        )  # no custom action needed
     finally:
         faulty["actions"].set_mode("forward")
     assert "Do any of these apply to you?" in chat(faulty)("is massage safe for me?")
@@ -114,7 +118,10 @@ def test_database_down_during_a_booking_loses_nothing(faulty):
     faulty["pg"].set_mode("drop")
     try:
         kept = say("yes")
-        assert "couldn't save your booking just now" in kept and "try again" in kept.lower()
+        assert (
+            "couldn't save your booking just now" in kept
+            and "try again" in kept.lower()
+        )
         assert len(list((faulty["data_dir"] / "outbox").glob("*.json"))) == 1
     finally:
         faulty["pg"].set_mode("forward")

@@ -1,4 +1,5 @@
-""" "Delete my data": confirmed first, then the conversation and its open requests go."""
+""" "Delete my data": confirmed first, then the conversation and its open requests
+go."""
 
 import re
 import uuid

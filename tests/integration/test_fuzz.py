@@ -66,12 +66,18 @@ message_value = st.one_of(
     st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
 )
 sender_value = st.one_of(
-    st.sampled_from(SENDERS), st.none(), st.just(""), st.integers(), st.text(max_size=200)
+    st.sampled_from(SENDERS),
+    st.none(),
+    st.just(""),
+    st.integers(),
+    st.text(max_size=200),
 )
 
 
 def post_raw(url: str, data: bytes, content_type: str):
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": content_type})
+    request = urllib.request.Request(
+        url, data=data, headers={"Content-Type": content_type}
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.read().decode("utf-8", "replace")
@@ -81,7 +87,9 @@ def post_raw(url: str, data: bytes, content_type: str):
 
 rest_body = st.one_of(
     st.builds(
-        lambda s, m: json.dumps({"sender": s, "message": m}).encode(), sender_value, message_value
+        lambda s, m: json.dumps({"sender": s, "message": m}).encode(),
+        sender_value,
+        message_value,
     ),
     st.builds(
         lambda s, m: json.dumps({"sender": s, "message": m, "metadata": "x"}).encode(),
@@ -91,7 +99,9 @@ rest_body = st.one_of(
     st.binary(max_size=200),
     st.builds(
         lambda v: json.dumps(v).encode(),
-        st.one_of(st.lists(st.integers()), st.none(), st.text(), st.floats(allow_nan=False)),
+        st.one_of(
+            st.lists(st.integers()), st.none(), st.text(), st.floats(allow_nan=False)
+        ),
     ),
     st.just(b'{"sender": "fuzz-0", "message": '),  # truncated JSON
 )
@@ -107,11 +117,18 @@ rest_body = st.one_of(
 @given(
     body=rest_body,
     content_type=st.sampled_from(
-        ["application/json", "text/plain", "application/x-www-form-urlencoded", "application/xml"]
+        [
+            "application/json",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/xml",
+        ]
     ),
 )
 def test_rest_channel_never_fails_on_hostile_input(servers, body, content_type):
-    status, text = post_raw(f"{servers.rasa_url}/webhooks/rest/webhook", body, content_type)
+    status, text = post_raw(
+        f"{servers.rasa_url}/webhooks/rest/webhook", body, content_type
+    )
     assert status < 500, text
     assert not any(leak in text for leak in LEAKS), text[:500]
     if status == 200:
@@ -132,9 +149,13 @@ def signed(url: str, params: dict) -> str:
 @given(
     body=st.one_of(odd_text, special),
     sign=st.sampled_from(["good", "good", "good", "bad", "none"]),
-    sender=st.sampled_from(["+17605550101", "+447911123456", "not-a-number", "", "+1" + "9" * 30]),
+    sender=st.sampled_from(
+        ["+17605550101", "+447911123456", "not-a-number", "", "+1" + "9" * 30]
+    ),
     extra=st.dictionaries(
-        st.sampled_from(["NumMedia", "MediaUrl0", "Foo"]), st.text(max_size=20), max_size=2
+        st.sampled_from(["NumMedia", "MediaUrl0", "Foo"]),
+        st.text(max_size=20),
+        max_size=2,
     ),
 )
 def test_sms_webhook_never_fails_on_hostile_input(servers, body, sign, sender, extra):
@@ -151,7 +172,9 @@ def test_sms_webhook_never_fails_on_hostile_input(servers, body, sign, sender, e
         headers["X-Twilio-Signature"] = signed(url, params)
     elif sign == "bad":
         headers["X-Twilio-Signature"] = "forged"
-    request = urllib.request.Request(url, urllib.parse.urlencode(params).encode(), headers)
+    request = urllib.request.Request(
+        url, urllib.parse.urlencode(params).encode(), headers
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             status, text = response.status, response.read().decode()
@@ -168,6 +191,8 @@ def test_sms_webhook_never_fails_on_hostile_input(servers, body, sign, sender, e
 def test_still_answers_a_normal_question_after_the_fuzzing(servers):
     for sender in [*SENDERS, uuid.uuid4().hex]:
         if sender in SENDERS:
-            servers.say("restart", sender)  # a fuzzed "talk to a person" may have paused it
+            servers.say(
+                "restart", sender
+            )  # a fuzzed "talk to a person" may have paused it
         reply = " ".join(texts(servers.say("how long is a session?", sender)))
         assert "30 minutes" in reply, (sender, reply)

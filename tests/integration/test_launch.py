@@ -1,5 +1,6 @@
 """One launcher: no file but scripts/launch.py builds a command line that starts the
-Rasa server or the action server, so every way of starting the stack is the tested one."""
+Rasa server or the action server, so every way of starting the stack is the tested
+one."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ from tests.helpers import ROOT
 
 LAUNCHER = "scripts/launch.py"
 THIS_TEST = "tests/integration/test_launch.py"  # it spells the patterns out
-# Argument lists in Python: ["rasa", "run", "--model", ...], [python, "-m", "server", ...]
+# Argument lists in Python: ["rasa", "run", "--model", ...], [python, "-m", "server",
+# ...]
 PYTHON_ARGV = re.compile(
     r"""['"]run['"],\s*['"](?:actions|--model)['"]|"""
     r"""['"]-m['"],\s*['"](?:server|actions\.server)['"]"""
 )
 # Command text in shell scripts, the Makefile and CI: rasa run ..., python -m server ...
-SHELL_COMMAND = re.compile(r"\brasa\s+run\b|-m\s+(?:server|actions\.server)\b|--enable-api")
+SHELL_COMMAND = re.compile(
+    r"\brasa\s+run\b|-m\s+(?:server|actions\.server)\b|--enable-api"
+)
 
 
 def builds_server_command(path: Path) -> bool:
@@ -31,7 +35,9 @@ def test_no_file_but_the_launcher_builds_a_server_command_line():
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
     code = [
-        path for path in tracked if path.endswith((".py", ".sh")) or path in ("Makefile", ".ci/run")
+        path
+        for path in tracked
+        if path.endswith((".py", ".sh")) or path in ("Makefile", ".ci/run")
     ]
     offenders = [
         path

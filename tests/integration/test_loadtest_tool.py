@@ -1,4 +1,5 @@
-"""The load-test tool itself, on a tiny setting (its figures come from `make loadtest`)."""
+"""The load-test tool itself, on a tiny setting (its figures come from `make
+loadtest`)."""
 
 import json
 

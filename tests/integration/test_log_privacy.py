@@ -27,10 +27,14 @@ def test_debug_logs_of_a_screened_conversation_hold_no_health_words(servers):
     sender = uuid.uuid4().hex
     for message in MESSAGES:
         servers.say(message, sender)
-    assert servers.slots(sender)["screen_outcome"] == "doctor_first"  # the screen really ran
+    assert (
+        servers.slots(sender)["screen_outcome"] == "doctor_first"
+    )  # the screen really ran
     for path in (servers.rasa_log, servers.action_log):
         name, log = path.name, path.read_text(errors="replace")
-        assert "DEBUG" in log, f"{name} is not at DEBUG level; the test would prove nothing"
+        assert "DEBUG" in log, (
+            f"{name} is not at DEBUG level; the test would prove nothing"
+        )
         found = [w for w in HEALTH_WORDS if re.search(re.escape(w), log, re.I)]
         assert found == [], f"{name} contains {found}"
 

@@ -16,9 +16,14 @@ pytestmark = pytest.mark.server
 say = rest_text
 
 
-def test_a_restarted_server_continues_the_conversation_where_it_was(servers, model_path, tmp_path):
+def test_a_restarted_server_continues_the_conversation_where_it_was(
+    servers, model_path, tmp_path
+):
     settings = stack_settings(
-        tmp_path / "data", model=model_path, web_port=None, action_url=servers.action_url
+        tmp_path / "data",
+        model=model_path,
+        web_port=None,
+        action_url=servers.action_url,
     )
     sender = uuid.uuid4().hex
     with Stack(settings, log_dir=tmp_path).start(actions=False) as stack:

@@ -32,7 +32,8 @@ def redis_url():
 
 @pytest.fixture(scope="module")
 def replicas(servers, model_path, postgres_url, redis_url, tmp_path_factory):
-    """Two Rasa replicas, as `make run-replicas` starts them, on the session's actions."""
+    """Two Rasa replicas, as `make run-replicas` starts them, on the session's
+    actions."""
     base = tmp_path_factory.mktemp("replicas")
     settings = stack_settings(
         base / "data",
@@ -41,7 +42,9 @@ def replicas(servers, model_path, postgres_url, redis_url, tmp_path_factory):
         action_url=servers.action_url,
         rasa_ports=(free_port(), free_port()),
         env=dict(
-            DATABASE_URL=postgres_url, REDIS_URL=redis_url, REDIS_LOCK_PREFIX=uuid.uuid4().hex
+            DATABASE_URL=postgres_url,
+            REDIS_URL=redis_url,
+            REDIS_LOCK_PREFIX=uuid.uuid4().hex,
         ),
     )
     with Stack(settings, log_dir=base).start(actions=False) as stack:

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from tests.conftest import CLINIC_NAME
 from tests.helpers import texts
 
 pytestmark = pytest.mark.server
@@ -14,10 +15,12 @@ NOTICE = "general information, not medical advice"
 def test_clothing_question_is_answered_after_a_one_time_notice(servers):
     sender = uuid.uuid4().hex
     first = texts(servers.say("what should I wear?", sender))
-    assert NOTICE in first[0] and "Revive PT & Pilates" in first[0]
+    assert NOTICE in first[0] and CLINIC_NAME in first[0]
     assert any("everyday clothing is fine" in t for t in first)
     second = texts(servers.say("how long does a session last?", sender))
-    assert not any(NOTICE in t for t in second), "notice must appear once per conversation"
+    assert not any(NOTICE in t for t in second), (
+        "notice must appear once per conversation"
+    )
     answer = " ".join(second)
     assert "30 minutes" in answer and "60 to 90 minutes" in answer
 
@@ -64,7 +67,9 @@ UNCLEAR_CANDIDATES = [
 def test_two_misunderstood_messages_lead_to_the_clinic_team(servers):
     # Which wordings the model finds unclear depends on training; pick two it does.
     unclear = [
-        m for m in UNCLEAR_CANDIDATES if servers.parse(m)["intent"]["name"] == "nlu_fallback"
+        m
+        for m in UNCLEAR_CANDIDATES
+        if servers.parse(m)["intent"]["name"] == "nlu_fallback"
     ][:2]
     assert len(unclear) == 2, "the fallback guards never fire on vague messages"
     sender = uuid.uuid4().hex
@@ -73,7 +78,9 @@ def test_two_misunderstood_messages_lead_to_the_clinic_team(servers):
     assert not any("contact the clinic team" in t for t in texts(first))
     second = servers.say(unclear[1], sender)
     assert any("contact the clinic team" in t for t in texts(second))
-    assert any(b["payload"] == "/human_handoff" for m in second for b in m.get("buttons", []))
+    assert any(
+        b["payload"] == "/human_handoff" for m in second for b in m.get("buttons", [])
+    )
 
 
 def test_out_of_scope_gets_a_friendly_redirect(servers):
@@ -115,6 +122,14 @@ def test_empty_and_huge_messages_get_a_polite_answer(servers, message, expected)
 
 
 def test_odd_unicode_is_answered_and_the_server_still_works(servers):
-    for message in ["مرحبا، كم مدة الجلسة؟", "😀💆‍♀️", "what\u200bshould I wear?", "x\u0000y"]:
+    for message in [
+        "مرحبا، كم مدة الجلسة؟",
+        "😀💆‍♀️",
+        "what\u200bshould I wear?",
+        "x\u0000y",
+    ]:
         assert isinstance(servers.say(message), list)
-    assert any("everyday clothing is fine" in t for t in texts(servers.say("what should I wear?")))
+    assert any(
+        "everyday clothing is fine" in t
+        for t in texts(servers.say("what should I wear?"))
+    )

@@ -56,7 +56,9 @@ def test_yes_then_which_by_button(servers):
 def test_negated_conditions_are_not_held_against_the_patient(servers):
     sender, say = conversation(servers)
     question = " ".join(
-        texts(say("is it safe for me? I'm not pregnant and I don't have any blood clots"))
+        texts(
+            say("is it safe for me? I'm not pregnant and I don't have any blood clots")
+        )
     )
     assert "- Pregnancy" not in question
     say("no")

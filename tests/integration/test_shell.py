@@ -14,7 +14,9 @@ from tests.helpers import ROOT, free_port
 
 pytestmark = pytest.mark.server
 
-PROMPT = r"Your\W*(?:\x1b\[[0-9;?]*[A-Za-z]\W*)*input"  # styled: escape codes between words
+PROMPT = (
+    r"Your\W*(?:\x1b\[[0-9;?]*[A-Za-z]\W*)*input"  # styled: escape codes between words
+)
 APOLOGY = "Sorry, something went wrong on our side"
 
 
@@ -60,7 +62,8 @@ def test_the_shell_gets_the_servers_patches_an_apology_when_actions_are_down(ser
     """The action server is unreachable: the shell, like the server, says it is our
     fault instead of Rasa's "I couldn't work out what to do next"."""
     shell = spawn(
-        readme_staff_command(), make_run_environment(servers, ACTION_PORT=str(free_port()))
+        readme_staff_command(),
+        make_run_environment(servers, ACTION_PORT=str(free_port())),
     )
     try:
         shell.expect(PROMPT)

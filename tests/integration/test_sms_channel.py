@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from twilio.request_validator import RequestValidator
 
-from tests.conftest import TWILIO_TOKEN
+from tests.conftest import CLINIC_NAME, TWILIO_TOKEN
 
 pytestmark = pytest.mark.server
 
@@ -19,12 +19,16 @@ def post(servers, params, signature="sign", token=TWILIO_TOKEN):
     url = f"{servers.rasa_url}/webhooks/sms/webhook"
     headers = {}
     if signature == "sign":
-        headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(url, params)
+        headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(
+            url, params
+        )
     elif signature:
         headers["X-Twilio-Signature"] = signature
     import urllib.request
 
-    request = urllib.request.Request(url, urllib.parse.urlencode(params).encode(), headers)
+    request = urllib.request.Request(
+        url, urllib.parse.urlencode(params).encode(), headers
+    )
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -57,7 +61,10 @@ def test_signed_question_is_answered_in_twiml_with_numbered_options(servers):
     replies = sms(servers, new_number(), "what should I wear?")
     answer = " ".join(replies)
     assert "everyday clothing is fine" in answer
-    assert "Reply 1 for What happens in a session?, 2 for Book a free consultation." in answer
+    assert (
+        "Reply 1 for What happens in a session?, 2 for Book a free consultation."
+        in answer
+    )
 
 
 def test_a_digit_reply_chooses_that_option(servers):
@@ -77,7 +84,7 @@ def test_screen_by_sms_digits(servers):
 def test_stop_silences_until_start_and_help_says_who_we_are(servers):
     number = new_number()
     help_text = " ".join(sms(servers, number, "HELP"))
-    assert "Revive PT & Pilates" in help_text and "Reply STOP" in help_text
+    assert CLINIC_NAME in help_text and "Reply STOP" in help_text
     assert "unsubscribed" in " ".join(sms(servers, number, "STOP"))
     assert sms(servers, number, "how long is a session?") == []
     assert "resubscribed" in " ".join(sms(servers, number, "START"))
@@ -88,7 +95,11 @@ def test_stop_silences_until_start_and_help_says_who_we_are(servers):
     "body, extra, expected",
     [
         ("", {}, "Please type your question"),
-        ("", {"NumMedia": "1", "MediaUrl0": "https://example.invalid/a.jpg"}, "only read text"),
+        (
+            "",
+            {"NumMedia": "1", "MediaUrl0": "https://example.invalid/a.jpg"},
+            "only read text",
+        ),
         ("massage " * 400, {}, "too long"),
         ("\u200b\u0000", {}, "Please type your question"),
     ],

@@ -26,7 +26,9 @@ async def converse(url, messages, session_id, headers=None):
         await client.emit("session_request", {"session_id": session_id})
         for message in messages:
             got.clear()
-            await client.emit("user_uttered", {"message": message, "session_id": session_id})
+            await client.emit(
+                "user_uttered", {"message": message, "session_id": session_id}
+            )
             await asyncio.wait_for(got.wait(), timeout=60)
             await asyncio.sleep(1.0)  # let the remaining messages of this turn arrive
     finally:
@@ -35,7 +37,9 @@ async def converse(url, messages, session_id, headers=None):
 
 
 def test_socketio_conversation_gets_answers(servers):
-    replies = asyncio.run(converse(servers.rasa_url, ["how long is a session?"], uuid.uuid4().hex))
+    replies = asyncio.run(
+        converse(servers.rasa_url, ["how long is a session?"], uuid.uuid4().hex)
+    )
     texts = " ".join(r.get("text", "") for r in replies)
     assert "30 minutes" in texts and "60 to 90 minutes" in texts
 

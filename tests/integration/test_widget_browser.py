@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import CLINIC_NAME
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.server
@@ -38,7 +39,10 @@ def page():
         )
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         page.console_errors = []
-        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.on(
+            "console",
+            lambda m: m.type == "error" and page.console_errors.append(m.text),
+        )
         page.on("pageerror", lambda error: page.console_errors.append(str(error)))
         page.requested = []
         page.on("request", lambda request: page.requested.append(request.url))
@@ -70,12 +74,14 @@ def wait_for_answer(page, text, timeout=60_000):
 
 
 def test_chat_widget_answers_buttons_and_keeps_history_after_reload(servers, page):
-    page_url = servers.stack.settings.web_url + "/"  # http://localhost:<port>, as make run
+    page_url = (
+        servers.stack.settings.web_url + "/"
+    )  # http://localhost:<port>, as make run
     page.goto(page_url)
-    assert "Therapeutic massage in Encinitas" in page.inner_text("h1")
+    assert "Therapeutic massage in Testville" in page.inner_text("h1")
     page.click(".rw-launcher")
     page.wait_for_selector(".rw-response", timeout=60_000)  # greeting after /greet
-    assert page.inner_text(".rw-title") == "Revive PT & Pilates"
+    assert page.inner_text(".rw-title") == CLINIC_NAME
     box = page.locator(".rw-new-message")
     box.fill("what should I wear?")
     box.press("Enter")
@@ -106,6 +112,7 @@ def test_chat_widget_answers_buttons_and_keeps_history_after_reload(servers, pag
     )
     # nothing was asked of any other site (fonts included)
     hosts = {urlsplit(url).netloc for url in page.requested if url.startswith("http")}
-    assert hosts <= {urlsplit(page_url).netloc, urlsplit(servers.stack.settings.rasa_url).netloc}, (
-        hosts
-    )
+    assert hosts <= {
+        urlsplit(page_url).netloc,
+        urlsplit(servers.stack.settings.rasa_url).netloc,
+    }, hosts

@@ -14,15 +14,18 @@ def test_each_screen_button_label_means_exactly_its_condition(condition):
 
 
 def _domain_buttons(form_questions: bool):
-    """(response, payload) of plain-text buttons; form questions (utter_ask_*, utter_help_*)
-    answer a form, the others ask the assistant a question."""
+    """(response, payload) of plain-text buttons; form questions (utter_ask_*,
+    utter_help_*) answer a form, the others ask the assistant a question."""
     merged = domain()
     for response, variants in merged["responses"].items():
         if response.startswith(("utter_ask_", "utter_help_")) != form_questions:
             continue
         for variant in variants:
             for button in variant.get("buttons", []):
-                if not button["payload"].startswith("/") and button["payload"] != "Not sure":
+                if (
+                    not button["payload"].startswith("/")
+                    and button["payload"] != "Not sure"
+                ):
                     yield response, button["payload"]
 
 
@@ -46,7 +49,9 @@ def test_form_answer_buttons_are_understood_by_their_form():
 def test_every_faq_button_question_gets_its_own_answer(servers):
     wrong = {}
     expected = {q: t for t, q in topic_questions().items()}
-    assert set(question_buttons()) <= set(expected), "a domain button asks an unlisted question"
+    assert set(question_buttons()) <= set(expected), (
+        "a domain button asks an unlisted question"
+    )
     for question, topic in expected.items():
         parse = servers.parse(question)
         got = (

@@ -1,9 +1,15 @@
-"""The trained model on messages it never saw: figures are printed; the bars are issue 6's
-(training is seeded, so the figures do not move unless data or pipeline change)."""
+"""The trained model on messages it never saw: figures are printed; the bars are issue
+6's (training is seeded, so the figures do not move unless data or pipeline change)."""
 
 import pytest
 
-from scripts.nlu_eval import evaluate, labels_of, normalise, read_examples, training_texts
+from scripts.nlu_eval import (
+    evaluate,
+    labels_of,
+    normalise,
+    read_examples,
+    training_texts,
+)
 from tests.helpers import ROOT
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"

@@ -31,5 +31,7 @@ def test_a_well_formed_answer_passes():
     ],
 )
 def test_a_malformed_answer_is_rejected_with_rasa_s_explanation(answer):
-    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+    with pytest.raises(
+        ValidationError, match="Failed to validate Action server response"
+    ):
         action()._validate_action_result(answer)

@@ -64,7 +64,9 @@ def count(store: BookingStore) -> int:
 
 
 def test_a_booking_is_saved_with_a_short_reference_and_read_back(store):
-    record = store.save_booking(booking(with_physio=True, condition_ids=["pregnancy", "fever"]))
+    record = store.save_booking(
+        booking(with_physio=True, condition_ids=["pregnancy", "fever"])
+    )
     assert record.reference.startswith("RV-") and len(record.reference) == 7
     assert all(ch in REFERENCE_ALPHABET for ch in record.reference[3:])
     found = store.find_booking(record.reference.lower().replace("-", " "))
@@ -116,10 +118,16 @@ def test_cancel_and_reschedule_only_touch_open_bookings(store):
 
 
 def test_staff_view_filters_by_day_in_the_clinic_time_zone_and_marks_handled(store):
-    late = store.save_booking(booking("late", starts_at=datetime(2026, 12, 1, 17, 30, tzinfo=LA)))
-    store.save_booking(booking("next", starts_at=datetime(2026, 12, 2, 9, 0, tzinfo=LA)))
+    late = store.save_booking(
+        booking("late", starts_at=datetime(2026, 12, 1, 17, 30, tzinfo=LA))
+    )
+    store.save_booking(
+        booking("next", starts_at=datetime(2026, 12, 2, 9, 0, tzinfo=LA))
+    )
     callback = store.save_callback(
-        CallbackRequest("cb", "s1", "sms", "Jo", "+17605550100", "asked to talk to a person")
+        CallbackRequest(
+            "cb", "s1", "sms", "Jo", "+17605550100", "asked to talk to a person"
+        )
     )
     assert callback.reference.startswith("CB-")
     # 17:30 in California is already Dec 2 in UTC: the clinic's day decides.
@@ -128,7 +136,9 @@ def test_staff_view_filters_by_day_in_the_clinic_time_zone_and_marks_handled(sto
     assert {r.kind for r in store.open_records()} == {"booking", "callback"}
     store.mark_handled(callback.reference)
     assert callback.reference not in [r.reference for r in store.open_records()]
-    assert callback.reference in [r.reference for r in store.open_records(include_handled=True)]
+    assert callback.reference in [
+        r.reference for r in store.open_records(include_handled=True)
+    ]
 
 
 def test_forget_me_removes_only_that_senders_open_requests(store):
@@ -145,7 +155,12 @@ def test_schema_is_created_once_and_reused(store):
     again = BookingStore(store.url)
     assert again.find_booking(store.open_records()[0].reference) is not None
     with again.engine.connect() as conn:
-        assert conn.execute(sa.text("select max(version) from clinic_schema_version")).scalar() == 1
+        assert (
+            conn.execute(
+                sa.text("select max(version) from clinic_schema_version")
+            ).scalar()
+            == 1
+        )
 
 
 def test_an_unreachable_database_raises_store_unavailable_without_details():

@@ -2,7 +2,13 @@
 
 import pytest
 
-from clinic.booking.validation import Contact, clean_name, parse_contact, parse_mode, same_contact
+from clinic.booking.validation import (
+    Contact,
+    clean_name,
+    parse_contact,
+    parse_mode,
+    same_contact,
+)
 from clinic.booking.wording import shown_contact
 from clinic.hours import OpeningHours
 
@@ -57,7 +63,8 @@ def test_contacts_are_validated_and_normalised(text, value):
 
 
 @pytest.mark.parametrize(
-    "text", ["12345", "555", "jane@", "jane@@example.com", "call me", "+44 20 7946 0958"]
+    "text",
+    ["12345", "555", "jane@", "jane@@example.com", "call me", "+44 20 7946 0958"],
 )  # the last is a UK landline
 def test_invalid_contacts_are_refused(text):
     assert parse_contact(text) is None
@@ -97,8 +104,16 @@ def test_opening_hours_config_is_checked_and_described():
     hours = OpeningHours.from_config(
         {"mon": "08:00-18:00", "tue": "08:00-18:00", "sat": "09:00-12:00, 13:00-15:00"}
     )
-    assert hours.describe() == ("Mon–Tue 8:00 am–6:00 pm; Sat 9:00 am–12:00 pm, 1:00 pm–3:00 pm")
-    for bad in ({"mon": "8-6"}, {"monday": "08:00-18:00"}, {"mon": "18:00-08:00"}, {}, "9 to 5"):
+    assert hours.describe() == (
+        "Mon–Tue 8:00 am–6:00 pm; Sat 9:00 am–12:00 pm, 1:00 pm–3:00 pm"
+    )
+    for bad in (
+        {"mon": "8-6"},
+        {"monday": "08:00-18:00"},
+        {"mon": "18:00-08:00"},
+        {},
+        "9 to 5",
+    ):
         with pytest.raises(ValueError):
             OpeningHours.from_config(bad)
     assert not OpeningHours.from_config(None).configured

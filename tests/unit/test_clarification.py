@@ -1,4 +1,5 @@
-"""What "Did you mean ...?" offers, and when the assistant gives up and offers a person."""
+"""What "Did you mean ...?" offers, and when the assistant gives up and offers a
+person."""
 
 from clinic.clarification import candidate_options, consecutive_misses, topic_questions
 from tests.helpers import ROOT, domain
@@ -11,7 +12,10 @@ def parse(intents, topics=()):
         + [{"name": n, "confidence": c} for n, c in intents],
         "response_selector": {
             "faq": {
-                "ranking": [{"intent_response_key": f"faq/{t}", "confidence": c} for t, c in topics]
+                "ranking": [
+                    {"intent_response_key": f"faq/{t}", "confidence": c}
+                    for t, c in topics
+                ]
             }
         },
     }
@@ -19,7 +23,9 @@ def parse(intents, topics=()):
 
 def test_every_contract_topic_has_a_question_and_an_answer():
     merged = domain()
-    answers = {k.split("/", 1)[1] for k in merged["responses"] if k.startswith("utter_faq/")}
+    answers = {
+        k.split("/", 1)[1] for k in merged["responses"] if k.startswith("utter_faq/")
+    }
     assert set(topic_questions()) == answers
     contract = ROOT.parent / "shared" / "assistant-contract.md"
     if contract.exists():
@@ -42,7 +48,10 @@ def test_two_close_faq_topics_are_both_offered_best_first():
 
 def test_offers_booking_next_to_a_faq_topic_and_never_smalltalk():
     options = candidate_options(
-        parse([("book_consultation", 0.4), ("faq", 0.35), ("greet", 0.2)], [("consultation", 0.9)]),
+        parse(
+            [("book_consultation", 0.4), ("faq", 0.35), ("greet", 0.2)],
+            [("consultation", 0.9)],
+        ),
         topic_questions(),
     )
     assert [o.title for o in options] == [
@@ -55,7 +64,13 @@ def test_at_most_three_options_and_no_weak_ones():
     options = candidate_options(
         parse(
             [("faq", 1.0)],
-            [("sleep", 0.3), ("pain", 0.3), ("types", 0.2), ("cost", 0.15), ("results", 0.01)],
+            [
+                ("sleep", 0.3),
+                ("pain", 0.3),
+                ("types", 0.2),
+                ("cost", 0.15),
+                ("results", 0.01),
+            ],
         ),
         topic_questions(),
     )
@@ -65,7 +80,10 @@ def test_at_most_three_options_and_no_weak_ones():
 
 def test_nothing_plausible_means_no_options():
     assert (
-        candidate_options(parse([("greet", 0.3), ("out_of_scope", 0.2)]), topic_questions()) == []
+        candidate_options(
+            parse([("greet", 0.3), ("out_of_scope", 0.2)]), topic_questions()
+        )
+        == []
     )
     assert candidate_options({}, topic_questions()) == []
 
@@ -78,5 +96,10 @@ def test_consecutive_misses_counts_only_the_latest_run():
     bot = {"event": "bot", "text": "..."}
     assert consecutive_misses([]) == 0
     assert consecutive_misses([user("nlu_fallback"), bot]) == 1
-    assert consecutive_misses([user("nlu_fallback"), bot, user("nlu_fallback"), bot]) == 2
-    assert consecutive_misses([user("nlu_fallback"), user("greet"), user("nlu_fallback")]) == 1
+    assert (
+        consecutive_misses([user("nlu_fallback"), bot, user("nlu_fallback"), bot]) == 2
+    )
+    assert (
+        consecutive_misses([user("nlu_fallback"), user("greet"), user("nlu_fallback")])
+        == 1
+    )

@@ -48,7 +48,11 @@ EXAMPLES = {
 def message(text: str, label: str) -> Message:
     if "/" in label:
         return Message(
-            data={"text": text, "intent": label.split("/")[0], "intent_response_key": label}
+            data={
+                "text": text,
+                "intent": label.split("/")[0],
+                "intent_response_key": label,
+            }
         )
     return Message(data={"text": text, "intent": label})
 
@@ -60,18 +64,27 @@ def trained(tmp_path):
     context = ExecutionContext(GraphSchema({}), "test")
     config = {**LinearClassifier.get_default_config(), "calibration_folds": 3}
     classifier = LinearClassifier.create(config, storage, resource, context)
-    data = TrainingData([message(t, label) for label, texts in EXAMPLES.items() for t in texts])
+    data = TrainingData(
+        [message(t, label) for label, texts in EXAMPLES.items() for t in texts]
+    )
     classifier.train(data)
     return LinearClassifier.load(config, storage, resource, context)
 
 
-def test_a_saved_and_reloaded_classifier_answers_faq_topics_the_way_rasa_expects(trained):
-    [parsed] = trained.process([Message(data={"text": "what should i wear to my massage"})])
+def test_a_saved_and_reloaded_classifier_answers_faq_topics_the_way_rasa_expects(
+    trained,
+):
+    [parsed] = trained.process(
+        [Message(data={"text": "what should i wear to my massage"})]
+    )
     assert parsed.get("intent")["name"] == "faq"
     selected = parsed.get("response_selector")["faq"]
     assert selected["response"]["intent_response_key"] == "faq/clothing"
     assert selected["response"]["utter_action"] == "utter_faq/clothing"
-    assert [r["intent_response_key"] for r in selected["ranking"]] == ["faq/clothing", "faq/cost"]
+    assert [r["intent_response_key"] for r in selected["ranking"]] == [
+        "faq/clothing",
+        "faq/cost",
+    ]
     assert parsed.get("response_selector")["all_retrieval_intents"] == ["faq"]
 
 
@@ -79,14 +92,23 @@ def test_other_intents_and_their_ranking(trained):
     [parsed] = trained.process([Message(data={"text": "hello there"})])
     assert parsed.get("intent")["name"] == "greet"
     ranking = parsed.get("intent_ranking")
-    assert [r["name"] for r in ranking] == sorted(["greet", "faq"], key=lambda n: n != "greet")
+    assert [r["name"] for r in ranking] == sorted(
+        ["greet", "faq"], key=lambda n: n != "greet"
+    )
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
 
 
 def test_the_fast_scores_are_sklearn_s_own_probabilities(trained):
     from nlp.linear_classifier import FastCalibratedScores
 
-    texts = ["what should i wear", "how much", "hi", "", "zzz qqq", "do you take insurance?"]
+    texts = [
+        "what should i wear",
+        "how much",
+        "hi",
+        "",
+        "zzz qqq",
+        "do you take insurance?",
+    ]
     estimator = trained._estimator
     np.testing.assert_allclose(
         FastCalibratedScores(estimator)(texts),

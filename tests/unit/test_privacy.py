@@ -15,7 +15,10 @@ def test_user_text_in_rasa_log_shapes_is_removed():
 
 
 def test_health_words_and_condition_ids_are_removed_anywhere():
-    line = "slots: screen_conditions=['blood_clots'] utter_screen_pregnancy; on warfarin; Diabetic"
+    line = (
+        "slots: screen_conditions=['blood_clots'] utter_screen_pregnancy; "
+        "on warfarin; Diabetic"
+    )
     cleaned = redact(line)
     for word in ("blood_clots", "pregnancy", "warfarin", "Diabetic"):
         assert word not in cleaned

@@ -10,7 +10,9 @@ from clinic.screening.conditions import all_conditions, contraindications, red_f
 from clinic.screening.matcher import find_conditions
 from clinic.screening.rules import UNSPECIFIED, outcome
 
-PHRASINGS = yaml.safe_load((Path(__file__).parent / "screening_phrasings.yml").read_text())
+PHRASINGS = yaml.safe_load(
+    (Path(__file__).parent / "screening_phrasings.yml").read_text()
+)
 
 
 def test_the_list_has_every_condition_from_both_articles():
@@ -53,7 +55,10 @@ def test_phrasing(case):
 def test_precision_and_recall_over_all_phrasings(capsys):
     true_pos = false_pos = false_neg = 0
     for case in PHRASINGS:
-        expected, got = set(case.get("present", [])), find_conditions(case["text"]).present
+        expected, got = (
+            set(case.get("present", [])),
+            find_conditions(case["text"]).present,
+        )
         true_pos += len(expected & got)
         false_pos += len(got - expected)
         false_neg += len(expected - got)

@@ -44,16 +44,22 @@ def test_lists_open_requests_as_a_table_filters_by_day_and_marks_handled(db):
     tomorrow = datetime.now(facts.time_zone()).replace(
         hour=10, minute=0, second=0, microsecond=0
     ) + timedelta(days=1)
-    first = add_booking(db, "a", tomorrow, with_physio=True, condition_ids=["pregnancy"])
+    first = add_booking(
+        db, "a", tomorrow, with_physio=True, condition_ids=["pregnancy"]
+    )
     later = add_booking(db, "b", tomorrow + timedelta(days=3), name="Ann Lee")
     callback = db.save_callback(
-        CallbackRequest("c", "s", "sms", "Jo Park", "jo@example.com", "asked to talk to a person")
+        CallbackRequest(
+            "c", "s", "sms", "Jo Park", "jo@example.com", "asked to talk to a person"
+        )
     )
     code, out, _ = run("list")
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split()[:4] == ["REFERENCE", "KIND", "WHEN", "NAME"]
-    assert first.reference in out and later.reference in out and callback.reference in out
+    assert (
+        first.reference in out and later.reference in out and callback.reference in out
+    )
     assert "(760) 555-0100" in out and "physio; check: pregnancy" in out
     assert "callback: asked to talk to a person" in out
 

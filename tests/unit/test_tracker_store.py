@@ -44,7 +44,11 @@ def test_a_confirmed_forget_me_deletes_instead_of_saving(tmp_path):
     events = [UserUttered("what should I wear?"), ActionExecuted("utter_faq")]
     asyncio.run(store.save(tracker("me", events)))
     asyncio.run(
-        store.save(tracker("me", events + [UserUttered("yes"), SlotSet("forget_me", "confirmed")]))
+        store.save(
+            tracker(
+                "me", events + [UserUttered("yes"), SlotSet("forget_me", "confirmed")]
+            )
+        )
     )
     assert asyncio.run(store.retrieve("me")) is None
 
@@ -56,11 +60,15 @@ def test_sqlite_conversations_commit_in_wal_mode_and_survive_a_new_store(tmp_pat
 
     url = f"sqlite:///{tmp_path / 'c.sqlite'}"
     store = ClinicTrackerStore(domain=DOMAIN, url=url)
-    asyncio.run(store.save(tracker("me", [UserUttered("hi"), ActionExecuted("utter_greet")])))
+    asyncio.run(
+        store.save(tracker("me", [UserUttered("hi"), ActionExecuted("utter_greet")]))
+    )
     with sqlite3.connect(tmp_path / "c.sqlite") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     restarted = ClinicTrackerStore(domain=DOMAIN, url=url)
-    assert [e.as_dict()["event"] for e in asyncio.run(restarted.retrieve("me")).events] == [
+    assert [
+        e.as_dict()["event"] for e in asyncio.run(restarted.retrieve("me")).events
+    ] == [
         "user",
         "action",
     ]
@@ -69,7 +77,9 @@ def test_sqlite_conversations_commit_in_wal_mode_and_survive_a_new_store(tmp_pat
 def _turns(store, sender, texts):
     """One turn per text, each on the tracker the store gives back (as Rasa does)."""
     for text in texts:
-        current = asyncio.run(store.retrieve(sender)) or DialogueStateTracker(sender, DOMAIN.slots)
+        current = asyncio.run(store.retrieve(sender)) or DialogueStateTracker(
+            sender, DOMAIN.slots
+        )
         current.update(UserUttered(text))
         current.update(ActionExecuted("utter_answer"))
         asyncio.run(store.save(current))
@@ -84,7 +94,9 @@ def test_a_conversation_kept_in_memory_is_the_one_the_database_holds(tmp_path):
     store = ClinicTrackerStore(domain=DOMAIN, url=url)
     _turns(store, "me", ["hi", "what should I wear?", "thanks"])
     fresh = ClinicTrackerStore(domain=DOMAIN, url=url)  # reads the database only
-    assert _events(asyncio.run(store.retrieve("me"))) == _events(asyncio.run(fresh.retrieve("me")))
+    assert _events(asyncio.run(store.retrieve("me"))) == _events(
+        asyncio.run(fresh.retrieve("me"))
+    )
     assert len(asyncio.run(store.retrieve("me")).events) == 6
 
 
@@ -117,9 +129,13 @@ def test_only_the_latest_session_is_kept_as_rasa_loads_it(tmp_path):
         current.update(event)
     asyncio.run(store.save(current))
     fresh = ClinicTrackerStore(domain=DOMAIN, url=url)
-    assert _events(asyncio.run(store.retrieve("me"))) == _events(asyncio.run(fresh.retrieve("me")))
+    assert _events(asyncio.run(store.retrieve("me"))) == _events(
+        asyncio.run(fresh.retrieve("me"))
+    )
     assert "hi" not in [
-        e.text for e in asyncio.run(store.retrieve("me")).events if isinstance(e, UserUttered)
+        e.text
+        for e in asyncio.run(store.retrieve("me")).events
+        if isinstance(e, UserUttered)
     ]
 
 
