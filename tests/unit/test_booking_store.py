@@ -119,10 +119,10 @@ def test_cancel_and_reschedule_only_touch_open_bookings(store):
 
 def test_staff_view_filters_by_day_in_the_clinic_time_zone_and_marks_handled(store):
     late = store.save_booking(
-        booking("late", starts_at=datetime(2026, 12, 1, 17, 30, tzinfo=LA))
+        booking("late", starts_at=datetime(2030, 12, 1, 17, 30, tzinfo=LA))
     )
     store.save_booking(
-        booking("next", starts_at=datetime(2026, 12, 2, 9, 0, tzinfo=LA))
+        booking("next", starts_at=datetime(2030, 12, 2, 9, 0, tzinfo=LA))
     )
     callback = store.save_callback(
         CallbackRequest(
@@ -130,8 +130,9 @@ def test_staff_view_filters_by_day_in_the_clinic_time_zone_and_marks_handled(sto
         )
     )
     assert callback.reference.startswith("CB-")
-    # 17:30 in California is already Dec 2 in UTC: the clinic's day decides.
-    day = store.open_records(day=date(2026, 12, 1), tz=LA)
+    # 17:30 in California is already Dec 2 in UTC: the clinic's day decides. (A day
+    # far from today: the callback, requested now, must not fall on it.)
+    day = store.open_records(day=date(2030, 12, 1), tz=LA)
     assert [r.reference for r in day] == [late.reference]
     assert {r.kind for r in store.open_records()} == {"booking", "callback"}
     store.mark_handled(callback.reference)
