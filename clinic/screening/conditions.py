@@ -1,16 +1,32 @@
-"""The screen's conditions, loaded from contraindications.yml (the one list)."""
+"""The screen's conditions and the cue words, loaded from the data files (the one list).
+
+contraindications.yml holds the clinic's contraindications, the emergency signs (red
+flags) and the crisis phrases; cues.yml the words around a mention that change what it
+means (negation, "not sure", time, another person). Both are read once per process.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
 DATA_PATH = Path(__file__).resolve().parent / "contraindications.yml"
+CUES_PATH = Path(__file__).resolve().parent / "cues.yml"
 OUTCOMES = ("clear", "doctor_first", "urgent")
+CRISIS = "crisis"
+
+
+@dataclass(frozen=True)
+class NearRule:
+    """Word groups that must all occur in one sentence, at most `window` words apart."""
+
+    window: int
+    groups: Tuple[Tuple[str, ...], ...]
+    context: Tuple[str, ...] = ()  # one of these anywhere in the message, if given
 
 
 @dataclass(frozen=True)
@@ -20,10 +36,26 @@ class Condition:
     reason: str
     outcome: str  # doctor_first or urgent
     phrases: Tuple[str, ...]
+    exact: Tuple[str, ...] = ()
+    near: Tuple[NearRule, ...] = ()
+    exclude: Tuple[str, ...] = ()
+    history_of: Optional[str] = None
+    explained_by: Tuple[str, ...] = ()
+    beyond_articles: bool = False
 
     @property
     def is_red_flag(self) -> bool:
         return self.outcome == "urgent"
+
+
+@dataclass(frozen=True)
+class CrisisList:
+    phrases: Tuple[str, ...]
+    exclude: Tuple[str, ...] = field(default_factory=tuple)
+
+
+def _words(values: Optional[List[Any]]) -> Tuple[str, ...]:
+    return tuple(str(v).lower() for v in values or [])
 
 
 def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
@@ -31,29 +63,69 @@ def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
     for entry in entries:
         if entry.get("outcome") != outcome:
             raise ValueError(f"{entry.get('id')}: outcome must be {outcome}")
+        near = tuple(
+            NearRule(
+                int(rule["window"]),
+                tuple(_words(g) for g in rule["groups"]),
+                _words(rule.get("context")),
+            )
+            for rule in entry.get("near") or []
+        )
         conditions.append(
             Condition(
                 id=entry["id"],
                 label=entry["label"],
                 reason=entry["reason"],
                 outcome=outcome,
-                phrases=tuple(p.lower() for p in entry["phrases"]),
+                phrases=_words(entry.get("phrases")),
+                exact=_words(entry.get("exact")),
+                near=near,
+                exclude=_words(entry.get("exclude")),
+                history_of=entry.get("history_of"),
+                explained_by=_words(entry.get("explained_by")),
+                beyond_articles=bool(entry.get("beyond_articles")),
             )
         )
     return conditions
 
 
 @lru_cache(maxsize=1)
+def _data() -> Dict[str, Any]:
+    return dict(yaml.safe_load(DATA_PATH.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
 def all_conditions() -> Tuple[Condition, ...]:
     """Contraindications first, then red flags, in file order."""
-    data = yaml.safe_load(DATA_PATH.read_text(encoding="utf-8"))
+    data = _data()
     conditions = _parse(data["contraindications"], "doctor_first") + _parse(
         data["red_flags"], "urgent"
     )
     ids = [c.id for c in conditions]
-    if len(ids) != len(set(ids)):
-        raise ValueError("duplicate condition ids in contraindications.yml")
+    if len(ids) != len(set(ids)) or CRISIS in ids:
+        raise ValueError(
+            "duplicate (or reserved) condition ids in contraindications.yml"
+        )
+    known = set(ids)
+    for condition in conditions:
+        if condition.history_of and condition.history_of not in known:
+            raise ValueError(
+                f"{condition.id}: history_of {condition.history_of} unknown"
+            )
     return tuple(conditions)
+
+
+@lru_cache(maxsize=1)
+def crisis_list() -> CrisisList:
+    entry = _data()["crisis"]
+    return CrisisList(_words(entry["phrases"]), _words(entry.get("exclude")))
+
+
+@lru_cache(maxsize=1)
+def cues() -> Dict[str, Tuple[str, ...]]:
+    """Cue category -> phrases (lowercase), from cues.yml."""
+    data = yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))
+    return {name: _words(values) for name, values in data.items()}
 
 
 def by_id() -> Dict[str, Condition]:

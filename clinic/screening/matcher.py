@@ -1,98 +1,461 @@
-"""Find conditions in free text: "I'm 20 weeks pregnant", "no fever", "on chemo".
+"""Read a patient's words for the clinic's list: what applies, what is ruled out, what
+is unsure, whether an emergency sign is happening now, and whether they are in crisis.
 
-spaCy rule matching, no trained model: a PhraseMatcher on lowercase text and one
-on lemmas (so "clots" finds "clot"), the longest match winning where they
-overlap. A condition is negated when a negation cue ("no", "not", "n't",
-"never", "without") stands before it in the same clause ("I don't have any
-blood clots", "not pregnant, but I have diabetes"). A condition both negated and
-affirmed in one message counts as present: when unsure, the screen is careful.
+Rule matching with spaCy, no trained model, so every decision can be traced to a line
+of data (contraindications.yml, cues.yml):
+
+1. Mentions: phrases on words and on lemmas ("clots" finds "clot"), `exact` phrases on
+   words only ("expecting" must not find "expect"), and `near` rules (words of each
+   group in one sentence: "my calf ... hard and swollen"). A phrase in a condition's
+   `exclude` list cancels an overlapping mention ("wound up", "frozen shoulder").
+2. Readings, from the words around each mention:
+   - negated in its clause ("no fever", "I don't have diabetes") -> ruled out, unless
+     the words say unsure ("I don't know if I'm pregnant") -> unsure, never ruled out;
+   - "not sure", "might", "being tested for" -> unsure;
+   - a question ("can I have a massage if I'm pregnant?") -> unsure for the list; for an
+     emergency sign ("what if I get chest pain?") no emergency;
+   - about people in general ("people with cancer") -> not the patient's;
+   - another person's past illness ("my mum had cancer years ago") -> not the
+     patient's; another person's sign happening now ("my wife's face is drooping")
+     -> an emergency;
+   - an emergency sign anchored weeks, months or years back ("as a teenager", "in
+     2015", also carried from an earlier sentence of the same story), a habit ("my
+     ankle tends to swell") or explained by a known condition (lymphoedema) -> a
+     history item (`history_of`), not an emergency. Past tense alone does not make it
+     history: "I woke up with terrible chest pain" is an emergency.
+   - a possible problem the message says was checked and found fine -> ruled out.
+3. Crisis phrases count unless negated ("I'm not suicidal").
+
+When a condition is both affirmed and ruled out in one message, it counts as present;
+unsure beats ruled out: when in doubt, the screen is careful.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, List, Set
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc
 
-from clinic.screening.conditions import Condition, all_conditions
+from clinic.screening.conditions import (
+    CRISIS,
+    Condition,
+    NearRule,
+    all_conditions,
+    by_id,
+    crisis_list,
+    cues,
+)
 
-NEGATION_CUES = {
-    "no",
-    "not",
-    "n't",
-    "never",
-    "without",
-    "nor",
-    "neither",
-    "none",
-    "nothing",
-}
+SENTENCE_ENDS = {".", "!", "?", ";", "…", "...", "!!", "!!!", "?!", "??"}
 CLAUSE_BOUNDARIES = {
-    ".",
     ",",
-    ";",
-    "!",
-    "?",
     "but",
     "however",
     "although",
     "though",
-    "and",
     "except",
     "apart",
     "besides",
+    "and",
+    "so",
+    "because",
+    "since",
+    "while",
+    "-",
+    "–",
+    "—",
+    ":",
+    "(",
+    ")",
 }
-NEGATION_WINDOW = 6  # tokens looked back from a match
+FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im", "i'm", "i've", "i'd", "ive"}
+NEGATION_WINDOW = 6
+CONDITIONAL_WINDOW = 12
+YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 @dataclass
 class Findings:
-    """Condition ids a message affirms, and those it explicitly rules out."""
+    """What a message says, as condition ids (never words).
+
+    present: contraindications that apply (a history item from an emergency sign too);
+    unsure: contraindications that may apply; absent: ruled out;
+    urgent: emergency signs happening now; crisis: self-harm or suicidal thoughts.
+    """
 
     present: Set[str] = field(default_factory=set)
+    unsure: Set[str] = field(default_factory=set)
     absent: Set[str] = field(default_factory=set)
+    urgent: Set[str] = field(default_factory=set)
+    crisis: bool = False
+
+    @property
+    def flagged(self) -> Set[str]:
+        """Contraindications the patient should check with a doctor first."""
+        return self.present | self.unsure
+
+    @property
+    def outcome(self) -> str:
+        if self.urgent:
+            return "urgent"
+        return "doctor_first" if self.flagged else "clear"
+
+    def as_dict(self) -> Dict[str, object]:
+        return {
+            "present": sorted(self.present),
+            "unsure": sorted(self.unsure),
+            "absent": sorted(self.absent),
+            "urgent": sorted(self.urgent),
+            "crisis": self.crisis,
+        }
+
+
+@dataclass(frozen=True)
+class Mention:
+    condition: str
+    start: int  # first token
+    end: int  # one past the last token
+
+
+class _Cues:
+    """Where each cue category occurs in a doc: token spans."""
+
+    def __init__(self, nlp: Language) -> None:
+        self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for name, phrases in cues().items():
+            self._matcher.add(name, _tokenised(nlp, phrases))
+
+    def find(self, doc: Doc) -> Dict[str, List[Tuple[int, int]]]:
+        found: Dict[str, List[Tuple[int, int]]] = {}
+        for match_id, start, end in self._matcher(doc):
+            found.setdefault(doc.vocab.strings[match_id], []).append((start, end))
+        return found
 
 
 class ConditionMatcher:
+    """The clinic's list as matchers over one spaCy pipeline (tokenizer + lemmas)."""
+
     def __init__(self, nlp: Language, conditions: Iterable[Condition]) -> None:
         self._nlp = nlp
+        self._conditions = {c.id: c for c in conditions}
         self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        for condition in conditions:
-            patterns = list(nlp.pipe(condition.phrases))
-            self._lower.add(condition.id, patterns)
-            self._lemma.add(condition.id, patterns)
+        self._exclude = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._explain = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for c in self._conditions.values():
+            phrases = list(nlp.pipe(c.phrases))
+            self._lower.add(c.id, phrases + list(nlp.pipe(c.exact)))
+            self._lemma.add(c.id, phrases)
+            if c.exclude:
+                self._exclude.add(c.id, _tokenised(nlp, c.exclude))
+            if c.explained_by:
+                self._explain.add(c.id, _tokenised(nlp, c.explained_by))
+        crisis = crisis_list()
+        self._lower.add(CRISIS, list(nlp.pipe(crisis.phrases)))
+        self._lemma.add(CRISIS, list(nlp.pipe(crisis.phrases)))  # "ended my life"
+        if crisis.exclude:
+            self._exclude.add(CRISIS, _tokenised(nlp, crisis.exclude))
+        self._near = {
+            c.id: [_NearMatcher(nlp, rule) for rule in c.near]
+            for c in self._conditions.values()
+            if c.near
+        }
+        self._cues = _Cues(nlp)
 
+    # ------------------------------------------------------------------ matching
     def find(self, text: str) -> Findings:
         doc = self._nlp(text or "")
-        spans = [
-            Span(doc, start, end, label=match_id)
-            for matcher in (self._lower, self._lemma)
-            for match_id, start, end in matcher(doc)
-        ]
+        reading = _Reading(doc, self._cues.find(doc))
+        excluded = self._spans_by_label(self._exclude, doc)
+        explained = set(self._spans_by_label(self._explain, doc))
         findings = Findings()
-        for span in filter_spans(spans):
-            if _is_negated(doc, span.start):
-                findings.absent.add(span.label_)
-            else:
-                findings.present.add(span.label_)
-        findings.absent -= findings.present
+        mentions = self._mentions(doc, excluded)
+        emergencies: List[Mention] = []
+        for mention in mentions:  # emergency signs and crisis first
+            if mention.condition == CRISIS:
+                findings.crisis |= not reading.negated(mention)
+                continue
+            condition = self._conditions[mention.condition]
+            if condition.is_red_flag and self._read_red_flag(
+                condition, mention, reading, condition.id in explained, findings
+            ):
+                emergencies.append(mention)
+        for mention in mentions:
+            listed = self._conditions.get(mention.condition)
+            if listed is None or listed.is_red_flag:
+                continue
+            # "my calf is swollen and red": the emergency sign, not also inflammation
+            if any(
+                _overlaps((mention.start, mention.end), [(e.start, e.end)])
+                for e in emergencies
+            ):
+                continue
+            self._read_contraindication(listed, mention, reading, findings)
+        findings.unsure -= findings.present
+        findings.absent -= findings.present | findings.unsure
         return findings
 
+    def _mentions(
+        self, doc: Doc, excluded: Dict[str, List[Tuple[int, int]]]
+    ) -> List[Mention]:
+        spans = {
+            (doc.vocab.strings[m], s, e)
+            for matcher in (self._lower, self._lemma)
+            for m, s, e in matcher(doc)
+        }
+        phrase_mentions = _longest(
+            [
+                Mention(label, s, e)
+                for label, s, e in spans
+                if not _overlaps((s, e), excluded.get(label, []))
+            ]
+        )
+        near_mentions = [
+            mention
+            for condition, matchers in self._near.items()
+            for matcher in matchers
+            for mention in matcher.find(doc, condition)
+            if not _overlaps((mention.start, mention.end), excluded.get(condition, []))
+        ]
+        return phrase_mentions + near_mentions
 
-def _is_negated(doc: Doc, start: int) -> bool:
-    for token in reversed(doc[max(0, start - NEGATION_WINDOW) : start]):
-        word = token.lower_
-        if word in CLAUSE_BOUNDARIES:
+    @staticmethod
+    def _spans_by_label(
+        matcher: PhraseMatcher, doc: Doc
+    ) -> Dict[str, List[Tuple[int, int]]]:
+        found: Dict[str, List[Tuple[int, int]]] = {}
+        for match_id, start, end in matcher(doc):
+            found.setdefault(doc.vocab.strings[match_id], []).append((start, end))
+        return found
+
+    # ------------------------------------------------------------------ readings
+    @staticmethod
+    def _read_contraindication(
+        condition: Condition, mention: Mention, reading: _Reading, findings: Findings
+    ) -> None:
+        if reading.generic(mention):
+            return
+        if reading.other_person(mention) and not reading.other_present(mention):
+            return  # someone else's (past) illness is not the patient's
+        if reading.uncertain(mention) or reading.conditional(mention):
+            if not reading.resolved:
+                findings.unsure.add(condition.id)
+            return
+        if reading.negated(mention):
+            findings.absent.add(condition.id)
+            return
+        findings.present.add(condition.id)
+
+    @staticmethod
+    def _read_red_flag(
+        condition: Condition,
+        mention: Mention,
+        reading: _Reading,
+        explained: bool,
+        findings: Findings,
+    ) -> bool:
+        """Read one emergency-sign mention; True when it is happening now."""
+        if reading.generic(mention) or reading.conditional(mention):
+            return False  # "what if I get chest pain?": a question, not an emergency
+        if reading.negated(mention) and not reading.uncertain(mention):
+            findings.absent.add(condition.id)
             return False
-        if word in NEGATION_CUES:
+        other = reading.other_person(mention)
+        past = reading.history(mention) or reading.habitual(mention) or explained
+        if not past:
+            findings.urgent.add(condition.id)  # now, also "not sure if it's a clot"
             return True
-    return False
+        if condition.history_of and not other and not reading.resolved:
+            findings.present.add(condition.history_of)  # checked and fine: nothing
+        return False
+
+
+class _NearMatcher:
+    """One `near` rule: a word of every group in one sentence, within `window`."""
+
+    def __init__(self, nlp: Language, rule: NearRule) -> None:
+        self._window = rule.window
+        self._groups = []
+        for index, group in enumerate(rule.groups):
+            matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+            lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+            matcher.add(str(index), _tokenised(nlp, group))
+            lemma.add(str(index), list(nlp.pipe(group)))
+            self._groups.append((matcher, lemma))
+        self._context: Optional[PhraseMatcher] = None
+        if rule.context:
+            self._context = PhraseMatcher(nlp.vocab, attr="LOWER")
+            self._context.add("context", _tokenised(nlp, rule.context))
+
+    def find(self, doc: Doc, condition: str) -> List[Mention]:
+        if self._context is not None and not self._context(doc):
+            return []
+        sentence = _sentence_ids(doc)
+        hits: List[List[Tuple[int, int]]] = []
+        for matcher, lemma in self._groups:
+            spans = sorted({(s, e) for m in (matcher, lemma) for _, s, e in m(doc)})
+            if not spans:
+                return []
+            hits.append(spans)
+        mentions = []
+        for start, end in hits[0]:
+            chosen = [(start, end)]
+            for spans in hits[1:]:
+                near = [
+                    (s, e)
+                    for s, e in spans
+                    if sentence[s] == sentence[start]
+                    and (s, e) != (start, end)
+                    and abs(s - start) <= self._window
+                ]
+                if not near:
+                    break
+                chosen.append(min(near, key=lambda span: abs(span[0] - start)))
+            else:
+                mentions.append(
+                    Mention(
+                        condition, min(s for s, _ in chosen), max(e for _, e in chosen)
+                    )
+                )
+        return mentions
+
+
+class _Reading:
+    """The words around the mentions of one message."""
+
+    def __init__(self, doc: Doc, found: Dict[str, List[Tuple[int, int]]]) -> None:
+        self._doc = doc
+        self._found = found
+        self._sentence = _sentence_ids(doc)
+        self.resolved = bool(found.get("resolved"))
+        self._history_sentences = self._anchored_sentences()
+        self._person = self._person_by_token()
+
+    # cue positions
+    def _cue_starts(self, name: str) -> List[Tuple[int, int]]:
+        return self._found.get(name, [])
+
+    def _clause_start(self, index: int) -> int:
+        start = index
+        sentence = self._sentence[index] if index < len(self._doc) else -1
+        while start > 0 and self._sentence[start - 1] == sentence:
+            if self._doc[start - 1].lower_ in CLAUSE_BOUNDARIES:
+                break
+            start -= 1
+        return start
+
+    def _in_clause_before(self, name: str, mention: Mention, window: int) -> bool:
+        first = max(self._clause_start(mention.start), mention.start - window)
+        return any(first <= s and e <= mention.start for s, e in self._cue_starts(name))
+
+    def _in_sentence_before(self, name: str, mention: Mention, after: int = 0) -> bool:
+        sentence = self._sentence[mention.start]
+        return any(
+            self._sentence[s] == sentence
+            and (e <= mention.start or mention.end <= s < mention.end + after)
+            for s, e in self._cue_starts(name)
+        )
+
+    def _in_sentence(self, name: str, mention: Mention) -> bool:
+        sentence = self._sentence[mention.start]
+        return any(self._sentence[s] == sentence for s, _ in self._cue_starts(name))
+
+    # readings
+    def negated(self, mention: Mention) -> bool:
+        return self._in_clause_before("negation", mention, NEGATION_WINDOW)
+
+    def uncertain(self, mention: Mention) -> bool:
+        return self._in_sentence_before("uncertainty", mention, after=3)
+
+    def conditional(self, mention: Mention) -> bool:
+        return self._in_clause_before("conditional", mention, CONDITIONAL_WINDOW)
+
+    def generic(self, mention: Mention) -> bool:
+        return self._in_clause_before("generic", mention, CONDITIONAL_WINDOW)
+
+    def habitual(self, mention: Mention) -> bool:
+        return self._in_sentence("habitual", mention)
+
+    def history(self, mention: Mention) -> bool:
+        return self._sentence[mention.start] in self._history_sentences
+
+    def other_person(self, mention: Mention) -> bool:
+        return self._person.get(mention.start) == "other"
+
+    def other_present(self, mention: Mention) -> bool:
+        return self._in_clause_before("other_present", mention, CONDITIONAL_WINDOW)
+
+    # message-level reading
+    def _anchored_sentences(self) -> Set[int]:
+        """Sentences of a story told weeks, months or years back: an anchor in the
+        sentence, or in an earlier one, until a sentence says it is happening now."""
+        anchors = {self._sentence[s] for s, _ in self._cue_starts("history")}
+        anchors |= {self._sentence[t.i] for t in self._doc if YEAR.match(t.text)}
+        now = {self._sentence[s] for s, _ in self._cue_starts("now")}
+        anchored, carrying = set(), False
+        for sentence in sorted(set(self._sentence)):
+            if sentence in anchors:
+                carrying = True
+            elif sentence in now:
+                carrying = False
+            if carrying:
+                anchored.add(sentence)
+        return anchored
+
+    def _person_by_token(self) -> Dict[int, str]:
+        """Who each token's sentence is about so far: 'self' or 'other' (carried over
+        from the previous sentence when a sentence names nobody)."""
+        others = {i for s, e in self._cue_starts("other_person") for i in range(s, e)}
+        person: Dict[int, str] = {}
+        current = "self"
+        last_sentence = -1
+        for token in self._doc:
+            if self._sentence[token.i] != last_sentence:
+                last_sentence = self._sentence[token.i]
+            if token.i in others:
+                current = "other"
+            elif token.lower_ in FIRST_PERSON:
+                current = "self"
+            person[token.i] = current
+        return person
+
+
+def _tokenised(nlp: Language, phrases: Iterable[str]) -> List[Doc]:
+    """Phrases as token sequences (for matching on words, not lemmas)."""
+    return [nlp.make_doc(phrase) for phrase in phrases]
+
+
+def _sentence_ids(doc: Doc) -> List[int]:
+    ids, current = [], 0
+    for token in doc:
+        ids.append(current)
+        if token.text in SENTENCE_ENDS or "\n" in token.text:
+            current += 1
+    return ids
+
+
+def _overlaps(span: Tuple[int, int], others: Sequence[Tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in others)
+
+
+def _longest(mentions: List[Mention]) -> List[Mention]:
+    """Overlapping phrase mentions: the longest wins ("having a heart attack" over
+    "heart attack"); the same words on two lists count for both ("mastectomy")."""
+    kept: List[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start - m.end, m.start)):
+        if not any(
+            mention.start < k.end
+            and k.start < mention.end
+            and (k.start, k.end) != (mention.start, mention.end)
+            for k in kept
+        ):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
 
 
 @lru_cache(maxsize=1)
@@ -110,3 +473,8 @@ def find_conditions(text: str) -> Findings:
 def red_flag_ids(ids: Iterable[str]) -> List[str]:
     urgent = {c.id for c in all_conditions() if c.is_red_flag}
     return sorted(i for i in ids if i in urgent)
+
+
+def label_of(condition_id: str) -> Optional[str]:
+    condition = by_id().get(condition_id)
+    return condition.label if condition else None

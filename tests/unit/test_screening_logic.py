@@ -13,6 +13,9 @@ from clinic.screening.rules import UNSPECIFIED, outcome
 PHRASINGS = yaml.safe_load(
     (Path(__file__).parent / "screening_phrasings.yml").read_text()
 )
+ADVERSARIAL = yaml.safe_load(
+    (Path(__file__).parent / "screening_adversarial.yml").read_text()
+)
 
 
 def test_the_list_has_every_condition_from_both_articles():
@@ -29,6 +32,13 @@ def test_the_list_has_every_condition_from_both_articles():
         "recent_injury_surgery",
         "heart_blood_pressure",
         "diabetes",
+        "osteoporosis",
+        "lymphedema",
+    }
+    # the clinic's own additions are marked as beyond the articles
+    assert {c.id for c in contraindications() if c.beyond_articles} == {
+        "osteoporosis",
+        "lymphedema",
     }
     assert {c.id for c in red_flags()} == {
         "chest_pain",
@@ -41,24 +51,45 @@ def test_the_list_has_every_condition_from_both_articles():
 
 def test_phrasings_cover_every_condition_and_red_flag():
     assert len(PHRASINGS) >= 60
-    covered = {i for p in PHRASINGS for i in p.get("present", []) + p.get("absent", [])}
+    keys = ("present", "urgent", "absent")
+    covered = {
+        i for p in PHRASINGS + ADVERSARIAL for key in keys for i in p.get(key, [])
+    }
     assert covered >= {c.id for c in all_conditions()}
+
+
+def read(found):
+    return {
+        "present": found.present,
+        "unsure": found.unsure,
+        "absent": found.absent,
+        "urgent": found.urgent,
+    }
 
 
 @pytest.mark.parametrize("case", PHRASINGS, ids=lambda case: case["text"])
 def test_phrasing(case):
+    found = read(find_conditions(case["text"]))
+    for key in ("present", "urgent", "absent"):
+        assert found[key] == set(case.get(key, [])), key
+
+
+@pytest.mark.parametrize("case", ADVERSARIAL, ids=lambda case: case["text"])
+def test_hard_case(case):
+    """Word senses, uncertainty, time, another person, lay phrasings, crisis."""
     found = find_conditions(case["text"])
-    assert found.present == set(case.get("present", []))
-    assert found.absent == set(case.get("absent", []))
+    assert found.outcome == case["outcome"]
+    assert found.crisis == case.get("crisis", False)
+    for key, value in read(found).items():
+        assert value == set(case.get(key, [])), key
 
 
 def test_precision_and_recall_over_all_phrasings(capsys):
     true_pos = false_pos = false_neg = 0
     for case in PHRASINGS:
-        expected, got = (
-            set(case.get("present", [])),
-            find_conditions(case["text"]).present,
-        )
+        found = find_conditions(case["text"])
+        expected = set(case.get("present", [])) | set(case.get("urgent", []))
+        got = found.present | found.urgent
         true_pos += len(expected & got)
         false_pos += len(got - expected)
         false_neg += len(expected - got)
