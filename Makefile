@@ -14,7 +14,7 @@ ACTIONS_VENV := .venv-actions
 PYTHON_BOOT := $(shell scripts/find-python.sh)
 SPACY_MODEL := build/spacy/en_clinic
 MODEL := models/clinic.tar.gz
-TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml" 2>/dev/null) nlp/faq_guard.py nlp/red_flags.py nlp/linear_classifier.py
+TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml" 2>/dev/null) nlp/faq_guard.py nlp/health_memory.py nlp/linear_classifier.py
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1

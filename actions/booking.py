@@ -25,7 +25,7 @@ from actions.forms import (
     sms_sender_phone,
     wants_phone_only,
 )
-from actions.tracker import channel, conversation_key, intent, user_text
+from actions.tracker import channel, conversation_key, health_memory, intent, user_text
 from clinic import facts
 from clinic.booking.store import BookingRequest, StoreUnavailable
 from clinic.booking.timeparse import parse_when
@@ -45,6 +45,7 @@ ATTEMPT_SLOTS = (
     "booking_pending",
 )
 STOP_BUTTON = {"title": "Stop booking", "payload": "/stop"}
+CONTAGIOUS = "infection"  # someone contagious is offered online or phone, not in person
 CHANGE_CHOICES = (  # what the patient may change at the summary -> slot to ask again
     ("Name", "patient_name", ("name",)),
     (
@@ -70,7 +71,7 @@ class ActionBookingStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        outcome = tracker.get_slot("screen_outcome")
+        outcome = effective_outcome(tracker)
         if outcome == "urgent":
             dispatcher.utter_message(response="utter_urgent_no_booking")
             return []
@@ -86,8 +87,25 @@ class ActionBookingStart(Action):
         ]
 
 
+def effective_outcome(tracker: Tracker) -> str:
+    """The screen's outcome, with what the patient said since (or before) it: a
+    condition named after a clear screen makes it doctor_first."""
+    memory = health_memory(tracker)
+    outcome = tracker.get_slot("screen_outcome") or "clear"
+    if outcome == "urgent" or memory.urgent:
+        return "urgent"
+    return "doctor_first" if outcome == "doctor_first" or memory.flagged else outcome
+
+
+def flagged_conditions(tracker: Tracker) -> List[str]:
+    """Condition ids the booking carries for the physical therapist (ids only)."""
+    memory = health_memory(tracker)
+    unsure = tracker.get_slot("screen_unsure") or []
+    return sorted(memory.flagged | set(unsure) | set(memory.present))
+
+
 def booking_request(tracker: Tracker) -> BookingRequest:
-    with_physio = tracker.get_slot("screen_outcome") == "doctor_first"
+    with_physio = effective_outcome(tracker) == "doctor_first"
     return BookingRequest(
         request_key=tracker.get_slot("booking_request"),
         sender_key=conversation_key(tracker),
@@ -98,9 +116,7 @@ def booking_request(tracker: Tracker) -> BookingRequest:
         starts_at=datetime.fromisoformat(tracker.get_slot("booking_time")),
         time_confirmed=facts.opening_hours().configured,
         with_physio=with_physio,
-        condition_ids=list(tracker.get_slot("screen_conditions") or [])
-        if with_physio
-        else [],
+        condition_ids=flagged_conditions(tracker) if with_physio else [],
     )
 
 
@@ -172,6 +188,9 @@ class ValidateBookingForm(ContactQuestions):
         if value is None:
             return {}
         mode = parse_mode(user_text(tracker))
+        if mode == "in_person" and CONTAGIOUS in health_memory(tracker).flagged:
+            dispatcher.utter_message(response="utter_ask_booking_mode_contagious")
+            return {"booking_mode": None}
         if mode:
             return {"booking_mode": mode, "booking_misses": 0}
         return self.count_miss(
@@ -306,7 +325,7 @@ class ActionAskBookingConfirm(Action):
             contact_shown=shown_contact(tracker.get_slot("patient_contact")),
             what=consultation_kind(
                 tracker.get_slot("booking_mode"),
-                tracker.get_slot("screen_outcome") == "doctor_first",
+                effective_outcome(tracker) == "doctor_first",
             ),
             when=when_text(starts_at),
             buttons=[

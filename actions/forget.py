@@ -1,10 +1,12 @@
-""" "Forget me" / "delete my data": after a confirmation, remove what the clinic holds
-about this conversation.
+""" "Forget me" / "delete my data": after a confirmation, remove every copy the clinic's
+systems hold of this conversation.
 
-The action deletes the sender's bookings and callback requests that staff have not
-handled yet (handled ones are the clinic's records of care given). It then sets
-`forget_me` to "confirmed"; the Rasa server's tracker store (stores/tracker_store.py)
-sees that and deletes every stored event of the conversation instead of saving it.
+The action deletes the conversation's bookings (open, handled or cancelled), its
+callback requests and its attempt counters in the database, and its requests still
+waiting in the outbox. It then sets `forget_me` to "confirmed"; the Rasa server's
+tracker store (stores/tracker_store.py) sees that and deletes every stored event of
+the conversation, its copy in memory and its SMS state, instead of saving the turn.
+SQLite files are opened with secure_delete, so deleted rows are overwritten.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.tracker import conversation_key
+from clinic.booking import outbox
 from clinic.booking.store import StoreUnavailable
 
 
@@ -28,10 +31,10 @@ class ActionForgetMe(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        key = conversation_key(tracker)
         try:
-            removed = await services.call(
-                services.store().delete_open_for_sender, conversation_key(tracker)
-            )
+            removed = await services.call(services.store().delete_all_for_sender, key)
+            removed += await services.call(outbox.forget, key)
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_forget_failed")
             return [SlotSet("forget_me", None)]

@@ -18,10 +18,19 @@ from datetime import date, datetime
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.tracker import SMS_CHANNEL, answer_faq_if_asked, channel, intent, user_text
+from actions.screening import labels
+from actions.tracker import (
+    SMS_CHANNEL,
+    answer_faq_if_asked,
+    channel,
+    health_memory,
+    intent,
+    user_text,
+)
 from clinic import facts
 from clinic.booking.timeparse import HORIZON_DAYS, TimeChoice, parse_when
 from clinic.booking.validation import (
@@ -33,6 +42,8 @@ from clinic.booking.validation import (
 from clinic.booking.wording import spoken_day, spoken_time
 from clinic.hours import UNKNOWN_WINDOW, clock
 from clinic.screening.answers import yes_no_unsure
+from clinic.screening.memory import new_flags
+from clinic.screening.rules import reason_lines
 
 MAX_MISSES = 2
 MISSES_SLOT = "booking_misses"
@@ -94,6 +105,33 @@ def sms_sender_phone(tracker: Tracker) -> Optional[str]:
 
 class ClinicFormValidation(FormValidationAction):
     """Base of the clinic's form validators (name() is each form's own)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """Validate the answer; an answer that names a condition on the clinic's list
+        ("Jane, and I'm pregnant") gets the doctor-first guidance, the condition is
+        remembered, and the question is asked again."""
+        events = await super().run(dispatcher, tracker, domain)
+        new = new_flags(
+            health_memory(tracker, include_latest=False), health_memory(tracker)
+        )
+        requested = tracker.get_slot("requested_slot")
+        if not new or not requested:
+            return events
+        dispatcher.utter_message(
+            response="utter_health_noted_in_form",
+            conditions=labels(new),
+            reasons=reason_lines(new),
+        )
+        memory = health_memory(tracker)
+        extra: List[EventType] = [
+            SlotSet("health_conditions", sorted(memory.flagged)),
+            SlotSet(requested, None),
+        ]
+        if tracker.get_slot("screen_outcome") == "clear":
+            extra.append(SlotSet("screen_outcome", "doctor_first"))
+        return [*events, *extra]
 
     @abstractmethod
     def name(self) -> str:

@@ -1,15 +1,19 @@
 """Cancel or move a booking by its reference, after checking the contact on file.
 
-The contact is the only proof of identity the assistant has: it never reveals the one
-on file, and after two wrong attempts it points to the clinic team instead. On SMS a
-booking made with the sender's own number is recognised without asking.
+The reference and the contact are the only proof the assistant has, so they are
+checked together and nothing is told apart: an unknown reference and a wrong contact
+get the same answer, and the contact on file is never shown. Wrong pairs are counted
+in the database per conversation and per reference (clinic/booking/store.py); after
+MAX_FAILED_CHECKS the conversation or the reference is locked for a day and the
+patient is offered the clinic team. On SMS, a booking made with the texting number is
+recognised without asking for the contact. The change itself checks the pair again.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -18,13 +22,15 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.forms import ClinicFormValidation, answered_yes, sms_sender_phone
-from actions.tracker import intent, user_text
+from actions.tracker import conversation_key, intent, user_text
 from clinic import facts
 from clinic.booking.store import NotFound, Record, StoreUnavailable, normalise_reference
-from clinic.booking.validation import parse_contact, same_contact
+from clinic.booking.validation import parse_contact
 from clinic.booking.wording import when_text
 
-REFERENCE = re.compile(r"\bRV[\s-]?[A-Z0-9]{4}\b", re.IGNORECASE)
+# RV-7K3Q-M2XP as typed back ("rv 7k3q m2xp", "RV7K3QM2XP"); the first version's
+# shorter RV-7K3Q too.
+REFERENCE = re.compile(r"\bRV[\s-]?[A-Z0-9]{4}(?:[\s-]?[A-Z0-9]{4})?\b", re.IGNORECASE)
 MANAGE_SLOTS = (
     "manage_reference",
     "manage_contact",
@@ -34,7 +40,9 @@ MANAGE_SLOTS = (
     "booking_suggestion",
     "booking_day",
 )
-UNAVAILABLE = "unavailable"
+UNAVAILABLE = "unavailable"  # the database cannot be reached: the form ends
+LOCKED = "locked"  # too many wrong pairs: the form ends, the clinic team is offered
+TEAM_BUTTONS = [{"title": "Talk to a person", "payload": "/human_handoff"}]
 
 
 def reference_in(text: str) -> Optional[str]:
@@ -45,8 +53,22 @@ def reference_in(text: str) -> Optional[str]:
 def local(moment: Optional[datetime]) -> str:
     """A booked time in the clinic's time zone, as the patient reads it."""
     if moment is None:
-        return "the booked time"
+        return ""
     return when_text(moment.astimezone(facts.time_zone()))
+
+
+def check_keys(tracker: Tracker, reference: Optional[str]) -> List[str]:
+    """The counters a check is held against: this conversation, and the reference."""
+    keys = [f"conversation:{conversation_key(tracker)}"]
+    return keys + ([f"reference:{reference}"] if reference else [])
+
+
+async def verified(
+    reference: Optional[str], contact: Optional[str]
+) -> Optional[Record]:
+    if not reference or not contact:
+        return None
+    return await services.call(services.store().verified_booking, reference, contact)
 
 
 class ActionManageStart(Action):
@@ -77,17 +99,21 @@ class ValidateManageForm(ClinicFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[str]:
-        if tracker.get_slot("manage_reference") == UNAVAILABLE:
+        if tracker.get_slot("manage_reference") in (UNAVAILABLE, LOCKED):
             return []
         if tracker.get_slot("manage_action") == "cancel":
             return ["manage_reference", "manage_contact", "manage_confirm"]
         return ["manage_reference", "manage_contact", "manage_time", "manage_confirm"]
 
-    async def _booking(self, reference: Optional[str]) -> Optional[Record]:
-        if not reference:
-            return None
-        record = await services.call(services.store().find_booking, reference)
-        return record if record and record.status == "open" else None
+    @staticmethod
+    def _unavailable(dispatcher: CollectingDispatcher) -> Dict[str, Any]:
+        dispatcher.utter_message(response="utter_manage_unavailable")
+        return {"manage_reference": UNAVAILABLE, "manage_contact": None}
+
+    @staticmethod
+    def _locked(dispatcher: CollectingDispatcher) -> Dict[str, Any]:
+        dispatcher.utter_message(response="utter_manage_locked", buttons=TEAM_BUTTONS)
+        return {"manage_reference": LOCKED, "manage_contact": None}
 
     async def validate_manage_reference(
         self,
@@ -96,7 +122,7 @@ class ValidateManageForm(ClinicFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
-        if value is None:
+        if value is None or value in (UNAVAILABLE, LOCKED):
             return {}
         reference = reference_in(user_text(tracker)) or reference_in(str(value))
         if not reference:
@@ -106,23 +132,21 @@ class ValidateManageForm(ClinicFormValidation):
                 dispatcher,
                 "utter_invalid_manage_reference",
             )
+        keys = check_keys(tracker, reference)
         try:
-            record = await self._booking(reference)
+            if await services.call(services.store().is_locked, keys):
+                return self._locked(dispatcher)
+            # texting from the number on the booking: no need to ask for it
+            texting = sms_sender_phone(tracker)
+            if texting and await verified(reference, texting):
+                return {
+                    "manage_reference": reference,
+                    "manage_contact": texting,
+                    "booking_misses": 0,
+                }
         except StoreUnavailable:
-            dispatcher.utter_message(response="utter_manage_unavailable")
-            return {"manage_reference": UNAVAILABLE}
-        if record is None:
-            return self.count_miss(
-                "manage_reference",
-                tracker,
-                dispatcher,
-                "utter_manage_not_found",
-                reference=reference,
-            )
-        result = {"manage_reference": reference, "booking_misses": 0}
-        if same_contact(sms_sender_phone(tracker), record.contact):
-            result["manage_contact"] = record.contact  # texting from the number on file
-        return result
+            return self._unavailable(dispatcher)
+        return {"manage_reference": reference, "booking_misses": 0}
 
     async def validate_manage_contact(
         self,
@@ -131,21 +155,26 @@ class ValidateManageForm(ClinicFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
-        if value is None:
+        reference = tracker.get_slot("manage_reference")
+        if value is None or reference in (None, UNAVAILABLE, LOCKED):
             return {}
-        if tracker.get_slot("manage_reference") in (None, UNAVAILABLE):
-            return {}
-        contact = parse_contact(user_text(tracker))
+        contact = parse_contact(user_text(tracker)) or parse_contact(str(value))
+        if contact is None:
+            return self.count_miss(
+                "manage_contact", tracker, dispatcher, "utter_invalid_patient_contact"
+            )
+        keys = check_keys(tracker, reference)
         try:
-            record = await self._booking(tracker.get_slot("manage_reference"))
+            if await verified(reference, contact.value):
+                await services.call(services.store().clear_failed_checks, keys[:1])
+                return {"manage_contact": contact.value, "booking_misses": 0}
+            if await services.call(services.store().record_failed_check, keys):
+                return self._locked(dispatcher)
         except StoreUnavailable:
-            dispatcher.utter_message(response="utter_manage_unavailable")
-            return {"manage_reference": UNAVAILABLE, "manage_contact": None}
-        if contact and record and same_contact(contact.value, record.contact):
-            return {"manage_contact": contact.value, "booking_misses": 0}
-        return self.count_miss(
-            "manage_contact", tracker, dispatcher, "utter_manage_contact_mismatch"
-        )
+            return self._unavailable(dispatcher)
+        # the same answer whether the reference or the contact was wrong: ask both again
+        dispatcher.utter_message(response="utter_manage_no_match")
+        return {"manage_reference": None, "manage_contact": None}
 
     def validate_manage_time(
         self,
@@ -174,6 +203,10 @@ class ValidateManageForm(ClinicFormValidation):
         return {"manage_confirm": "yes" if yes else "no"}
 
 
+def yes_no_buttons() -> Sequence[Dict[str, str]]:
+    return [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+
+
 class ActionAskManageConfirm(Action):
     def name(self) -> str:
         return "action_ask_manage_confirm"
@@ -183,34 +216,38 @@ class ActionAskManageConfirm(Action):
     ) -> List[EventType]:
         reference = tracker.get_slot("manage_reference")
         try:
-            record = await services.call(services.store().find_booking, reference)
+            record = await verified(reference, tracker.get_slot("manage_contact"))
         except StoreUnavailable:
             record = None
-        when = local(record.starts_at if record else None)
-        buttons = [
-            {"title": "Yes", "payload": "/affirm"},
-            {"title": "No", "payload": "/deny"},
-        ]
+        if record is None:
+            dispatcher.utter_message(response="utter_manage_unavailable")
+            return [
+                SlotSet("manage_reference", UNAVAILABLE),
+                SlotSet("manage_confirm", "no"),
+            ]
         if tracker.get_slot("manage_action") == "cancel":
             dispatcher.utter_message(
                 response="utter_ask_manage_confirm_cancel",
                 reference=reference,
-                when=when,
-                buttons=buttons,
+                when=local(record.starts_at),
+                buttons=yes_no_buttons(),
             )
         else:
             new = local(datetime.fromisoformat(tracker.get_slot("manage_time")))
             dispatcher.utter_message(
                 response="utter_ask_manage_confirm_move",
                 reference=reference,
-                when=when,
+                when=local(record.starts_at),
                 new=new,
-                buttons=buttons,
+                buttons=yes_no_buttons(),
             )
         return []
 
 
 class ActionManageFinish(Action):
+    """The change, after the confirmation, and only for a pair that checks out again:
+    a call that skipped the questions changes nothing."""
+
     def name(self) -> str:
         return "action_manage_finish"
 
@@ -219,22 +256,26 @@ class ActionManageFinish(Action):
     ) -> List[EventType]:
         reference = tracker.get_slot("manage_reference")
         reset = [SlotSet(slot, None) for slot in (*MANAGE_SLOTS, "manage_action")]
-        if reference == UNAVAILABLE:
+        if reference in (UNAVAILABLE, LOCKED, None):
             return reset
         if tracker.get_slot("manage_confirm") != "yes":
             dispatcher.utter_message(
                 response="utter_manage_unchanged", reference=reference
             )
             return reset
+        store = services.store()
         try:
+            if await verified(reference, tracker.get_slot("manage_contact")) is None:
+                dispatcher.utter_message(response="utter_manage_no_match")
+                return reset
             if tracker.get_slot("manage_action") == "cancel":
-                await services.call(services.store().cancel_booking, reference)
+                await services.call(store.cancel_booking, reference)
                 dispatcher.utter_message(
                     response="utter_manage_cancelled", reference=reference
                 )
             else:
                 record = await services.call(
-                    services.store().reschedule_booking,
+                    store.reschedule_booking,
                     reference,
                     datetime.fromisoformat(tracker.get_slot("manage_time")),
                     time_confirmed=facts.opening_hours().configured,
@@ -245,9 +286,7 @@ class ActionManageFinish(Action):
                     when=local(record.starts_at),
                 )
         except NotFound:
-            dispatcher.utter_message(
-                response="utter_manage_not_found", reference=reference
-            )
+            dispatcher.utter_message(response="utter_manage_no_match")
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_manage_unavailable")
         return reset

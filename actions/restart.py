@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from clinic.facts import clinic_slots
+from actions.session import conversation_slots
 
 
 class ActionRestart(Action):
@@ -23,6 +23,6 @@ class ActionRestart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        facts = clinic_slots()
+        facts = conversation_slots()
         dispatcher.utter_message(response="utter_restart", **facts)
         return [Restarted(), *[SlotSet(slot, value) for slot, value in facts.items()]]

@@ -1,40 +1,52 @@
 """Rasa glue for the health screen: intake, questions, validation, result, emergency.
 
-The flow (data/rules/screening.yml): action_screen_intake reads what the triggering
-message already says; screening_form asks one yes/no question listing only what is
-still unknown, and "which?" only after a yes or an unclear answer;
-action_screen_result sets `screen_outcome` and explains it. Slots keep condition
-ids only, never the patient's words.
+The flow (data/rules/screening.yml): action_screen_intake starts from the
+conversation's health memory (everything every earlier message said, clinic/screening/
+memory.py); screening_form asks one yes/no question listing only what is still
+unknown, and "which?" only after a yes or an unclear answer; action_screen_result sets
+`screen_outcome` and explains it. "Not sure" about a condition counts as applying until
+a doctor says otherwise; it is never taken as a no. Slots keep condition ids only,
+never the patient's words.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.tracker import answer_faq_if_asked
-from actions.tracker import intent as _intent
-from actions.tracker import user_text as _user_text
+from actions.tracker import (
+    answer_faq_if_asked,
+    asked_intent,
+    health_memory,
+    intent,
+    latest_reading,
+    user_text,
+)
 from clinic.screening.answers import yes_no_unsure
-from clinic.screening.conditions import contraindications
+from clinic.screening.conditions import Condition, contraindications
 from clinic.screening.matcher import find_conditions
-from clinic.screening.rules import UNSPECIFIED, explained, outcome
+from clinic.screening.rules import UNSPECIFIED, explained, outcome, reason_lines
 
 FORM_SLOTS = ("screen_any", "screen_which", "screen_misses")
 MAX_MISSES = 2  # unclear answers to one question before the screen moves on carefully
+CALL_911_SIGNS = {"chest_pain", "stroke_signs"}  # "call 911, don't drive yourself"
+URGENT_BUTTONS = [
+    {"title": "Talk to a person", "payload": "/human_handoff"},
+    {"title": "It's not happening now", "payload": "/not_urgent"},
+]
 
 
 def _ids(tracker: Tracker, slot: str) -> List[str]:
     return list(tracker.get_slot(slot) or [])
 
 
-def still_unknown(known: List[str], ruled_out: List[str]) -> List[Any]:
-    """Contraindications the patient has neither mentioned nor ruled out."""
-    skip = set(known) | set(ruled_out)
+def still_unknown(*known: Sequence[str]) -> List[Condition]:
+    """Contraindications the patient has neither mentioned, doubted nor ruled out."""
+    skip = {i for ids in known for i in ids}
     return [c for c in contraindications() if c.id not in skip]
 
 
@@ -55,8 +67,21 @@ def as_list(labels: List[str]) -> str:
     return "\n".join(f"- {label}" for label in labels)
 
 
+def labels(ids: Sequence[str]) -> str:
+    return ", ".join(c.label for c in explained(ids))
+
+
+def message_reading(tracker: Tracker) -> Dict[str, Any]:
+    """The latest answer's health reading: from the NLU pipeline, or (a message that
+    did not go through it, a button payload) read here."""
+    reading = latest_reading(tracker)
+    if reading:
+        return reading
+    return find_conditions(user_text(tracker)).as_dict()
+
+
 class ActionScreenIntake(Action):
-    """Start (or restart) the screen from what the user's message already says."""
+    """Start (or restart) the screen from everything the conversation has said."""
 
     def name(self) -> str:
         return "action_screen_intake"
@@ -64,14 +89,17 @@ class ActionScreenIntake(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        findings = find_conditions(_user_text(tracker))
-        reason = "booking" if _intent(tracker) == "book_consultation" else "check"
+        memory = health_memory(tracker)
+        reason = "booking" if asked_intent(tracker) == "book_consultation" else "check"
         return [
-            SlotSet("screen_conditions", sorted(findings.present)),
-            SlotSet("screen_ruled_out", sorted(findings.absent)),
+            SlotSet("screen_conditions", sorted(memory.present | memory.urgent)),
+            SlotSet("screen_unsure", sorted(memory.unsure)),
+            SlotSet("screen_ruled_out", sorted(memory.absent)),
             SlotSet("screen_outcome", None),
             SlotSet("screen_reason", reason),
             *[SlotSet(slot, None) for slot in FORM_SLOTS],
+            # the form follows also when the health note started the screen
+            FollowupAction("screening_form"),
         ]
 
 
@@ -84,18 +112,26 @@ class ActionAskScreenAny(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        known = _ids(tracker, "screen_conditions")
-        first_time = not asked_before(tracker.events, self.name())
-        if known and first_time:
-            noted = ", ".join(c.label for c in explained(known))
-            dispatcher.utter_message(response="utter_screen_noted", conditions=noted)
-        elif first_time:
-            dispatcher.utter_message(response="utter_screen_intro")
-        remaining = still_unknown(known, _ids(tracker, "screen_ruled_out"))
+        known, unsure = (
+            _ids(tracker, "screen_conditions"),
+            _ids(tracker, "screen_unsure"),
+        )
+        if not asked_before(tracker.events, self.name()):
+            if known:
+                dispatcher.utter_message(
+                    response="utter_screen_noted", conditions=labels(known)
+                )
+            if unsure:
+                dispatcher.utter_message(
+                    response="utter_screen_unsure_noted", conditions=labels(unsure)
+                )
+            if not known and not unsure:
+                dispatcher.utter_message(response="utter_screen_intro")
+        remaining = still_unknown(known, unsure, _ids(tracker, "screen_ruled_out"))
         dispatcher.utter_message(
-            response="utter_ask_screen_any"
-            if not known
-            else "utter_ask_screen_any_other",
+            response="utter_ask_screen_any_other"
+            if known or unsure
+            else "utter_ask_screen_any",
             conditions=as_list([c.label for c in remaining]),
         )
         return []
@@ -111,10 +147,12 @@ class ActionAskScreenWhich(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         remaining = still_unknown(
-            _ids(tracker, "screen_conditions"), _ids(tracker, "screen_ruled_out")
+            _ids(tracker, "screen_conditions"),
+            _ids(tracker, "screen_unsure"),
+            _ids(tracker, "screen_ruled_out"),
         )
-        # The label itself is the payload: it goes through the matcher like typed
-        # text (tests check every label maps to its own condition).
+        # The label itself is the payload: it goes through the NLU and the matcher like
+        # typed text (tests check every label maps to its own condition).
         buttons = [{"title": c.label, "payload": c.label} for c in remaining]
         buttons.append({"title": "None of these", "payload": "/deny"})
         dispatcher.utter_message(response="utter_ask_screen_which", buttons=buttons)
@@ -158,6 +196,20 @@ class ValidateScreeningForm(FormValidationAction):
         dispatcher.utter_message(response=f"utter_{slot}_unclear")
         return {slot: None, "screen_misses": misses}
 
+    @staticmethod
+    def _merged(tracker: Tracker, reading: Dict[str, Any]) -> Dict[str, Any]:
+        """The screen's slots with this answer's reading merged in."""
+        present = set(_ids(tracker, "screen_conditions")) | set(
+            reading.get("present", [])
+        )
+        unsure = set(_ids(tracker, "screen_unsure")) | set(reading.get("unsure", []))
+        absent = set(_ids(tracker, "screen_ruled_out")) | set(reading.get("absent", []))
+        return {
+            "screen_conditions": sorted(present),
+            "screen_unsure": sorted(unsure - present),
+            "screen_ruled_out": sorted(absent - present - unsure),
+        }
+
     # rasa-sdk validates every slot event at the end of the tracker, including the
     # resets action_screen_intake just made: a None value is not an answer.
 
@@ -170,23 +222,16 @@ class ValidateScreeningForm(FormValidationAction):
     ) -> Dict[str, Any]:
         if value is None:
             return {}
-        text = _user_text(tracker)
-        findings = find_conditions(text)
-        ruled_out = sorted(set(_ids(tracker, "screen_ruled_out")) | findings.absent)
-        if findings.present:
-            known = sorted(set(_ids(tracker, "screen_conditions")) | findings.present)
-            return {
-                "screen_any": "described",
-                "screen_conditions": known,
-                "screen_ruled_out": ruled_out,
-                "screen_misses": 0,
-            }
-        answer = yes_no_unsure(text, _intent(tracker))
-        if answer is None and findings.absent:
+        reading = message_reading(tracker)
+        merged = self._merged(tracker, reading)
+        if reading.get("present") or reading.get("unsure"):
+            return {"screen_any": "described", **merged, "screen_misses": 0}
+        answer = yes_no_unsure(user_text(tracker), intent(tracker))
+        if answer is None and reading.get("absent"):
             answer = "unsure"  # "no fever" rules out one item, not the list
         if answer is None:
             return self._miss("screen_any", tracker, dispatcher, give_up_value="unsure")
-        return {"screen_any": answer, "screen_ruled_out": ruled_out, "screen_misses": 0}
+        return {"screen_any": answer, **merged, "screen_misses": 0}
 
     def validate_screen_which(
         self,
@@ -197,18 +242,17 @@ class ValidateScreeningForm(FormValidationAction):
     ) -> Dict[str, Any]:
         if value is None:
             return {}
-        known = set(_ids(tracker, "screen_conditions"))
-        text = _user_text(tracker)
-        chosen = find_conditions(text).present
+        reading = message_reading(tracker)
+        chosen = set(reading.get("present", [])) | set(reading.get("unsure", []))
         if not chosen:
-            if yes_no_unsure(text, _intent(tracker)) == "no":
+            if yes_no_unsure(user_text(tracker), intent(tracker)) == "no":
                 return {"screen_which": [], "screen_misses": 0}
             return self._miss(
                 "screen_which", tracker, dispatcher, give_up_value=[UNSPECIFIED]
             )
         return {
             "screen_which": sorted(chosen),
-            "screen_conditions": sorted(known | chosen),
+            **self._merged(tracker, reading),
             "screen_misses": 0,
         }
 
@@ -225,19 +269,17 @@ class ActionScreenResult(Action):
         ids = sorted(
             set(_ids(tracker, "screen_conditions")) | set(_ids(tracker, "screen_which"))
         )
-        result = outcome(ids)
+        unsure = sorted(set(_ids(tracker, "screen_unsure")) - set(ids))
+        result = outcome([*ids, *unsure])
         if result == "urgent":
-            dispatcher.utter_message(response="utter_urgent")
+            dispatcher.utter_message(response="utter_urgent", buttons=URGENT_BUTTONS)
         elif result == "doctor_first":
-            conditions = explained(ids)
-            reasons = [f"- {c.label}: {c.reason}." for c in conditions]
-            if UNSPECIFIED in ids:
-                reasons.append(
-                    "- You weren't sure whether something on the list applies."
-                )
             dispatcher.utter_message(
-                response="utter_screen_doctor_first", reasons="\n".join(reasons)
+                response="utter_screen_doctor_first",
+                reasons=reason_lines([*ids, *unsure]),
             )
+            if unsure or UNSPECIFIED in ids:
+                dispatcher.utter_message(response="utter_screen_unsure_result")
         else:
             dispatcher.utter_message(response="utter_screen_clear")
         # A screen that a booking request started goes straight on to the booking.
@@ -249,6 +291,7 @@ class ActionScreenResult(Action):
         return [
             SlotSet("screen_outcome", result),
             SlotSet("screen_conditions", ids),
+            SlotSet("screen_unsure", unsure),
             SlotSet("screen_reason", None),
             *[SlotSet(slot, None) for slot in FORM_SLOTS],
             *go_on,
@@ -256,7 +299,8 @@ class ActionScreenResult(Action):
 
 
 class ActionUrgentCare(Action):
-    """An emergency sign was described: urgent care now, nothing to book."""
+    """An emergency sign happening now: urgent care, nothing to book; a person from the
+    clinic and "it's not happening now" are offered, so it is not a dead end."""
 
     def name(self) -> str:
         return "action_urgent_care"
@@ -264,13 +308,14 @@ class ActionUrgentCare(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        dispatcher.utter_message(response="utter_urgent")
-        flagged = [
-            c.id
-            for c in explained(find_conditions(_user_text(tracker)).present)
-            if c.is_red_flag
-        ]
-        ids = sorted(set(_ids(tracker, "screen_conditions")) | set(flagged))
+        signs = set(message_reading(tracker).get("urgent", []))
+        dispatcher.utter_message(
+            response="utter_urgent_call_911"
+            if signs & CALL_911_SIGNS
+            else "utter_urgent",
+            buttons=URGENT_BUTTONS,
+        )
+        ids = sorted(set(_ids(tracker, "screen_conditions")) | signs)
         return [
             SlotSet("screen_outcome", "urgent"),
             SlotSet("screen_conditions", ids),
@@ -278,3 +323,23 @@ class ActionUrgentCare(Action):
             SlotSet("requested_slot", None),
             *[SlotSet(slot, None) for slot in FORM_SLOTS],
         ]
+
+
+class ActionUrgentFollowUp(Action):
+    """ "It's not happening now" after an emergency sign: the clinic team, not a dead
+    end; booking stays with them."""
+
+    def name(self) -> str:
+        return "action_urgent_follow_up"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if tracker.get_slot("screen_outcome") == "urgent":
+            dispatcher.utter_message(
+                response="utter_urgent_not_now",
+                buttons=[{"title": "Talk to a person", "payload": "/human_handoff"}],
+            )
+        else:
+            dispatcher.utter_message(response="utter_no_problem")
+        return []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from clinic.privacy import pseudonym
+from clinic.screening.memory import HealthMemory, from_readings
 
 SMS_CHANNEL = "sms"
 
@@ -22,9 +23,17 @@ def intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def asked_intent(tracker: Tracker) -> Optional[str]:
+    """What the latest message asked, before the health memory routed it
+    (`health_mention` keeps the classifier's intent as `health.asked`)."""
+    reading = tracker.latest_message.get("health") or {}
+    return reading.get("asked") or intent(tracker)
+
+
 def answer_faq_if_asked(tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
-    """A FAQ asked in the middle of a form is answered; the form then asks again."""
-    if intent(tracker) != "faq":
+    """A FAQ asked in the middle of a form (or with a condition named in it) is
+    answered; a form then asks its question again."""
+    if asked_intent(tracker) != "faq":
         return False
     selector = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
     key = (selector.get("response") or {}).get("intent_response_key")
@@ -48,6 +57,31 @@ def last_user_event(
         if intent_name is None or name == intent_name:
             return event
     return {}
+
+
+def conversation_events(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Events since the conversation (re)started: a restart forgets what came before."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") in ("restart", "session_started"):
+            return events[index + 1 :]
+    return events
+
+
+def health_memory(tracker: Tracker, include_latest: bool = True) -> HealthMemory:
+    """Every user message's health reading so far, and what the screen's own
+    questions established (screen_conditions), merged."""
+    users = [e for e in conversation_events(tracker) if e.get("event") == "user"]
+    if not include_latest and users:
+        users = users[:-1]
+    memory = from_readings((e.get("parse_data") or {}).get("health") for e in users)
+    memory.add_ids(present=tracker.get_slot("screen_conditions") or [])
+    return memory
+
+
+def latest_reading(tracker: Tracker) -> Dict[str, Any]:
+    """The latest message's health reading (condition ids), or {}."""
+    return dict(tracker.latest_message.get("health") or {})
 
 
 def conversation_key(tracker: Tracker) -> str:

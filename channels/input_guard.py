@@ -1,12 +1,34 @@
-"""Checks every channel applies to what a user sends, before Rasa sees it."""
+"""Checks every channel applies to what a user sends, before Rasa sees it.
+
+- Text: control and zero-width characters dropped, length capped (MAX_MESSAGE).
+- Commands: only "/<intent>" for an intent of the domain (the buttons' payloads), no
+  entities or confidences; anything else starting with "/" is refused with a polite
+  answer, never echoed (stock Rasa would repeat it in a warning).
+- Metadata: only the keys in ALLOWED_METADATA, short strings, so nothing a client
+  invents is stored with the message or sent to the action server.
+- Conversation ids: a REST sender may not take an id of a namespace another channel
+  issues ("sms:", "web:"), so nobody can join an SMS or widget conversation.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Mapping, Optional
 
-# "/faq" as a payload has no topic: stock Rasa crashes answering it.
-_BARE_RETRIEVAL_PAYLOAD = re.compile(r"^/faq(?![/\w])")
+import yaml
+
+from clinic.privacy import RESERVED_NAMESPACES
+
+MAX_MESSAGE = 5000  # characters of one message
+ALLOWED_METADATA = {"language"}  # the widget's only custom data
+MAX_METADATA_VALUE = 32
+DOMAIN_DIR = Path(__file__).resolve().parent.parent / "domain"
+# Rasa's own commands a channel may send
+RASA_COMMANDS = {"restart"}
+_COMMAND = re.compile(r"^/([a-z_]+)$")
 
 
 def clean_text(text: str) -> str:
@@ -15,8 +37,41 @@ def clean_text(text: str) -> str:
     return "".join(kept).strip()
 
 
-def is_unanswerable_payload(text: str) -> bool:
-    return bool(_BARE_RETRIEVAL_PAYLOAD.match(text))
+@lru_cache(maxsize=1)
+def known_commands() -> FrozenSet[str]:
+    """The intents of the domain (domain/*.yml), plus Rasa's restart."""
+    intents = set(RASA_COMMANDS)
+    for path in DOMAIN_DIR.glob("*.yml"):
+        for intent in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
+            "intents"
+        ) or []:
+            intents.add(intent if isinstance(intent, str) else next(iter(intent)))
+    return frozenset(intents)
+
+
+def is_refused_command(text: str) -> bool:
+    """A "/..." message that is not one of the assistant's own button payloads (also
+    a bare "/faq", which has no topic: stock Rasa crashes answering it)."""
+    if not text.startswith("/"):
+        return False
+    match = _COMMAND.match(text)
+    return match is None or match.group(1) not in known_commands() or text == "/faq"
+
+
+def allowed_metadata(metadata: Optional[Mapping[str, Any]]) -> Dict[str, str]:
+    """Only the allowed keys, as short strings."""
+    if not isinstance(metadata, Mapping):
+        return {}
+    return {
+        key: str(value)[:MAX_METADATA_VALUE]
+        for key, value in metadata.items()
+        if key in ALLOWED_METADATA and isinstance(value, (str, int, float))
+    }
+
+
+def is_reserved_sender(sender: str) -> bool:
+    """An id of the SMS or widget namespace: issued by those channels only."""
+    return sender.strip().lower().startswith(RESERVED_NAMESPACES)
 
 
 # Plain words that restart the conversation (also after a handoff, when the

@@ -17,12 +17,18 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.input_guard import as_command, clean_text, is_unanswerable_payload
+from channels.input_guard import (
+    MAX_MESSAGE,
+    allowed_metadata,
+    as_command,
+    clean_text,
+    is_refused_command,
+    is_reserved_sender,
+)
 from channels.replies import or_apology
 from clinic.channel_texts import text as channel_text
 
 logger = logging.getLogger(__name__)
-MAX_MESSAGE = 5000
 MAX_SENDER = 128
 
 
@@ -61,6 +67,11 @@ class GuardedRestInput(RestInput):
             sender, message = body.get("sender"), body.get("message")
             if isinstance(sender, int) and not isinstance(sender, bool):
                 sender = str(sender)
+            if isinstance(sender, str) and is_reserved_sender(sender):
+                return bad_request(
+                    '"sender" may not start with "sms:" or "web:": those conversation '
+                    "ids belong to the SMS and widget channels."
+                )
             if (
                 not isinstance(sender, str)
                 or not sender.strip()
@@ -80,10 +91,10 @@ class GuardedRestInput(RestInput):
                 return reply(sender, channel_text("empty"))
             if len(text) > MAX_MESSAGE:
                 return reply(sender, channel_text("too_long", limit=f"{MAX_MESSAGE:,}"))
-            if is_unanswerable_payload(text):
-                return bad_request("Unknown command: ask the question as text.")
+            if is_refused_command(text):
+                return reply(sender, channel_text("unknown_command"))
             messages = await self._answer(
-                on_new_message, sender, as_command(text), metadata
+                on_new_message, sender, as_command(text), allowed_metadata(metadata)
             )
             return response.json(await or_apology(request, sender, messages))
 

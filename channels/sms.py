@@ -31,7 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from channels.input_guard import as_command, clean_text
+from channels.input_guard import as_command, clean_text, is_refused_command
 from channels.replies import or_apology
 from channels.sms_text import MAX_MESSAGE, render, twiml
 from clinic.channel_texts import text as channel_text
@@ -166,6 +166,8 @@ class SmsInput(InputChannel):
         if len(body) > MAX_MESSAGE:
             return [channel_text("too_long", limit=f"{MAX_MESSAGE:,}")]
         chosen = await self._chosen_option(conversation, body)
+        if not chosen and is_refused_command(body):
+            return [channel_text("unknown_command")]
         collector = CollectingOutputChannel()
         await on_new_message(
             UserMessage(

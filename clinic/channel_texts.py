@@ -21,6 +21,7 @@ TEXTS: Dict[str, FrozenSet[str]] = {
     "apology": frozenset(),
     "empty": frozenset(),
     "too_long": frozenset({"limit"}),
+    "unknown_command": frozenset(),
     "sms_help": frozenset(),
     "sms_stop": frozenset(),
     "sms_start": frozenset(),

@@ -45,6 +45,8 @@ _PERSONAL_SLOT = re.compile(
 # The bot's own words can repeat what the patient gave (the booking summary).
 _BOT_UTTERED = re.compile(r"(BotUttered\()(['\"])(?:(?!\2).|\\.)*?\2", re.S)
 _SUMMARY_NAME = re.compile(r"(- Name: )(?:(?!\\n|\n|\\\"|\").)*")
+# API tokens in URLs (?token=...) and bearer secrets in headers
+_TOKEN = re.compile(r"((?:token|auth_token|secret)=|Bearer\s+)[^&\s'\"]+", re.I)
 _installed = False
 
 
@@ -80,13 +82,14 @@ def sms_conversation_id(number: str) -> str:
 
 @lru_cache(maxsize=1)
 def _health_words() -> Pattern[str]:
-    from clinic.screening.conditions import all_conditions
+    from clinic.screening.conditions import all_conditions, crisis_list
 
-    words = set()
+    words = set(crisis_list().phrases)
     for condition in all_conditions():
         words.add(condition.id.replace("_", " "))
         words.add(condition.id)
         words.update(condition.phrases)
+        words.update(condition.exact)
     alternatives = sorted((re.escape(w) for w in words if w), key=len, reverse=True)
     # whole words, with simple plural/verb endings ("clots", "swollen"); "_" and "/"
     # count as boundaries so names like utter_screen_pregnancy are caught too
@@ -98,6 +101,7 @@ def _health_words() -> Pattern[str]:
 
 
 def redact(text: str) -> str:
+    text = _TOKEN.sub(rf"\1{REDACTED}", text)
     text = _USER_MESSAGE.sub(rf"\1'{REDACTED}'\2", text)
     text = _STATE_TEXT.sub(rf"\1{REDACTED}", text)
     text = _TEXT_FIELD.sub(rf"\1'{REDACTED}'", text)

@@ -37,6 +37,7 @@ PYTHON = ROOT / ".venv" / "bin" / "python"  # the Rasa server side (rasa, Tensor
 ACTIONS_PYTHON = ROOT / ".venv-actions" / "bin" / "python"  # rasa-sdk and the core only
 MODEL = ROOT / "models" / "clinic.tar.gz"
 STARTUP_TIMEOUT = 180.0
+PRIVATE_UMASK = 0o077  # data folder 0700, its files 0600
 # Quiet, reproducible, private: no TensorFlow chatter, no telemetry, fixed hash seed.
 BASE_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -281,6 +282,7 @@ class Stack:
             command,
             cwd=ROOT,
             env=self.env,
+            umask=PRIVATE_UMASK,  # every file it writes: for the service user only
             stdout=output,
             stderr=subprocess.STDOUT if output else None,
         )
@@ -425,7 +427,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "arguments go to rasa shell (--debug, nlu)",
     )
     args, extra = parser.parse_known_args(argv)
-    os.umask(0o077)  # every file the stack writes is readable by the service user only
+    os.umask(PRIVATE_UMASK)  # the launcher's own files (secrets) too
     if args.command == "run":
         if extra:
             parser.error(f"unknown arguments: {' '.join(extra)}")

@@ -24,6 +24,7 @@ from typing import Any, Callable, Dict, Iterable, List, Tuple
 import yaml
 
 FALLBACK = "nlu_fallback"
+MENTION = "health_mention"  # set by the health memory (nlp/health_memory.py)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -53,14 +54,24 @@ def training_texts(data_dir: Path = ROOT / "data") -> set:
 
 
 def labels_of(parse: Dict[str, Any]) -> Tuple[str, str]:
-    """(raw top-1 label, label as answered) of a /model/parse result."""
+    """(raw top-1 label, label as answered) of a /model/parse result.
+
+    A message the health memory routed to `health_mention` (it names a condition) is
+    answered as what it asked (`health.asked`): action_health_note gives the guidance
+    and then that answer."""
+    asked = (parse.get("health") or {}).get("asked")
+    routed = [MENTION] if asked != MENTION else []
     ranking = [
-        i for i in parse.get("intent_ranking") or [] if i.get("name") != FALLBACK
+        i
+        for i in parse.get("intent_ranking") or []
+        if i.get("name") not in (FALLBACK, *routed)
     ]
     raw_intent = (
         ranking[0]["name"] if ranking else (parse.get("intent") or {}).get("name")
     )
     answered_intent = (parse.get("intent") or {}).get("name")
+    if answered_intent == MENTION and asked:
+        answered_intent = asked
 
     def with_topic(intent: str) -> str:
         if intent != "faq":

@@ -10,6 +10,10 @@ the launcher uses (`python -m server`, for `run` and `shell`) and, for anyone wh
   it, carries on and ends in its core fallback ("I couldn't work out what to do next"),
   which blames the patient. Here the patient is told it is our fault and to try again,
   and the turn ends there.
+- Request bodies: Sanic accepts 100 MB by default; every port is public, so the Rasa
+  server refuses bodies over MAX_BODY_BYTES (64 KB) with 413 before reading them.
+- Logs: Python warnings (Rasa prints an unknown "/intent" payload through
+  warnings.warn) go through the logging redaction like every log line.
 - Every answer from the action server is checked against a JSON schema with
   `jsonschema.validate`, which first re-checks the schema itself: about 50 ms of CPU per
   custom action, during which the server answers no one (a screen turn runs three). Here
@@ -27,6 +31,7 @@ from typing import Any, Dict
 logger = logging.getLogger(__name__)
 
 DEFAULT_ACTION_TIMEOUT = 10
+MAX_BODY_BYTES = 64 * 1024
 
 
 def action_timeout() -> int:
@@ -99,9 +104,27 @@ def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
     return True
 
 
+def _with_body_limit(configure_app: Any) -> Any:
+    def configure_app_with_limit(*args: Any, **kwargs: Any) -> Any:
+        app = configure_app(*args, **kwargs)
+        app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+        return app
+
+    configure_app_with_limit.__wrapped__ = configure_app  # type: ignore[attr-defined]
+    return configure_app_with_limit
+
+
 def apply() -> None:
     import rasa.core.actions.action as action_module
+    import rasa.core.run as run_module
     import rasa.utils.endpoints as endpoints_module
+
+    from clinic.privacy import install_log_redaction
+
+    install_log_redaction()
+    logging.captureWarnings(True)
+    if not hasattr(run_module.configure_app, "__wrapped__"):
+        run_module.configure_app = _with_body_limit(run_module.configure_app)
 
     seconds = action_timeout()
     action_module.DEFAULT_REQUEST_TIMEOUT = seconds  # read per call by RemoteAction.run

@@ -27,6 +27,13 @@ class SmsState:
         self._db = sqlite3.connect(str(self._path), check_same_thread=False)
         with self._db:
             self._db.execute("PRAGMA secure_delete = ON")
+            # the first version keyed rows by an unkeyed hash of the number, which no
+            # longer matches any conversation id: those rows are dropped
+            self._db.execute("DROP TABLE IF EXISTS opt_out_by_number")
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(opt_out)")}
+            if "number" in columns:
+                self._db.execute("DROP TABLE opt_out")
+                self._db.execute("DROP TABLE IF EXISTS options")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS opt_out (conversation TEXT PRIMARY KEY)"
             )
@@ -62,7 +69,13 @@ class SmsState:
         return list(json.loads(row[0])) if row else []
 
     def set_options(self, conversation: str, payloads: List[str]) -> None:
+        """The options the latest answer offered ("Reply 1 for ..."); none: no row."""
         with self._lock, self._db:
+            if not payloads:
+                self._db.execute(
+                    "DELETE FROM options WHERE conversation = ?", (conversation,)
+                )
+                return
             self._db.execute(
                 "INSERT OR REPLACE INTO options VALUES (?, ?)",
                 (conversation, json.dumps(payloads)),

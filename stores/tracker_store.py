@@ -3,7 +3,13 @@
 Rasa's SQLTrackerStore wants dialect, host, port, db... separately; staff and
 deployments have one URL. It also honours "forget me": when a conversation's latest
 turn confirmed the request (slot `forget_me` = "confirmed"), every stored event of
-that sender is deleted instead of saved.
+that sender, its copy in memory and its SMS state are deleted instead of saved.
+
+Privacy: each event is stored encrypted (clinic/crypto.py: the message text, the
+parse data with its health reading, slot values, bot messages, metadata). Only the
+conversation id, the event type and its time are in clear, for Rasa's queries; the
+intent and action name columns stay empty. SQLite files use secure_delete, so deleted
+rows are overwritten, and events older than RETENTION_DAYS are deleted hourly.
 
 Speed: Rasa rebuilds a conversation from its stored rows on every turn (JSON decoding,
 then a search of every Event subclass per event), so a turn's cost grew with the
@@ -30,28 +36,31 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from clinic import paths
+from clinic import crypto, paths, retention
 from server import patches
+from stores.sms_state import sms_state
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 FORGET_SLOT = "forget_me"
 FORGET_CONFIRMED = "confirmed"
-DEFAULT_RETENTION_DAYS = 90
 PURGE_EVERY_SECONDS = 3600
-CACHED_CONVERSATIONS = (
-    500  # recent conversations kept in memory (a 20-turn one: ~50 KB)
-)
+# Recent conversations kept in memory, bounded by the size of their stored events
+# (a 20-turn conversation is about 50 KB): CONVERSATION_CACHE_MB, default 64.
+DEFAULT_CACHE_MB = 64
 # Set on a tracker this store loaded or saved: how many of its events are stored.
 STORED_EVENTS = "_clinic_stored_events"
 
 
 def retention_days() -> int:
     """RETENTION_DAYS: conversation events older than this are deleted (0 keeps all)."""
-    raw = os.environ.get("RETENTION_DAYS", "").strip()
-    return int(raw) if raw else DEFAULT_RETENTION_DAYS
+    return retention.conversation_days()
+
+
+def cache_bytes() -> int:
+    raw = os.environ.get("CONVERSATION_CACHE_MB", "").strip()
+    return int(float(raw) * 1024 * 1024) if raw else DEFAULT_CACHE_MB * 1024 * 1024
 
 
 def conversations_url() -> str:
@@ -87,9 +96,18 @@ def sqlite_engine(url: str) -> sa.engine.Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten
         cursor.close()
 
     return engine
+
+
+def _event_data(stored: str) -> Any:
+    """An event as stored: encrypted (a Fernet token), or plain JSON from before
+    encryption was added."""
+    return json.loads(
+        stored if stored.lstrip().startswith("{") else crypto.decrypt(stored)
+    )
 
 
 def forget_requested(tracker: DialogueStateTracker) -> bool:
@@ -154,8 +172,12 @@ class ClinicTrackerStore(SQLTrackerStore):
                 query=dict(parsed.query) or None,
             )
 
-        # sender -> (id of its newest stored event, its latest session's events)
-        self._recent: OrderedDict[str, Tuple[int, Tuple[Event, ...]]] = OrderedDict()
+        # sender -> (id of its newest stored event, its latest session's events, bytes)
+        self._recent: OrderedDict[str, Tuple[int, Tuple[Event, ...], int]] = (
+            OrderedDict()
+        )
+        self._cached_bytes = 0
+        self._cache_limit = cache_bytes()
         self._last_purge = 0.0
         self.purge_if_due()
 
@@ -184,6 +206,7 @@ class ClinicTrackerStore(SQLTrackerStore):
             session.commit()
         if deleted:
             self._recent.clear()
+            self._cached_bytes = 0
             logger.info(
                 "Retention: deleted %d conversation events older than %s days.",
                 deleted,
@@ -204,7 +227,7 @@ class ClinicTrackerStore(SQLTrackerStore):
                 sender_id, list(cached[1]), self.domain.slots
             )
         else:
-            self._recent.pop(sender_id, None)
+            self._drop(sender_id)
             tracker = await super().retrieve(sender_id)
         if tracker is not None:
             setattr(tracker, STORED_EVENTS, len(tracker.events))
@@ -226,12 +249,13 @@ class ClinicTrackerStore(SQLTrackerStore):
             session.add_all(rows)
             session.flush()  # the rows get their ids (read before commit expires them)
             newest = rows[-1].id if rows else None
+            added = sum(len(row.data) for row in rows)
             session.commit()
         setattr(tracker, STORED_EVENTS, len(tracker.events))
         if (
             newest is not None
         ):  # else the copy in memory, if any, is still the stored one
-            self._remember(tracker, newest)
+            self._remember(tracker, newest, added)
 
     def _additional_events(
         self, session: Any, tracker: DialogueStateTracker
@@ -245,18 +269,32 @@ class ClinicTrackerStore(SQLTrackerStore):
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
     def _row(self, sender_id: str, event: Event) -> Any:
-        """The row Rasa's SQLTrackerStore.save writes for an event."""
+        """The row Rasa's SQLTrackerStore.save writes for an event, with the event
+        encrypted and no intent or action name in clear."""
         data = event.as_dict()
         return self.SQLEvent(
             sender_id=sender_id,
             type_name=event.type_name,
             timestamp=data.get("timestamp"),
-            intent_name=(data.get("parse_data") or {})
-            .get("intent", {})
-            .get(INTENT_NAME_KEY),
-            action_name=data.get("name"),
-            data=json.dumps(data),
+            intent_name=None,
+            action_name=None,
+            data=crypto.encrypt(json.dumps(data)),
         )
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        """Rasa's SQLTrackerStore._retrieve, decrypting each event."""
+        with self.session_scope() as session:
+            rows = self._event_query(
+                session,
+                sender_id,
+                fetch_events_from_all_sessions=fetch_events_from_all_sessions,
+            ).all()
+            events = [_event_data(row.data) for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
 
     def _newest_event_id(self, sender_id: str) -> Optional[int]:
         with self.session_scope() as session:
@@ -266,18 +304,33 @@ class ClinicTrackerStore(SQLTrackerStore):
                 .scalar()
             )
 
-    def _remember(self, tracker: DialogueStateTracker, newest: int) -> None:
-        self._recent[tracker.sender_id] = (
-            newest,
-            tuple(latest_session_events(tracker.events)),
-        )
-        self._recent.move_to_end(tracker.sender_id)
-        while len(self._recent) > CACHED_CONVERSATIONS:
-            self._recent.popitem(last=False)
+    def _remember(self, tracker: DialogueStateTracker, newest: int, added: int) -> None:
+        """Keep the latest session in memory; `added` bytes were just stored. The first
+        time, the size is estimated from the events (their stored size, unencrypted)."""
+        sender = tracker.sender_id
+        events = tuple(latest_session_events(tracker.events))
+        previous = self._recent.get(sender)
+        if previous is not None and len(previous[1]) <= len(events):
+            size = previous[2] + added
+        else:
+            size = sum(len(json.dumps(e.as_dict())) for e in events)
+        self._drop(sender)
+        self._recent[sender] = (newest, events, size)
+        self._cached_bytes += size
+        while self._cached_bytes > self._cache_limit and len(self._recent) > 1:
+            oldest = next(iter(self._recent))
+            self._drop(oldest)
+
+    def _drop(self, sender_id: str) -> None:
+        cached = self._recent.pop(sender_id, None)
+        if cached is not None:
+            self._cached_bytes -= cached[2]
 
     def forget(self, sender_id: str) -> int:
-        """Delete every stored event of one conversation."""
-        self._recent.pop(sender_id, None)
+        """Delete every stored event of one conversation, its copy in memory and the
+        SMS channel's state for it."""
+        self._drop(sender_id)
+        sms_state().forget(sender_id)
         with self.session_scope() as session:
             deleted = (
                 session.query(self.SQLEvent)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,10 @@ os.environ.update(TEST_SECRETS)
 CLINIC_FIXTURE = ROOT / "tests" / "fixtures" / "clinic.yml"
 CLINIC_NAME = "Harbourside Test Clinic"
 os.environ["CLINIC_CONFIG"] = str(CLINIC_FIXTURE)
+# The test process's own data (stores opened by unit tests) stays out of the project's
+# .rasa; every stack gets a data folder of its own anyway.
+os.environ["CLINIC_DATA_DIR"] = tempfile.mkdtemp(prefix="clinic-test-data-")
+os.umask(0o077)  # as the launcher does: files the tests create are private too
 
 
 @pytest.fixture(scope="session")

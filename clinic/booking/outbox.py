@@ -1,7 +1,8 @@
 """Requests that could not be saved because the database was down, kept on local disk.
 
 Nothing a patient confirmed is lost: the request goes into one file per request_key
-(written atomically, readable by the service user only) and is saved into the database
+(written atomically, readable by the service user only, encrypted like the
+conversations: clinic/crypto.py) and is saved into the database
 by the next successful `flush`. A flush runs before every booking or callback save and
 whenever staff list requests. Saving is idempotent, so a request that reached the
 database just before it failed is never doubled.
@@ -17,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import List, Optional, Union
 
-from clinic import paths
+from clinic import crypto, paths
 from clinic.booking.store import BookingRequest, BookingStore, CallbackRequest, Record
 
 Request = Union[BookingRequest, CallbackRequest]
@@ -39,7 +40,7 @@ def keep(request: Request, directory: Optional[Path] = None) -> Path:
     target = directory / f"{request.request_key}.json"
     handle, temp = tempfile.mkstemp(dir=directory, suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as file:
-        json.dump(payload, file)
+        file.write(crypto.encrypt(json.dumps(payload)))
     os.chmod(temp, 0o600)
     os.replace(temp, target)
     return target
@@ -51,7 +52,7 @@ def pending(directory: Optional[Path] = None) -> List[Path]:
 
 
 def _load(path: Path) -> Request:
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(crypto.decrypt(path.read_text(encoding="utf-8")))
     kind = data.pop("kind")
     if kind == "booking":
         data["starts_at"] = datetime.fromisoformat(data["starts_at"])
@@ -72,6 +73,16 @@ def flush(store: BookingStore, directory: Optional[Path] = None) -> int:
         path.unlink(missing_ok=True)
         saved += 1
     return saved
+
+
+def forget(sender_key: str, directory: Optional[Path] = None) -> int:
+    """ "Forget me": remove the conversation's requests still waiting here."""
+    removed = 0
+    for path in pending(directory):
+        if _load(path).sender_key == sender_key:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def save_now(store: BookingStore, request: Request) -> Record:

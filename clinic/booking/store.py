@@ -12,6 +12,7 @@ condition ids of the safety screen.
 
 from __future__ import annotations
 
+import hmac
 import os
 import secrets
 import threading
@@ -27,8 +28,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from clinic import paths
 
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
-SCHEMA_VERSION = 1
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: 32 = 5 bits
+REFERENCE_LENGTH = 8  # 40 bits, read aloud as two groups: RV-7K3Q-M2XP
+SCHEMA_VERSION = 2
+# Wrong reference-and-contact pairs before a conversation or a reference is locked,
+# and for how long (kept in the database, so every replica and a restart share it).
+MAX_FAILED_CHECKS = 5
+LOCK_HOURS = 24
 
 metadata = sa.MetaData()
 schema_version = sa.Table(
@@ -40,7 +46,7 @@ bookings = sa.Table(
     "clinic_bookings",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("reference", sa.String(8), nullable=False, unique=True),
+    sa.Column("reference", sa.String(16), nullable=False, unique=True),
     sa.Column("request_key", sa.String(64), nullable=False, unique=True),
     sa.Column("sender_key", sa.String(64), nullable=False, index=True),
     sa.Column("channel", sa.String(32), nullable=False),
@@ -59,7 +65,7 @@ callbacks = sa.Table(
     "clinic_callbacks",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("reference", sa.String(8), nullable=False, unique=True),
+    sa.Column("reference", sa.String(16), nullable=False, unique=True),
     sa.Column("request_key", sa.String(64), nullable=False, unique=True),
     sa.Column("sender_key", sa.String(64), nullable=False, index=True),
     sa.Column("channel", sa.String(32), nullable=False),
@@ -70,8 +76,31 @@ callbacks = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+# Failed reference-and-contact checks, per conversation and per reference.
+attempts = sa.Table(
+    "clinic_attempts",
+    metadata,
+    sa.Column(
+        "key", sa.String(96), primary_key=True
+    ),  # "conversation:..." / "reference:..."
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+)
+
+
+def _longer_references(conn: sa.engine.Connection) -> None:
+    """Version 2: references of 8 characters (40 bits) instead of 4; the attempts
+    table is created by create_all."""
+    if conn.dialect.name == "postgresql":
+        for table in ("clinic_bookings", "clinic_callbacks"):
+            conn.execute(
+                sa.text(f"ALTER TABLE {table} ALTER COLUMN reference TYPE VARCHAR(16)")
+            )
+
+
 # Later schema changes go here as {version: function(connection)}; each runs once.
-MIGRATIONS: Dict[int, Callable[[sa.engine.Connection], None]] = {}
+MIGRATIONS: Dict[int, Callable[[sa.engine.Connection], None]] = {2: _longer_references}
 
 
 class StoreUnavailable(RuntimeError):
@@ -129,13 +158,20 @@ class Record:
 
 
 def new_reference(prefix: str) -> str:
-    return prefix + "-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4))
+    """'RV-7K3Q-M2XP': 40 random bits, no 0/O or 1/I, easy to read aloud."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{prefix}-{code[:4]}-{code[4:]}"
 
 
 def normalise_reference(text: str) -> str:
-    """'rv 7k3q', 'RV7K3Q' -> 'RV-7K3Q' (what patients type back)."""
+    """'rv 7k3q m2xp', 'RV7K3QM2XP' -> 'RV-7K3Q-M2XP' (what patients type back).
+    References of the first version (RV-7K3Q) are still read."""
     compact = "".join(ch for ch in text.upper() if ch.isalnum())
-    return f"{compact[:2]}-{compact[2:]}" if len(compact) == 6 else text.strip().upper()
+    if len(compact) == 2 + REFERENCE_LENGTH:
+        return f"{compact[:2]}-{compact[2:6]}-{compact[6:]}"
+    if len(compact) == 6:
+        return f"{compact[:2]}-{compact[2:]}"
+    return text.strip().upper()
 
 
 def _utc(moment: datetime) -> datetime:
@@ -161,7 +197,13 @@ def make_engine(url: str) -> Engine:
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return sa.create_engine(url, future=True, connect_args={"timeout": 5})
+        engine = sa.create_engine(url, future=True, connect_args={"timeout": 5})
+
+        @sa.event.listens_for(engine, "connect")
+        def _overwrite_deleted_rows(dbapi_connection: Any, _: Any) -> None:
+            dbapi_connection.execute("PRAGMA secure_delete = ON")
+
+        return engine
     return sa.create_engine(
         url,
         future=True,
@@ -318,19 +360,94 @@ class BookingStore:
         table = callbacks if reference.startswith("CB-") else bookings
         return self._update_open(table, reference, status="handled")
 
-    def delete_open_for_sender(self, sender_key: str) -> int:
-        """Remove what a patient asked for and staff have not handled yet ("forget
-        me")."""
+    def delete_all_for_sender(self, sender_key: str) -> int:
+        """ "Forget me": every booking (open, handled or cancelled) and every callback
+        request of this conversation."""
         self.ensure_schema()
         with self._guard(), self.engine.begin() as conn:
             count = 0
             for table in (bookings, callbacks):
-                count += conn.execute(
-                    table.delete().where(
-                        table.c.sender_key == sender_key, table.c.status == "open"
-                    )
-                ).rowcount
+                count += int(
+                    conn.execute(
+                        table.delete().where(table.c.sender_key == sender_key)
+                    ).rowcount
+                )
+            conn.execute(
+                attempts.delete().where(attempts.c.key == f"conversation:{sender_key}")
+            )
         return count
+
+    def purge_older_than(self, days: float) -> int:
+        """Retention: bookings whose time is more than `days` past, callback requests
+        made more than `days` ago (any status), and stale attempt counters."""
+        self.ensure_schema()
+        cutoff = datetime.now(timezone.utc) - timedelta(days=days)
+        stale = datetime.now(timezone.utc) - timedelta(hours=LOCK_HOURS * 2)
+        with self._guard(), self.engine.begin() as conn:
+            count = conn.execute(
+                bookings.delete().where(bookings.c.starts_at < cutoff)
+            ).rowcount
+            count += conn.execute(
+                callbacks.delete().where(callbacks.c.created_at < cutoff)
+            ).rowcount
+            conn.execute(attempts.delete().where(attempts.c.first_at < stale))
+        return int(count)
+
+    # ------------------------------------------- checking who asks for a change
+    def verified_booking(self, reference: str, contact: str) -> Optional[Record]:
+        """The open booking with this reference and this contact, or None: an unknown
+        reference and a wrong contact look the same to the caller."""
+        record = self.find_booking(reference)
+        if record is None or record.status != "open":
+            return None
+        given, on_file = contact.strip().lower(), record.contact.strip().lower()
+        return record if hmac.compare_digest(given, on_file) else None
+
+    def is_locked(self, keys: Sequence[str]) -> bool:
+        """Whether any of these counters (conversation, reference) is locked now."""
+        self.ensure_schema()
+        now = datetime.now(timezone.utc)
+        with self._guard(), self.engine.connect() as conn:
+            rows = conn.execute(attempts.select().where(attempts.c.key.in_(keys))).all()
+        until = [_aware(r.locked_until) for r in rows]
+        return any(u is not None and u > now for u in until)
+
+    def record_failed_check(self, keys: Sequence[str]) -> bool:
+        """Count one wrong reference-and-contact pair against each key; True when one
+        of them is now locked (MAX_FAILED_CHECKS within LOCK_HOURS)."""
+        self.ensure_schema()
+        now = datetime.now(timezone.utc)
+        window = timedelta(hours=LOCK_HOURS)
+        locked = False
+        with self._guard(), self.engine.begin() as conn:
+            for key in keys:
+                row = conn.execute(
+                    attempts.select().where(attempts.c.key == key)
+                ).first()
+                first = _aware(row.first_at) if row is not None else None
+                if row is None or first is None or first < now - window:
+                    failures = 1  # a new window
+                    conn.execute(attempts.delete().where(attempts.c.key == key))
+                    conn.execute(
+                        attempts.insert().values(
+                            key=key, failures=1, first_at=now, locked_until=None
+                        )
+                    )
+                else:
+                    failures = row.failures + 1
+                    until = now + window if failures >= MAX_FAILED_CHECKS else None
+                    conn.execute(
+                        attempts.update()
+                        .where(attempts.c.key == key)
+                        .values(failures=failures, locked_until=until)
+                    )
+                locked = locked or failures >= MAX_FAILED_CHECKS
+        return locked
+
+    def clear_failed_checks(self, keys: Sequence[str]) -> None:
+        self.ensure_schema()
+        with self._guard(), self.engine.begin() as conn:
+            conn.execute(attempts.delete().where(attempts.c.key.in_(keys)))
 
     # ------------------------------------------------------------- helpers
     def _insert_once(

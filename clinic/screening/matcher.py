@@ -93,6 +93,8 @@ class Findings:
     absent: Set[str] = field(default_factory=set)
     urgent: Set[str] = field(default_factory=set)
     crisis: bool = False
+    # emergency signs told as past, a habit or explained ("I fainted once years ago")
+    past_signs: Set[str] = field(default_factory=set)
 
     @property
     def flagged(self) -> Set[str]:
@@ -112,6 +114,7 @@ class Findings:
             "absent": sorted(self.absent),
             "urgent": sorted(self.urgent),
             "crisis": self.crisis,
+            "past_signs": sorted(self.past_signs),
         }
 
 
@@ -270,6 +273,7 @@ class ConditionMatcher:
         if not past:
             findings.urgent.add(condition.id)  # now, also "not sure if it's a clot"
             return True
+        findings.past_signs.add(condition.id)
         if condition.history_of and not other and not reading.resolved:
             findings.present.add(condition.history_of)  # checked and fine: nothing
         return False

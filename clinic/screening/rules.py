@@ -28,3 +28,13 @@ def explained(condition_ids: Iterable[str]) -> List[Condition]:
     """The known conditions in the list's order, for explaining an outcome."""
     wanted = set(condition_ids)
     return [c for c in by_id().values() if c.id in wanted]
+
+
+def reason_lines(condition_ids: Iterable[str]) -> str:
+    """'- Label: reason.' per known condition, for the doctor-first explanations (the
+    labels and reasons are the list's own words, contraindications.yml)."""
+    return "\n".join(
+        f"- {c.label}: {c.reason}."
+        for c in explained(condition_ids)
+        if not c.is_red_flag
+    )

@@ -21,9 +21,19 @@ def make_tracker(
         "entities": [],
         "text": "hi",
     }
+    if events is None:  # as Rasa sends it: the latest message is the last user event
+        events = [{"event": "user", "text": latest.get("text"), "parse_data": latest}]
     return Tracker(
-        sender, slots or {}, latest, events or [], False, None, {}, "action_listen"
+        sender, slots or {}, latest, events, False, None, {}, "action_listen"
     )
+
+
+def parsed(text: str, intent: str = "safety_check") -> Dict[str, Any]:
+    """A message as the NLU pipeline hands it over: with its health reading."""
+    from clinic.screening.matcher import find_conditions
+
+    reading = {**find_conditions(text).as_dict(), "asked": intent}
+    return {"text": text, "intent": {"name": intent}, "entities": [], "health": reading}
 
 
 def run_action(action: Action, tracker: Tracker) -> tuple[list, CollectingDispatcher]:

@@ -10,11 +10,11 @@ from actions.screening import (
     ActionUrgentCare,
     ValidateScreeningForm,
 )
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import make_tracker, parsed
 
 
 def message(text, intent="safety_check"):
-    return {"text": text, "intent": {"name": intent}, "entities": []}
+    return parsed(text, intent)
 
 
 def slots_of(events):
@@ -145,8 +145,19 @@ def test_urgent_care_records_the_red_flag_and_stops_the_form(run):
         ActionUrgentCare(),
         make_tracker(message("my chest hurts, chest pain", "emergency")),
     )
-    assert dispatcher.messages[0]["response"] == "utter_urgent"
+    said = dispatcher.messages[0]
+    # chest pain: call 911, don't drive yourself; a person and "not now" offered
+    assert said["response"] == "utter_urgent_call_911"
+    assert [b["payload"] for b in said["buttons"]] == ["/human_handoff", "/not_urgent"]
     slots = slots_of(events)
     assert slots["screen_outcome"] == "urgent"
     assert slots["screen_conditions"] == ["chest_pain"]
     assert slots["requested_slot"] is None
+
+
+def test_urgent_care_for_a_calf_sign_says_urgent_care(run):
+    _, dispatcher = run(
+        ActionUrgentCare(),
+        make_tracker(message("my calf is swollen, red and hot", "emergency")),
+    )
+    assert dispatcher.messages[0]["response"] == "utter_urgent"

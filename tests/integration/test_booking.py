@@ -17,8 +17,8 @@ from tests.helpers import texts
 from tests.integration.test_sms_channel import sms
 
 pytestmark = pytest.mark.server
-REFERENCE = re.compile(r"\b(RV-[0-9A-Z]{4})\b")
-CALLBACK = re.compile(r"\b(CB-[0-9A-Z]{4})\b")
+REFERENCE = re.compile(r"\b(RV-[0-9A-Z]{4}-[0-9A-Z]{4})\b")
+CALLBACK = re.compile(r"\b(CB-[0-9A-Z]{4}-[0-9A-Z]{4})\b")
 
 
 def conversation(servers):
@@ -219,7 +219,11 @@ def test_cancel_by_reference_checks_the_contact_on_file(servers):
     assert "what mobile number or e-mail" in say(
         f"please cancel my booking {reference}"
     )
-    assert "doesn't match" in say("(760) 555-0199")
+    # a wrong contact: the same answer as an unknown reference; both are asked again
+    assert "couldn't find an open booking with that reference and that contact" in say(
+        "(760) 555-0199"
+    )
+    assert "what mobile number or e-mail" in say(reference)
     question = say("760 555 0100")
     assert f"Cancel booking {reference}" in question
     assert "is cancelled" in say("yes")
@@ -230,7 +234,9 @@ def test_reschedule_asks_for_the_reference_contact_and_new_time(servers):
     _, _, reference = book(servers)
     _, say = conversation(servers)
     assert "booking reference" in say("can I move my appointment?")
-    assert "couldn't find an open booking" in say("RV-0000")
+    # an unknown reference is only told apart once the contact is checked with it
+    assert "what mobile number or e-mail" in say("RV-2222-3333")
+    assert "couldn't find an open booking" in say("(760) 555-0100")
     assert "what mobile number or e-mail" in say(reference.lower())
     assert "Which day and time would you like instead" in say("(760) 555-0100")
     question = say("the day after tomorrow at 3pm")

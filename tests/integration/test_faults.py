@@ -126,7 +126,7 @@ def test_database_down_during_a_booking_loses_nothing(faulty):
     finally:
         faulty["pg"].set_mode("forward")
     done = say("yes")
-    reference = re.search(r"RV-[0-9A-Z]{4}", done).group(0)
+    reference = re.search(r"RV-[0-9A-Z]{4}-[0-9A-Z]{4}", done).group(0)
     engine = sa.create_engine(faulty["db_url"])
     with engine.connect() as conn:
         rows = conn.execute(

@@ -24,11 +24,11 @@ def test_forget_me_after_confirmation_deletes_conversation_and_open_booking(serv
         "tomorrow at 10am",
     ]:
         say(message)
-    reference = re.search(r"RV-[0-9A-Z]{4}", say("yes")).group(0)
+    reference = re.search(r"RV-[0-9A-Z]{4}-[0-9A-Z]{4}", say("yes")).group(0)
     question = say("please delete my data")
     assert "can't be undone" in question
     done = say("yes")
-    assert "deleted this conversation and 1 open booking" in done
+    assert "deleted this conversation and 1 booking" in done
     assert BookingStore(servers.db_url).find_booking(reference) is None
     status, tracker = http_json(
         f"{servers.rasa_url}/conversations/{sender}/tracker?token={servers.token}"

@@ -99,7 +99,7 @@ from tests.helpers import http_json  # noqa: E402
         (b'{"sender": "a", "message": null}', '"message" must be a string'),
         (b'{"sender": "a", "message": {"text": "hi"}}', '"message" must be a string'),
         (b'{"message": "hi"}', '"sender"'),
-        (b'{"sender": "a", "message": "/faq"}', "Unknown command"),
+        (b'{"sender": "sms:abc", "message": "hi"}', '"sender" may not start with'),
         (b'{"sender": "a", "message": "hi", "metadata": [1]}', '"metadata"'),
     ],
 )
@@ -114,6 +114,8 @@ def test_malformed_requests_get_a_clear_400(servers, raw, reason):
         ("", "Please type your question"),
         ("   \u200b\u0000 ", "Please type your question"),
         ("massage " * 2000, "too long"),
+        ("/faq", "Please type your question in words"),  # stock Rasa answered 500
+        ("/no_such_intent", "Please type your question in words"),
     ],
 )
 def test_empty_and_huge_messages_get_a_polite_answer(servers, message, expected):

@@ -60,6 +60,11 @@ def test_every_faq_button_question_gets_its_own_answer(servers):
             .get("response", {})
             .get("intent_response_key")
         )
-        if parse["intent"]["name"] != "faq" or got != f"faq/{topic}":
+        # a question that names a condition ("...when pregnant?") is routed to the
+        # health note, which gives the guidance and then this same answer
+        asked = (parse.get("health") or {}).get("asked")
+        intent = parse["intent"]["name"]
+        answered = asked if intent == "health_mention" else intent
+        if answered != "faq" or got != f"faq/{topic}":
             wrong[question] = (parse["intent"]["name"], got)
     assert wrong == {}

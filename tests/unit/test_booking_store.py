@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,13 +12,17 @@ import sqlalchemy as sa
 
 from clinic.booking import outbox
 from clinic.booking.store import (
+    MAX_FAILED_CHECKS,
     REFERENCE_ALPHABET,
+    REFERENCE_LENGTH,
+    SCHEMA_VERSION,
     BookingRequest,
     BookingStore,
     CallbackRequest,
     NotFound,
     StoreUnavailable,
     bookings,
+    normalise_reference,
 )
 from tests.databases import temporary_postgres
 
@@ -63,12 +68,12 @@ def count(store: BookingStore) -> int:
         return conn.execute(sa.select(sa.func.count()).select_from(bookings)).scalar()
 
 
-def test_a_booking_is_saved_with_a_short_reference_and_read_back(store):
+def test_a_booking_is_saved_with_a_readable_reference_and_read_back(store):
     record = store.save_booking(
         booking(with_physio=True, condition_ids=["pregnancy", "fever"])
     )
-    assert record.reference.startswith("RV-") and len(record.reference) == 7
-    assert all(ch in REFERENCE_ALPHABET for ch in record.reference[3:])
+    assert record.reference.startswith("RV-") and len(record.reference) == 12
+    assert all(ch in REFERENCE_ALPHABET for ch in record.reference[3:].replace("-", ""))
     found = store.find_booking(record.reference.lower().replace("-", " "))
     assert found.reference == record.reference
     assert found.starts_at == WHEN  # same instant, time zone kept
@@ -142,13 +147,60 @@ def test_staff_view_filters_by_day_in_the_clinic_time_zone_and_marks_handled(sto
     ]
 
 
-def test_forget_me_removes_only_that_senders_open_requests(store):
+def test_forget_me_removes_every_request_of_that_sender_in_any_status(store):
     store.save_booking(booking("mine", sender_key="me"))
     handled = store.save_booking(booking("old", sender_key="me"))
     store.mark_handled(handled.reference)
+    cancelled = store.save_booking(booking("gone", sender_key="me"))
+    store.cancel_booking(cancelled.reference)
+    store.save_callback(
+        CallbackRequest("cb-me", "me", "rest", "Jo", "jo@x.org", "asked")
+    )
     store.save_booking(booking("theirs", sender_key="other"))
-    assert store.delete_open_for_sender("me") == 1
-    assert count(store) == 2
+    assert store.delete_all_for_sender("me") == 4
+    assert count(store) == 1
+
+
+def test_references_carry_40_bits_and_read_back_as_typed(store):
+    record = store.save_booking(booking("ref"))
+    assert re.fullmatch(r"RV-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", record.reference)
+    typed = record.reference.lower().replace("-", " ")
+    assert normalise_reference(typed) == record.reference
+    assert store.find_booking(typed).reference == record.reference
+    assert len(REFERENCE_ALPHABET) ** REFERENCE_LENGTH >= 2**40
+
+
+def test_an_unknown_reference_and_a_wrong_contact_look_the_same(store):
+    record = store.save_booking(booking("pair"))
+    assert store.verified_booking(record.reference, record.contact).reference == (
+        record.reference
+    )
+    assert store.verified_booking(record.reference, "+17605550199") is None
+    assert store.verified_booking("RV-2222-2222", record.contact) is None
+
+
+def test_failed_checks_lock_a_conversation_and_a_reference_for_everyone(store):
+    keys = ["conversation:c1", "reference:RV-AAAA-BBBB"]
+    for _ in range(MAX_FAILED_CHECKS - 1):
+        assert store.record_failed_check(keys) is False
+    assert not store.is_locked(keys)
+    assert store.record_failed_check(keys) is True
+    # another process (a replica, a restart) sees the same lock
+    other = BookingStore(store.url)
+    assert other.is_locked(["reference:RV-AAAA-BBBB"])
+    assert other.is_locked(["conversation:c1"]) and not other.is_locked(
+        ["conversation:c2"]
+    )
+
+
+def test_retention_deletes_old_bookings_and_callbacks_in_any_status(store):
+    old = datetime.now(LA) - timedelta(days=200)
+    store.save_booking(booking("old", starts_at=old))
+    store.save_booking(
+        booking("recent", starts_at=datetime.now(LA) + timedelta(days=2))
+    )
+    assert store.purge_older_than(90) == 1
+    assert [r.name for r in store.open_records()] == ["Jane Doe"]
 
 
 def test_schema_is_created_once_and_reused(store):
@@ -160,7 +212,7 @@ def test_schema_is_created_once_and_reused(store):
             conn.execute(
                 sa.text("select max(version) from clinic_schema_version")
             ).scalar()
-            == 1
+            == SCHEMA_VERSION
         )
 
 

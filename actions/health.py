@@ -1,0 +1,72 @@
+"""A condition named in passing: the doctor-first guidance, and still an answer.
+
+The health memory in the NLU pipeline (nlp/health_memory.py) routes a message that
+names a contraindication in a question, a greeting or a message it did not understand
+to `health_mention`. action_health_note then
+- says, once per condition, why to check with a doctor first;
+- answers what the message asked: a FAQ topic, the screen ("is it safe for me?",
+  started pre-filled), the booking (after the screen), or the next steps;
+- keeps the condition ids (never words) in `health_conditions`.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.screening import labels
+from actions.tracker import answer_faq_if_asked, asked_intent, health_memory
+from clinic.screening.memory import new_flags
+from clinic.screening.rules import reason_lines
+
+NEXT_STEPS = [
+    {"title": "Check the rest of the list", "payload": "/safety_check"},
+    {"title": "Book a free consultation", "payload": "/book_consultation"},
+]
+
+
+class ActionHealthNote(Action):
+    def name(self) -> str:
+        return "action_health_note"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        before, now = (
+            health_memory(tracker, include_latest=False),
+            health_memory(tracker),
+        )
+        new = new_flags(before, now)
+        asked = asked_intent(tracker)
+        events: List[EventType] = [SlotSet("health_conditions", sorted(now.flagged))]
+        outcome = tracker.get_slot("screen_outcome")
+        if new and outcome == "clear":  # said after a clear screen: no longer clear
+            events.append(SlotSet("screen_outcome", "doctor_first"))
+            outcome = "doctor_first"
+        if asked == "safety_check" or (
+            asked == "book_consultation" and outcome is None
+        ):
+            # the screen, started from everything said so far, explains at its end
+            return [*events, FollowupAction("action_screen_intake")]
+        if new:
+            dispatcher.utter_message(
+                response="utter_health_noted",
+                conditions=labels(new),
+                reasons=reason_lines(new),
+            )
+        if asked == "book_consultation":
+            follow = (
+                "utter_urgent_no_booking"
+                if outcome == "urgent"
+                else "action_booking_start"
+            )
+            return [*events, FollowupAction(follow)]
+        if not answer_faq_if_asked(tracker, dispatcher):
+            dispatcher.utter_message(
+                response="utter_health_next_steps", buttons=NEXT_STEPS
+            )
+        return events

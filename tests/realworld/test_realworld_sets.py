@@ -1,0 +1,94 @@
+"""The real-world sets: text other people wrote in public, kept out of everything the
+assistant learns from, and the health screen's figures on them.
+
+The screen is judged on the first message, as the running assistant reads it
+(/model/parse: the classifiers, then the health memory with the clinic's list).
+Targets are the clinical-safety issue's; the dev split was used for tuning the list and
+its rules, the test split only for the figures reported at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List
+
+import pytest
+import yaml
+
+from scripts.nlu_eval import normalise, training_texts
+from scripts.screen_eval import evaluate, read_items
+from tests.helpers import ROOT
+
+SETS = ROOT / "tests" / "realworld"
+LISTS = [
+    ROOT / "clinic" / "screening" / "contraindications.yml",
+    ROOT / "clinic" / "screening" / "cues.yml",
+    ROOT / "clinic" / "faq_questions.yml",
+]
+MIN_SENTENCE_WORDS = 6  # a sentence this long, copied, is a verbatim quote
+
+
+def all_texts() -> List[str]:
+    texts = []
+    for path in sorted(SETS.glob("*.yml")):
+        texts += [e["text"] for e in yaml.safe_load(path.read_text())["examples"]]
+    return texts
+
+
+def sentences(text: str) -> List[str]:
+    parts = re.split(r"(?<=[.!?])\s+|\n+", text)
+    return [normalise(p) for p in parts if len(p.split()) >= MIN_SENTENCE_WORDS]
+
+
+def test_every_item_has_a_public_source_and_a_label():
+    for path in sorted(SETS.glob("*.yml")):
+        for example in yaml.safe_load(path.read_text())["examples"]:
+            assert example["source"].startswith(("http://", "https://")), example
+            assert example.get("label") or example.get("outcome"), example
+
+
+def test_screen_sets_are_big_enough():
+    dev, test = read_items("dev"), read_items("test")
+    assert len(dev) + len(test) >= 80
+    for split in (dev, test):
+        assert {i.outcome for i in split} == {"clear", "doctor_first", "urgent"}
+
+
+def test_no_real_world_text_is_in_training_data_or_the_phrase_lists():
+    trained = training_texts()
+    lists = normalise(" ".join(path.read_text() for path in LISTS))
+    leaked = []
+    for text in all_texts():
+        if normalise(text) in trained:
+            leaked.append(text)
+        leaked += [s for s in sentences(text) if s in lists]
+    assert leaked == [], f"real-world text also in training data or lists: {leaked[:5]}"
+
+
+def screen_outcome(servers):
+    def outcome(text: str) -> str:
+        parse = servers.parse(text)
+        intent = (parse.get("intent") or {}).get("name")
+        health = parse.get("health") or {}
+        if intent == "emergency" or health.get("urgent"):
+            return "urgent"
+        return (
+            "doctor_first" if health.get("present") or health.get("unsure") else "clear"
+        )
+
+    return outcome
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_the_screen_on_real_patients_words(servers, split, capsys):
+    figures = evaluate(read_items(split), screen_outcome(servers))
+    with capsys.disabled():
+        print(
+            f"\nscreen, real-world {split} split ({figures.n}):\n  "
+            + "\n  ".join(figures.lines())
+        )
+    assert figures.urgent_recognised == 1.0
+    assert figures.flagged >= 0.95
+    assert figures.clear_kept >= 0.90
+    assert figures.false_urgent <= 0.02
