@@ -14,7 +14,7 @@ ACTIONS_VENV := .venv-actions
 PYTHON_BOOT := $(shell scripts/find-python.sh)
 SPACY_MODEL := build/spacy/en_clinic
 MODEL := models/clinic.tar.gz
-TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml" 2>/dev/null) nlp/faq_guard.py nlp/health_memory.py nlp/linear_classifier.py
+TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml" 2>/dev/null) nlp/faq_guard.py nlp/health_memory.py nlp/linear_classifier.py nlp/embeddings.py
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
@@ -26,8 +26,12 @@ WEBCHAT_SHA1 := 918985573aa505d81ab927c5ea5919ae29a5ecfd
 FONT_VERSION := 5.3.0
 FONT_SHA1 := 866278dc2357659f8be1755c8b67f29d3697b440
 WEB_BUILD := build/web/webchat.js
+# WordLlama's static embeddings (a feature of the NLU classifier), from its PyPI wheel
+WORDLLAMA_VERSION := 0.3.3.post0
+WORDLLAMA_SHA256 := 75482d695d714dbf110c65b8c3d32162daff72da61629289490aa94145c5c4fe
+WORDLLAMA := build/wordllama/l2_supercat_256.safetensors
 
-.PHONY: run run-replicas shell shell-nlu loadtest bench test lint install spacy train web browser validate staff clean
+.PHONY: run run-replicas shell shell-nlu loadtest bench test lint install spacy wordllama train web browser validate staff clean
 
 run: install spacy train web
 	$(BIN)/python -m scripts.launch run
@@ -95,6 +99,18 @@ $(ACTIONS_VENV)/.installed: requirements-actions.txt constraints.txt
 
 spacy: $(SPACY_MODEL)/meta.json
 
+# Downloaded from PyPI (checked against its sha256), not installed: only the tokenizer
+# and the weights are used (nlp/embeddings.py), read offline at run time.
+wordllama: $(WORDLLAMA)
+
+$(WORDLLAMA): nlp/embeddings.py $(VENV)/.installed
+	rm -rf build/wordllama-wheel && mkdir -p build/wordllama-wheel
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: \
+	  wordllama==$(WORDLLAMA_VERSION) -d build/wordllama-wheel
+	echo "$(WORDLLAMA_SHA256)  $$(ls build/wordllama-wheel/wordllama-*.whl)" | sha256sum -c -
+	$(BIN)/python -m nlp.embeddings build/wordllama-wheel/wordllama-*.whl
+	rm -rf build/wordllama-wheel
+
 $(SPACY_MODEL)/meta.json: clinic/language.py $(VENV)/.installed
 	$(BIN)/python -m clinic.language $(SPACY_MODEL)
 
@@ -102,7 +118,7 @@ train: $(MODEL)
 
 # Retrains only when data, domain, config or the custom NLU component change;
 # `rasa train` itself then reuses cached components that did not change.
-$(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)/meta.json
+$(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)/meta.json $(WORDLLAMA)
 	$(BIN)/rasa train --domain domain --fixed-model-name clinic --out models
 	touch $@
 

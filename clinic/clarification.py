@@ -24,7 +24,13 @@ OFFERABLE_INTENTS: Dict[str, str] = {
     "book_consultation": "Book a free consultation",
     "safety_check": "Check if massage is safe for me",
     "human_handoff": "Talk to a person",
+    # a short answer the assistant could not tell apart ("naw thanks"), and a message
+    # that may be about something else entirely
+    "affirm": "Yes",
+    "deny": "No",
+    "out_of_scope": "Something else",
 }
+OFF_TOPIC = "/out_of_scope"
 MAX_OPTIONS = 3
 MIN_SCORE = 0.05
 
@@ -69,7 +75,11 @@ def candidate_options(
         elif name in OFFERABLE_INTENTS:
             _keep_best(scores, Option(OFFERABLE_INTENTS[name], f"/{name}", confidence))
     best = sorted(scores.values(), key=lambda option: option.score, reverse=True)
-    return [option for option in best if option.score >= MIN_SCORE][:MAX_OPTIONS]
+    chosen = [option for option in best if option.score >= MIN_SCORE][:MAX_OPTIONS]
+    # "Something else" alone is no choice: ask to rephrase instead
+    if all(option.payload == OFF_TOPIC for option in chosen):
+        return []
+    return chosen
 
 
 def _keep_best(scores: Dict[str, Option], option: Option) -> None:

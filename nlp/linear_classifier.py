@@ -17,7 +17,9 @@ would have written, so everything downstream (FallbackClassifier, FaqGuard, the
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Type
 
@@ -50,10 +52,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
 from scipy.special import expit
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import Pipeline, make_union
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
 logger = logging.getLogger(__name__)
@@ -61,13 +65,116 @@ MODEL_FILE = "linear_classifier.joblib"
 RANKING_LENGTH = 10
 
 
-def features_text(message: Message) -> str:
+QUESTION_STARTS = {
+    "how",
+    "what",
+    "whats",
+    "what's",
+    "can",
+    "could",
+    "do",
+    "does",
+    "is",
+    "are",
+    "will",
+    "would",
+    "should",
+    "where",
+    "when",
+    "why",
+    "who",
+    "which",
+    "any",
+    "anyone",
+    "may",
+    "am",
+    "did",
+    "have",
+    "has",
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the classifier reads of a message: the lemmas of the whole message, the
+    lemmas of its question (the question sentences of a long message; all of it when
+    it asks none), and the raw text (for the sentence embedding)."""
+
+    lemmas: str
+    question: str
+    text: str
+
+
+def question_span(text: str) -> Tuple[int, int]:
+    """Where the question of a message is: from the first question sentence to the end
+    of the last one; the last sentence when none asks; all of a one-sentence message.
+    Real messages tell a story first and ask at the end ("I'm training for a marathon
+    and my calves... can massage help?"): the question says what they want."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    spans = [(a, b) for a, b in spans if text[a:b].strip()]
+    if len(spans) <= 1:
+        return 0, len(text)
+    asking = [
+        (a, b)
+        for a, b in spans
+        if text[a:b].rstrip().endswith("?")
+        or text[a:b].strip().split(" ", 1)[0].lower().strip(",") in QUESTION_STARTS
+    ]
+    if not asking:
+        return spans[-1]
+    return asking[0][0], asking[-1][1]
+
+
+def features_of(message: Message) -> Features:
     """Lower-case lemmas ("hurts" -> "hurt") when a tokenizer ran, else the lower-case
-    text."""
+    text; the same for the question part."""
+    text = message.get(TEXT) or ""
     tokens = message.get(TOKENS_NAMES[TEXT])
-    if tokens:
-        return " ".join((token.lemma or token.text).lower() for token in tokens)
-    return (message.get(TEXT) or "").lower()
+    if not tokens:
+        lower = text.lower()
+        start, end = question_span(text)
+        return Features(lower, lower[start:end], text)
+    start, end = question_span(text)
+    words = [((t.lemma or t.text).lower(), t.start) for t in tokens]
+    question = [w for w, at in words if start <= at < end] or [w for w, _ in words]
+    return Features(" ".join(w for w, _ in words), " ".join(question), text)
+
+
+def features_text(message: Message) -> str:
+    """The lemmas of the whole message (what the first version classified)."""
+    return features_of(message).lemmas
+
+
+def _lemmas(batch: List[Features]) -> List[str]:
+    return [f.lemmas for f in batch]
+
+
+def _questions(batch: List[Features]) -> List[str]:
+    return [f.question for f in batch]
+
+
+class SentenceEmbedding(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """The message's WordLlama sentence vector (nlp/embeddings.py) as a sparse block,
+    scaled by `weight` next to the TF-IDF blocks. Nothing to fit; the weights are read
+    from build/wordllama, not stored in the model."""
+
+    def __init__(self, weight: float = 1.0, part: str = "text") -> None:
+        self.weight = weight
+        self.part = part
+
+    def fit(self, batch: List[Features], y: Any = None) -> SentenceEmbedding:
+        return self
+
+    def transform(self, batch: List[Features]) -> sparse.csr_matrix:
+        from nlp.embeddings import embed
+
+        texts = [f.text if self.part == "text" else f.question for f in batch]
+        return sparse.csr_matrix(embed(texts) * self.weight)
 
 
 def label_of(message: Message) -> Optional[str]:
@@ -76,19 +183,34 @@ def label_of(message: Message) -> Optional[str]:
 
 
 def build_estimator(config: Dict[str, Any]) -> Pipeline:
-    """TF-IDF of word 1-2-grams and char_wb n-grams, a linear SVM, sigmoid-calibrated
-    (cross-validated) so its confidences can be compared with fallback thresholds."""
-    words = TfidfVectorizer(
-        analyzer="word",
-        ngram_range=(1, config["max_word_ngram"]),
-        sublinear_tf=True,
-        token_pattern=r"(?u)\b\w+\b",
-    )
-    chars = TfidfVectorizer(
-        analyzer="char_wb",
-        sublinear_tf=True,
-        ngram_range=(config["min_char_ngram"], config["max_char_ngram"]),
-    )
+    """TF-IDF of word 1-2-grams and char_wb n-grams of the whole message and, weighted
+    by `question_weight`, of its question; the sentence embedding weighted by
+    `embedding_weight`; a linear SVM, sigmoid-calibrated (cross-validated) so its
+    confidences can be compared with fallback thresholds."""
+
+    def tfidf(select: Any, weight: float = 1.0) -> List[Any]:
+        words = TfidfVectorizer(
+            analyzer="word",
+            ngram_range=(1, config["max_word_ngram"]),
+            sublinear_tf=True,
+            token_pattern=r"(?u)\b\w+\b",
+        )
+        chars = TfidfVectorizer(
+            analyzer="char_wb",
+            sublinear_tf=True,
+            ngram_range=(config["min_char_ngram"], config["max_char_ngram"]),
+        )
+        scale = FunctionTransformer(_scaled, kw_args={"weight": weight})
+        return [
+            make_pipeline(FunctionTransformer(select), vectorizer, scale)
+            for vectorizer in (words, chars)
+        ]
+
+    parts = tfidf(_lemmas)
+    if config["question_weight"] > 0:
+        parts += tfidf(_questions, config["question_weight"])
+    if config["embedding_weight"] > 0:
+        parts.append(SentenceEmbedding(config["embedding_weight"]))
     folds = StratifiedKFold(
         n_splits=config["calibration_folds"],
         shuffle=True,
@@ -97,10 +219,14 @@ def build_estimator(config: Dict[str, Any]) -> Pipeline:
     svm = LinearSVC(C=config["C"], random_state=config["random_seed"], max_iter=10000)
     return Pipeline(
         [
-            ("features", make_union(words, chars)),
+            ("features", make_union(*parts)),
             ("classifier", CalibratedClassifierCV(svm, method="sigmoid", cv=folds)),
         ]
     )
+
+
+def _scaled(matrix: Any, weight: float = 1.0) -> Any:
+    return matrix * weight if weight != 1.0 else matrix
 
 
 class FastCalibratedScores:
@@ -130,7 +256,7 @@ class FastCalibratedScores:
             offsets = np.array([c.b_ for c in fold.calibrators])
             self._folds.append((svm.coef_.T, svm.intercept_, slopes, offsets))
 
-    def __call__(self, texts: List[str]) -> np.ndarray:
+    def __call__(self, texts: List[Features]) -> np.ndarray:
         if not self._folds:
             return self._estimator.predict_proba(texts)
         features = sparse.hstack(
@@ -195,6 +321,8 @@ class LinearClassifier(GraphComponent, IntentClassifier):
             "max_char_ngram": 4,
             "calibration_folds": 5,
             "random_seed": 42,
+            "question_weight": 0.0,
+            "embedding_weight": 0.0,
         }
 
     def __init__(
@@ -227,9 +355,9 @@ class LinearClassifier(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [
-            (features_text(m), label_of(m)) for m in training_data.intent_examples
+            (features_of(m), label_of(m)) for m in training_data.intent_examples
         ]
-        examples = [(text, label) for text, label in examples if text and label]
+        examples = [(f, label) for f, label in examples if f.lemmas and label]
         if len({label for _, label in examples}) < 2:
             logger.warning(
                 "LinearClassifier: fewer than two labels in the training data; "
@@ -292,7 +420,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         if self._scores is None:
             return messages
-        probabilities = self._scores([features_text(m) for m in messages])
+        probabilities = self._scores([features_of(m) for m in messages])
         for message, row in zip(messages, probabilities, strict=True):
             intents, topics = split_scores(self._labels, row)
             name, confidence = intents[0]

@@ -36,6 +36,8 @@ from scripts.nlu_eval import evaluate, http_parser, labels_of, read_examples
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 OUT_OF_SCOPE = ROOT / "tests" / "nlu" / "out_of_scope.yml"
+# real patients' questions, test split: reported here, never tuned on
+REALWORLD_TEST = ROOT / "tests" / "realworld" / "nlu_test.yml"
 TARGETS = {
     "faq_p95_ms_at_20": "<= 60 ms and <= 1.5 x bare parse",
     "cold_start_s": "<= 15 s",
@@ -315,10 +317,19 @@ def nlu_figures(
     report = evaluate(heldout, parse)
     oos = read_examples(OUT_OF_SCOPE)[:limit]
     recalled = sum(1 for text, _ in oos if labels_of(parse(text))[1] == "out_of_scope")
+    real = evaluate(read_examples(REALWORLD_TEST)[:limit], parse)
+    real_oos = real.per_label.get("out_of_scope") or {"answered": 0, "total": 0}
     return {
         **report.as_dict(),
         "out_of_scope_recall": round(recalled / len(oos), 3),
         "out_of_scope_messages": len(oos),
+        "realworld": {
+            **real.as_dict(),
+            "out_of_scope_recall": round(real_oos["answered"] / real_oos["total"], 3)
+            if real_oos["total"]
+            else None,
+            "answered_by_label": real.answered_by_label(),
+        },
     }
 
 
@@ -446,6 +457,34 @@ def summary_rows(figures: Dict[str, Any]) -> List[Tuple[str, str, str]]:
     return rows
 
 
+def realworld_section(real: Optional[Dict[str, Any]]) -> str:
+    """Real patients' questions (tests/realworld/nlu_test.yml), beside the team's own
+    held-out set above: answered right, wrong, fallbacks, top-3, per label and the
+    confusions."""
+    if not real:
+        return ""
+    text = (
+        f"\n\n## Real patients' questions (test split, {real['total']} messages)\n\n"
+        "| figure | value | target (issue 16) |\n|---|---|---|\n"
+        f"| answered right | {real['answered_accuracy']:.3f} | >= 0.92 |\n"
+        f"| wrong answers | {real['wrong_answer_rate']:.3f} | <= 0.02 |\n"
+        f'| fallback ("Did you mean") | {real["fallback_rate"]:.3f} | |\n'
+        f"| right label among the offered candidates (of fallbacks) | "
+        f"{real['candidate_rate']:.3f} | >= 0.97 |\n"
+        f"| right label among the 3 best | {real['top3_rate']:.3f} | |\n"
+        f"| out-of-scope recall | {real['out_of_scope_recall']} | >= 0.93 |\n"
+        f"| weakest label (answered right) | "
+        f"{min(real['answered_by_label'].items(), key=lambda kv: kv[1])} | >= 0.80 |\n"
+    )
+    text += "\n| label | messages | answered right |\n|---|---|---|\n"
+    for label, share in sorted(real["answered_by_label"].items()):
+        total = real["per_label"][label]["total"]
+        text += f"| {label} | {total} | {share:.2f} |\n"
+    text += "\nMost frequent confusions (expected -> top-1):\n\n"
+    text += "\n".join(f"- {n} x {e} -> {p}" for e, p, n in real["confusions"][:12])
+    return text
+
+
 def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None) -> str:
     rows = summary_rows(figures)
     before = dict((a, b) for a, b, _ in summary_rows(baseline)) if baseline else {}
@@ -460,6 +499,7 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
     else:
         text += "| figure | value | target (issue 6) |\n|---|---|---|\n"
         text += "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    text += realworld_section(figures["nlu"].get("realworld"))
     if figures.get("startup"):
         text += (
             "\n\n## Where start-up time goes (s, one process each)\n\n"

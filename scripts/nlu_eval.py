@@ -29,8 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def read_examples(path: Path) -> List[Tuple[str, str]]:
-    """(text, label) pairs from a Rasa NLU YAML file."""
+    """(text, label) pairs from a Rasa NLU YAML file, or from a real-world set
+    (tests/realworld/nlu_*.yml: `examples` with text, label and source)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if "examples" in data:
+        return [(e["text"], e["label"]) for e in data["examples"]]
     pairs = []
     for block in data.get("nlu", []):
         if "intent" not in block:
@@ -92,6 +95,8 @@ class Report:
     fallbacks: int = 0
     per_label: Dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     confusions: Counter = field(default_factory=Counter)
+    fallbacks_with_candidate: int = 0  # "Did you mean" offered the right label
+    in_top3: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -109,6 +114,23 @@ class Report:
     def fallback_rate(self) -> float:
         return self.fallbacks / self.total if self.total else 0.0
 
+    @property
+    def candidate_rate(self) -> float:
+        """Of the "Did you mean" answers, the share that offered the right label."""
+        return self.fallbacks_with_candidate / self.fallbacks if self.fallbacks else 1.0
+
+    @property
+    def top3_rate(self) -> float:
+        return self.in_top3 / self.total if self.total else 0.0
+
+    def answered_by_label(self) -> Dict[str, float]:
+        return {
+            label: c["answered"] / c["total"] for label, c in self.per_label.items()
+        }
+
+    def weakest(self, n: int = 8) -> List[Tuple[str, float]]:
+        return sorted(self.answered_by_label().items(), key=lambda kv: kv[1])[:n]
+
     def summary(self) -> str:
         lines = [
             f"held-out messages: {self.total}",
@@ -116,6 +138,11 @@ class Report:
             f"answered correctly (after fallback guards): {self.answered_accuracy:.3f}",
             f"wrong answers: {self.wrong_answer_rate:.3f}   "
             f'fallback ("Did you mean"): {self.fallback_rate:.3f}',
+            f"right label among the offered candidates (of fallbacks): "
+            f"{self.candidate_rate:.3f}   "
+            f"right label in the 3 best: {self.top3_rate:.3f}",
+            "weakest labels (answered right): "
+            + ", ".join(f"{label} {share:.2f}" for label, share in self.weakest()),
         ]
         if self.confusions:
             lines.append("most frequent top-1 confusions (expected -> predicted):")
@@ -130,6 +157,8 @@ class Report:
             "answered_accuracy": self.answered_accuracy,
             "wrong_answer_rate": self.wrong_answer_rate,
             "fallback_rate": self.fallback_rate,
+            "candidate_rate": self.candidate_rate,
+            "top3_rate": self.top3_rate,
             "per_label": {k: dict(v) for k, v in self.per_label.items()},
             "confusions": [[e, p, n] for (e, p), n in self.confusions.most_common()],
         }
@@ -140,7 +169,8 @@ def evaluate(
 ) -> Report:
     report = Report()
     for text, expected in examples:
-        raw, answered = labels_of(parse(text))
+        parsed = parse(text)
+        raw, answered = labels_of(parsed)
         report.total += 1
         report.per_label[expected]["total"] += 1
         if raw == expected:
@@ -148,13 +178,64 @@ def evaluate(
             report.per_label[expected]["correct"] += 1
         else:
             report.confusions[(expected, raw)] += 1
+        if expected in ranked_labels(parsed)[:3]:
+            report.in_top3 += 1
         if answered == expected:
             report.answered_correct += 1
+            report.per_label[expected]["answered"] += 1
         elif answered == FALLBACK:
             report.fallbacks += 1
+            if expected in offered_labels(parsed):
+                report.fallbacks_with_candidate += 1
         else:
             report.wrong_answers += 1
     return report
+
+
+def ranked_labels(parse: Dict[str, Any]) -> List[str]:
+    """Every label by score, FAQ topics scored P(faq) x P(topic)."""
+    scores: Dict[str, float] = {}
+    topics = ((parse.get("response_selector") or {}).get("faq") or {}).get(
+        "ranking"
+    ) or []
+    for intent in parse.get("intent_ranking") or []:
+        name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+        if name in (FALLBACK, MENTION):
+            continue
+        if name == "faq":
+            for topic in topics:
+                key = str(topic.get("intent_response_key"))
+                scores[key] = max(
+                    scores.get(key, 0.0),
+                    confidence * float(topic.get("confidence") or 0.0),
+                )
+        else:
+            scores[name] = max(scores.get(name, 0.0), confidence)
+    return sorted(scores, key=lambda label: scores[label], reverse=True)
+
+
+def offered_labels(parse: Dict[str, Any]) -> List[str]:
+    """The labels "Did you mean" offers for this parse (clinic/clarification.py)."""
+    from clinic.clarification import candidate_options, topic_questions
+
+    by_question = {q: f"faq/{t}" for t, q in topic_questions().items()}
+    options = candidate_options(parse, topic_questions())
+    return [by_question.get(o.payload, o.payload.lstrip("/")) for o in options]
+
+
+def agent_parser(model: Path) -> Callable[[str], Dict[str, Any]]:
+    """Parse in this process with a trained model (no server): for comparing models."""
+    import asyncio
+
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    loop = asyncio.new_event_loop()
+
+    def parse(text: str) -> Dict[str, Any]:
+        return dict(loop.run_until_complete(agent.parse_message(text)))
+
+    return parse
 
 
 def http_parser(url: str, token: str) -> Callable[[str], Dict[str, Any]]:

@@ -48,3 +48,23 @@ def test_no_file_but_the_launcher_builds_a_server_command_line():
     ]
     assert offenders == []
     assert builds_server_command(ROOT / LAUNCHER)  # the patterns do find a command line
+
+
+def test_a_stack_without_secrets_generates_them_once_into_its_private_data_folder(
+    tmp_path, monkeypatch
+):
+    from clinic import keys
+    from scripts.launch import Settings, environment
+
+    for which in keys.ALL:
+        monkeypatch.delenv(which.env_var, raising=False)
+    data = tmp_path / "data"
+    settings = Settings(data_dir=data, web_port=None)
+    first, second = environment(settings), environment(settings)
+    for which in keys.ALL:
+        path = data / which.file_name
+        assert first[which.env_var] and first[which.env_var] == second[which.env_var]
+        assert path.read_text().strip() == first[which.env_var]
+        assert oct(path.stat().st_mode)[-3:] == "600"
+    assert oct(data.stat().st_mode)[-3:] == "700"
+    assert len({first[w.env_var] for w in keys.ALL}) == len(keys.ALL)  # all different

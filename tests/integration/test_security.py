@@ -281,8 +281,8 @@ def test_forget_me_leaves_no_copy_anywhere(servers):
 def test_unknown_payloads_are_refused_and_never_echoed_in_the_logs(servers):
     sender, say = conversation(servers)
     for payload in (
-        "/pwned_payload_7731",
-        '/affirm{"patient_name": "Eve_7731"}',
+        "/zqpwnedpayload",
+        '/affirm{"patient_name": "Evezqx"}',
         "/faq",
     ):
         assert "Please type your question in words" in say(payload)
@@ -291,7 +291,7 @@ def test_unknown_payloads_are_refused_and_never_echoed_in_the_logs(servers):
         f"{servers.rasa_url}/conversations/{sender}/tracker?token={servers.token}"
     )
     log = servers.rasa_log.read_text(errors="replace")
-    assert "7731" not in log
+    assert "zqpwnedpayload" not in log and "Evezqx" not in log
     assert f"token={servers.token}" not in log and servers.token not in log
 
 

@@ -99,9 +99,9 @@ def test_other_intents_and_their_ranking(trained):
 
 
 def test_the_fast_scores_are_sklearn_s_own_probabilities(trained):
-    from nlp.linear_classifier import FastCalibratedScores
+    from nlp.linear_classifier import FastCalibratedScores, Features
 
-    texts = [
+    words = [
         "what should i wear",
         "how much",
         "hi",
@@ -109,6 +109,7 @@ def test_the_fast_scores_are_sklearn_s_own_probabilities(trained):
         "zzz qqq",
         "do you take insurance?",
     ]
+    texts = [Features(w, w, w) for w in words]
     estimator = trained._estimator
     np.testing.assert_allclose(
         FastCalibratedScores(estimator)(texts),
