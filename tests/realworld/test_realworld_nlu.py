@@ -34,7 +34,12 @@ BARS = {
     "dev": Bars(
         answered=0.89, wrong=0.045, offered=0.80, out_of_scope=0.92, weakest=0.5
     ),
-    "test": Bars(answered=0.0, wrong=1.0, offered=0.0, out_of_scope=0.0, weakest=0.0),
+    # measured once (2026-12-01): answered 0.846, wrong 0.084, offered 0.750, out of
+    # scope 0.857, weakest faq/consultation 0.00 (1 question). The targets are
+    # 0.92 / 0.02 / 0.97 / 0.93 / 0.80: not reached (README, "Understanding patients").
+    "test": Bars(
+        answered=0.84, wrong=0.09, offered=0.70, out_of_scope=0.85, weakest=0.0
+    ),
 }
 
 
