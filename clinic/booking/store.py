@@ -42,39 +42,38 @@ schema_version = sa.Table(
     metadata,
     sa.Column("version", sa.Integer, primary_key=True),
 )
-bookings = sa.Table(
+
+
+def _request_table(name: str, *own: sa.Column) -> sa.Table:
+    """A table of patients' requests: what bookings and callbacks share, and their own
+    columns."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("reference", sa.String(16), nullable=False, unique=True),
+        sa.Column("request_key", sa.String(64), nullable=False, unique=True),
+        sa.Column("sender_key", sa.String(64), nullable=False, index=True),
+        sa.Column("channel", sa.String(32), nullable=False),
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.Column("contact", sa.String(254), nullable=False),
+        *own,
+        sa.Column("status", sa.String(16), nullable=False, default="open", index=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+bookings = _request_table(
     "clinic_bookings",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("reference", sa.String(16), nullable=False, unique=True),
-    sa.Column("request_key", sa.String(64), nullable=False, unique=True),
-    sa.Column("sender_key", sa.String(64), nullable=False, index=True),
-    sa.Column("channel", sa.String(32), nullable=False),
-    sa.Column("name", sa.String(80), nullable=False),
-    sa.Column("contact", sa.String(254), nullable=False),
     sa.Column("mode", sa.String(16), nullable=False),
     sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("time_confirmed", sa.Boolean, nullable=False),
     sa.Column("with_physio", sa.Boolean, nullable=False),
     sa.Column("condition_ids", sa.String(400), nullable=False, default=""),
-    sa.Column("status", sa.String(16), nullable=False, default="open", index=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
-callbacks = sa.Table(
-    "clinic_callbacks",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("reference", sa.String(16), nullable=False, unique=True),
-    sa.Column("request_key", sa.String(64), nullable=False, unique=True),
-    sa.Column("sender_key", sa.String(64), nullable=False, index=True),
-    sa.Column("channel", sa.String(32), nullable=False),
-    sa.Column("name", sa.String(80), nullable=False),
-    sa.Column("contact", sa.String(254), nullable=False),
-    sa.Column("reason", sa.String(200), nullable=False),
-    sa.Column("status", sa.String(16), nullable=False, default="open", index=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+callbacks = _request_table(
+    "clinic_callbacks", sa.Column("reason", sa.String(200), nullable=False)
 )
 # Failed reference-and-contact checks, per conversation and per reference.
 attempts = sa.Table(
