@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -32,6 +32,7 @@ from clinic.booking.timeparse import parse_when
 from clinic.booking.validation import contact_from_slot, parse_contact, parse_mode
 from clinic.booking.wording import consultation_kind, shown_contact, when_text
 from clinic.screening.answers import yes_no_unsure
+from clinic.screening.memory import HealthMemory
 
 # Slots of one booking attempt (the patient's name and contact are kept for later).
 ATTEMPT_SLOTS = (
@@ -87,25 +88,22 @@ class ActionBookingStart(Action):
         ]
 
 
-def effective_outcome(tracker: Tracker) -> str:
+def effective_outcome(tracker: Tracker, memory: Optional[HealthMemory] = None) -> str:
     """The screen's outcome, with what the patient said since (or before) it: a
     condition named after a clear screen makes it doctor_first."""
-    memory = health_memory(tracker)
+    memory = memory or health_memory(tracker)
     outcome = tracker.get_slot("screen_outcome") or "clear"
     if outcome == "urgent" or memory.urgent:
         return "urgent"
     return "doctor_first" if outcome == "doctor_first" or memory.flagged else outcome
 
 
-def flagged_conditions(tracker: Tracker) -> List[str]:
-    """Condition ids the booking carries for the physical therapist (ids only)."""
-    memory = health_memory(tracker)
-    unsure = tracker.get_slot("screen_unsure") or []
-    return sorted(memory.flagged | set(unsure) | set(memory.present))
-
-
 def booking_request(tracker: Tracker) -> BookingRequest:
-    with_physio = effective_outcome(tracker) == "doctor_first"
+    """The booking as the store keeps it; a doctor-first booking carries the flagged
+    condition ids (ids only) for the physical therapist."""
+    memory = health_memory(tracker)
+    with_physio = effective_outcome(tracker, memory) == "doctor_first"
+    flagged = memory.flagged | set(tracker.get_slot("screen_unsure") or [])
     return BookingRequest(
         request_key=tracker.get_slot("booking_request"),
         sender_key=conversation_key(tracker),
@@ -116,7 +114,7 @@ def booking_request(tracker: Tracker) -> BookingRequest:
         starts_at=datetime.fromisoformat(tracker.get_slot("booking_time")),
         time_confirmed=facts.opening_hours().configured,
         with_physio=with_physio,
-        condition_ids=flagged_conditions(tracker) if with_physio else [],
+        condition_ids=sorted(flagged) if with_physio else [],
     )
 
 

@@ -27,7 +27,7 @@ from actions.tracker import (
     SMS_CHANNEL,
     answer_faq_if_asked,
     channel,
-    health_memory,
+    health_memories,
     intent,
     user_text,
 )
@@ -113,9 +113,8 @@ class ClinicFormValidation(FormValidationAction):
         ("Jane, and I'm pregnant") gets the doctor-first guidance, the condition is
         remembered, and the question is asked again."""
         events = await super().run(dispatcher, tracker, domain)
-        new = new_flags(
-            health_memory(tracker, include_latest=False), health_memory(tracker)
-        )
+        before, memory = health_memories(tracker)
+        new = new_flags(before, memory)
         requested = tracker.get_slot("requested_slot")
         if not new or not requested:
             return events
@@ -124,7 +123,6 @@ class ClinicFormValidation(FormValidationAction):
             conditions=labels(new),
             reasons=reason_lines(new),
         )
-        memory = health_memory(tracker)
         extra: List[EventType] = [
             SlotSet("health_conditions", sorted(memory.flagged)),
             SlotSet(requested, None),
@@ -313,10 +311,4 @@ def wants_phone_only(tracker: Tracker) -> bool:
     return (
         tracker.active_loop.get("name") == "booking_form"
         and tracker.get_slot("booking_mode") == "phone"
-    )
-
-
-def form_slots(domain: DomainDict, form: str) -> List[str]:
-    return list(
-        ((domain.get("forms") or {}).get(form) or {}).get("required_slots") or []
     )

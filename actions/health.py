@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.screening import labels
-from actions.tracker import answer_faq_if_asked, asked_intent, health_memory
+from actions.tracker import answer_faq_if_asked, asked_intent, health_memories
 from clinic.screening.memory import new_flags
 from clinic.screening.rules import reason_lines
 
@@ -36,10 +36,7 @@ class ActionHealthNote(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        before, now = (
-            health_memory(tracker, include_latest=False),
-            health_memory(tracker),
-        )
+        before, now = health_memories(tracker)
         new = new_flags(before, now)
         asked = asked_intent(tracker)
         events: List[EventType] = [SlotSet("health_conditions", sorted(now.flagged))]

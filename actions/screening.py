@@ -28,7 +28,6 @@ from actions.tracker import (
 )
 from clinic.screening.answers import yes_no_unsure
 from clinic.screening.conditions import Condition, contraindications
-from clinic.screening.matcher import find_conditions
 from clinic.screening.rules import UNSPECIFIED, explained, outcome, reason_lines
 
 FORM_SLOTS = ("screen_any", "screen_which", "screen_misses")
@@ -72,12 +71,10 @@ def labels(ids: Sequence[str]) -> str:
 
 
 def message_reading(tracker: Tracker) -> Dict[str, Any]:
-    """The latest answer's health reading: from the NLU pipeline, or (a message that
-    did not go through it, a button payload) read here."""
-    reading = latest_reading(tracker)
-    if reading:
-        return reading
-    return find_conditions(user_text(tracker)).as_dict()
+    """The latest answer's health reading, as the NLU pipeline's health memory gave it
+    (a "/payload" button has no words, so none): the action server never reads the
+    text again."""
+    return latest_reading(tracker)
 
 
 class ActionScreenIntake(Action):

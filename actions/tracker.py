@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -68,15 +68,23 @@ def conversation_events(tracker: Tracker) -> List[Dict[str, Any]]:
     return events
 
 
-def health_memory(tracker: Tracker, include_latest: bool = True) -> HealthMemory:
-    """Every user message's health reading so far, and what the screen's own
-    questions established (screen_conditions), merged."""
+def health_memories(tracker: Tracker) -> Tuple[HealthMemory, HealthMemory]:
+    """The conversation's health memory before the latest message, and with it: every
+    user message's reading, and what the screen's own questions established
+    (screen_conditions), merged."""
     users = [e for e in conversation_events(tracker) if e.get("event") == "user"]
-    if not include_latest and users:
-        users = users[:-1]
-    memory = from_readings((e.get("parse_data") or {}).get("health") for e in users)
-    memory.add_ids(present=tracker.get_slot("screen_conditions") or [])
-    return memory
+    earlier, latest = users[:-1], users[-1:]
+    before = from_readings((e.get("parse_data") or {}).get("health") for e in earlier)
+    before.add_ids(present=tracker.get_slot("screen_conditions") or [])
+    now = before.updated(
+        latest[0].get("parse_data", {}).get("health") if latest else None
+    )
+    return before, now
+
+
+def health_memory(tracker: Tracker) -> HealthMemory:
+    """The conversation's health memory, the latest message included."""
+    return health_memories(tracker)[1]
 
 
 def latest_reading(tracker: Tracker) -> Dict[str, Any]:

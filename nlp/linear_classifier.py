@@ -139,15 +139,17 @@ def features_of(message: Message) -> Features:
         lower = text.lower()
         start, end = question_span(text)
         return Features(lower, lower[start:end], text)
+    return features_from_words(
+        text, [((t.lemma or t.text).lower(), t.start) for t in tokens]
+    )
+
+
+def features_from_words(text: str, words: List[Tuple[str, int]]) -> Features:
+    """Features from a message's lower-case lemmas and their character offsets; the
+    question part is the lemmas inside the question span (all of them if none)."""
     start, end = question_span(text)
-    words = [((t.lemma or t.text).lower(), t.start) for t in tokens]
     question = [w for w, at in words if start <= at < end] or [w for w, _ in words]
     return Features(" ".join(w for w, _ in words), " ".join(question), text)
-
-
-def features_text(message: Message) -> str:
-    """The lemmas of the whole message (what the first version classified)."""
-    return features_of(message).lemmas
 
 
 def _lemmas(batch: List[Features]) -> List[str]:

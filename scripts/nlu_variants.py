@@ -32,7 +32,7 @@ from nlp.linear_classifier import (
     Features,
     LinearClassifier,
     build_estimator,
-    question_span,
+    features_from_words,
     split_scores,
 )
 from scripts.nlu_eval import ROOT, Report, evaluate, read_examples
@@ -80,13 +80,10 @@ def _nlp() -> Any:
 
 def features(texts: Sequence[str]) -> List[Features]:
     """What the classifier reads, from the project's spaCy pipeline (as in Rasa)."""
-    out = []
-    for text, doc in zip(texts, _nlp().pipe(texts), strict=True):
-        start, end = question_span(text)
-        words = [((t.lemma_ or t.text).lower(), t.idx) for t in doc]
-        question = [w for w, at in words if start <= at < end] or [w for w, _ in words]
-        out.append(Features(" ".join(w for w, _ in words), " ".join(question), text))
-    return out
+    return [
+        features_from_words(text, [((t.lemma_ or t.text).lower(), t.idx) for t in doc])
+        for text, doc in zip(texts, _nlp().pipe(texts), strict=True)
+    ]
 
 
 def training_examples(files: Optional[Sequence[str]] = None) -> List[Tuple[str, str]]:

@@ -17,8 +17,9 @@ from typing import List
 
 
 def rasa_arguments(argv: List[str], token: str) -> List[str]:
-    """`rasa` arguments: the API token added to a `run` that enables the API."""
-    if token and argv[:1] == ["run"] and "--enable-api" in argv:
+    """`rasa` arguments: the API token added to every `run` (it guards the HTTP API
+    whenever the launcher enables it, and is unused otherwise)."""
+    if token and argv[:1] == ["run"]:
         return [*argv, f"--auth-token={token}"]  # "=": a token may start with "-"
     return list(argv)
 

@@ -46,7 +46,6 @@ from clinic.screening.conditions import (
     Condition,
     NearRule,
     all_conditions,
-    by_id,
     crisis_list,
     cues,
 )
@@ -93,8 +92,6 @@ class Findings:
     absent: Set[str] = field(default_factory=set)
     urgent: Set[str] = field(default_factory=set)
     crisis: bool = False
-    # emergency signs told as past, a habit or explained ("I fainted once years ago")
-    past_signs: Set[str] = field(default_factory=set)
 
     @property
     def flagged(self) -> Set[str]:
@@ -114,7 +111,6 @@ class Findings:
             "absent": sorted(self.absent),
             "urgent": sorted(self.urgent),
             "crisis": self.crisis,
-            "past_signs": sorted(self.past_signs),
         }
 
 
@@ -123,21 +119,6 @@ class Mention:
     condition: str
     start: int  # first token
     end: int  # one past the last token
-
-
-class _Cues:
-    """Where each cue category occurs in a doc: token spans."""
-
-    def __init__(self, nlp: Language) -> None:
-        self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for name, phrases in cues().items():
-            self._matcher.add(name, _tokenised(nlp, phrases))
-
-    def find(self, doc: Doc) -> Dict[str, List[Tuple[int, int]]]:
-        found: Dict[str, List[Tuple[int, int]]] = {}
-        for match_id, start, end in self._matcher(doc):
-            found.setdefault(doc.vocab.strings[match_id], []).append((start, end))
-        return found
 
 
 class ConditionMatcher:
@@ -159,8 +140,9 @@ class ConditionMatcher:
             if c.explained_by:
                 self._explain.add(c.id, _tokenised(nlp, c.explained_by))
         crisis = crisis_list()
-        self._lower.add(CRISIS, list(nlp.pipe(crisis.phrases)))
-        self._lemma.add(CRISIS, list(nlp.pipe(crisis.phrases)))  # "ended my life"
+        crisis_phrases = list(nlp.pipe(crisis.phrases))
+        self._lower.add(CRISIS, crisis_phrases)
+        self._lemma.add(CRISIS, crisis_phrases)  # lemmas too: "ended my life"
         if crisis.exclude:
             self._exclude.add(CRISIS, _tokenised(nlp, crisis.exclude))
         self._near = {
@@ -168,16 +150,19 @@ class ConditionMatcher:
             for c in self._conditions.values()
             if c.near
         }
-        self._cues = _Cues(nlp)
+        self._cues = PhraseMatcher(nlp.vocab, attr="LOWER")  # cue category -> words
+        for name, words in cues().items():
+            self._cues.add(name, _tokenised(nlp, words))
 
     # ------------------------------------------------------------------ matching
     def find(self, text: str) -> Findings:
         doc = self._nlp(text or "")
-        reading = _Reading(doc, self._cues.find(doc))
-        excluded = self._spans_by_label(self._exclude, doc)
-        explained = set(self._spans_by_label(self._explain, doc))
+        sentence = _sentence_ids(doc)
+        reading = _Reading(doc, sentence, _spans_by_label(self._cues, doc))
+        excluded = _spans_by_label(self._exclude, doc)
+        explained = set(_spans_by_label(self._explain, doc))
         findings = Findings()
-        mentions = self._mentions(doc, excluded)
+        mentions = self._mentions(doc, sentence, excluded)
         emergencies: List[Mention] = []
         for mention in mentions:  # emergency signs and crisis first
             if mention.condition == CRISIS:
@@ -204,7 +189,7 @@ class ConditionMatcher:
         return findings
 
     def _mentions(
-        self, doc: Doc, excluded: Dict[str, List[Tuple[int, int]]]
+        self, doc: Doc, sentence: List[int], excluded: Dict[str, List[Tuple[int, int]]]
     ) -> List[Mention]:
         spans = {
             (doc.vocab.strings[m], s, e)
@@ -222,19 +207,10 @@ class ConditionMatcher:
             mention
             for condition, matchers in self._near.items()
             for matcher in matchers
-            for mention in matcher.find(doc, condition)
+            for mention in matcher.find(doc, sentence, condition)
             if not _overlaps((mention.start, mention.end), excluded.get(condition, []))
         ]
         return phrase_mentions + near_mentions
-
-    @staticmethod
-    def _spans_by_label(
-        matcher: PhraseMatcher, doc: Doc
-    ) -> Dict[str, List[Tuple[int, int]]]:
-        found: Dict[str, List[Tuple[int, int]]] = {}
-        for match_id, start, end in matcher(doc):
-            found.setdefault(doc.vocab.strings[match_id], []).append((start, end))
-        return found
 
     # ------------------------------------------------------------------ readings
     @staticmethod
@@ -273,7 +249,6 @@ class ConditionMatcher:
         if not past:
             findings.urgent.add(condition.id)  # now, also "not sure if it's a clot"
             return True
-        findings.past_signs.add(condition.id)
         if condition.history_of and not other and not reading.resolved:
             findings.present.add(condition.history_of)  # checked and fine: nothing
         return False
@@ -296,10 +271,10 @@ class _NearMatcher:
             self._context = PhraseMatcher(nlp.vocab, attr="LOWER")
             self._context.add("context", _tokenised(nlp, rule.context))
 
-    def find(self, doc: Doc, condition: str) -> List[Mention]:
+    def find(self, doc: Doc, sentence: List[int], condition: str) -> List[Mention]:
+        """Mentions of `condition`; `sentence`: each token's sentence number."""
         if self._context is not None and not self._context(doc):
             return []
-        sentence = _sentence_ids(doc)
         hits: List[List[Tuple[int, int]]] = []
         for matcher, lemma in self._groups:
             spans = sorted({(s, e) for m in (matcher, lemma) for _, s, e in m(doc)})
@@ -332,10 +307,12 @@ class _NearMatcher:
 class _Reading:
     """The words around the mentions of one message."""
 
-    def __init__(self, doc: Doc, found: Dict[str, List[Tuple[int, int]]]) -> None:
+    def __init__(
+        self, doc: Doc, sentence: List[int], found: Dict[str, List[Tuple[int, int]]]
+    ) -> None:
         self._doc = doc
-        self._found = found
-        self._sentence = _sentence_ids(doc)
+        self._found = found  # cue category -> token spans
+        self._sentence = sentence
         self.resolved = bool(found.get("resolved"))
         self._history_sentences = self._anchored_sentences()
         self._person = self._person_by_token()
@@ -429,6 +406,16 @@ class _Reading:
         return person
 
 
+def _spans_by_label(
+    matcher: PhraseMatcher, doc: Doc
+) -> Dict[str, List[Tuple[int, int]]]:
+    """Match label -> token spans where it matched."""
+    found: Dict[str, List[Tuple[int, int]]] = {}
+    for match_id, start, end in matcher(doc):
+        found.setdefault(doc.vocab.strings[match_id], []).append((start, end))
+    return found
+
+
 def _tokenised(nlp: Language, phrases: Iterable[str]) -> List[Doc]:
     """Phrases as token sequences (for matching on words, not lemmas)."""
     return [nlp.make_doc(phrase) for phrase in phrases]
@@ -472,13 +459,3 @@ def default_matcher() -> ConditionMatcher:
 
 def find_conditions(text: str) -> Findings:
     return default_matcher().find(text)
-
-
-def red_flag_ids(ids: Iterable[str]) -> List[str]:
-    urgent = {c.id for c in all_conditions() if c.is_red_flag}
-    return sorted(i for i in ids if i in urgent)
-
-
-def label_of(condition_id: str) -> Optional[str]:
-    condition = by_id().get(condition_id)
-    return condition.label if condition else None

@@ -43,6 +43,14 @@ class HealthMemory:
         self.unsure = (self.unsure - absent) | (unsure - self.present)
         self.absent = (self.absent | absent) - self.present - self.unsure
 
+    def updated(self, reading: Optional[Mapping[str, Any]]) -> HealthMemory:
+        """A copy of this memory with one more message's reading merged in."""
+        copy = HealthMemory(
+            set(self.present), set(self.unsure), set(self.absent), set(self.urgent)
+        )
+        copy.add(reading)
+        return copy
+
     def add_ids(self, present: Iterable[str] = (), unsure: Iterable[str] = ()) -> None:
         """Merge ids the screen's own questions established (emergency signs among
         them count as urgent)."""
