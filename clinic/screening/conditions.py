@@ -42,6 +42,9 @@ class Condition:
     history_of: Optional[str] = None
     explained_by: Tuple[str, ...] = ()
     beyond_articles: bool = False
+    # Only a recent episode counts (an injury or surgery): one told as long ago
+    # ("in 2012", "as a teenager", "years ago") is healed, not on the list.
+    recent_only: bool = False
 
     @property
     def is_red_flag(self) -> bool:
@@ -84,6 +87,7 @@ def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
                 history_of=entry.get("history_of"),
                 explained_by=_words(entry.get("explained_by")),
                 beyond_articles=bool(entry.get("beyond_articles")),
+                recent_only=bool(entry.get("recent_only")),
             )
         )
     return conditions

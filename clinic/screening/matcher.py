@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -219,6 +220,8 @@ class ConditionMatcher:
     ) -> None:
         if reading.generic(mention):
             return
+        if condition.recent_only and reading.long_ago(mention):
+            return  # "I broke my wrist as a teenager": healed, not on the list
         if reading.other_person(mention) and not reading.other_present(mention):
             return  # someone else's (past) illness is not the patient's
         if reading.uncertain(mention) or reading.conditional(mention):
@@ -314,7 +317,11 @@ class _Reading:
         self._found = found  # cue category -> token spans
         self._sentence = sentence
         self.resolved = bool(found.get("resolved"))
-        self._history_sentences = self._anchored_sentences()
+        self._history_sentences = self._anchored_sentences("history", years_before=0)
+        # a year counts as long ago from the year before last ("in 2012", not "in 2025")
+        self._long_ago_sentences = self._anchored_sentences(
+            "long_ago", years_before=date.today().year - 1
+        )
         self._person = self._person_by_token()
 
     # cue positions
@@ -365,6 +372,9 @@ class _Reading:
     def history(self, mention: Mention) -> bool:
         return self._sentence[mention.start] in self._history_sentences
 
+    def long_ago(self, mention: Mention) -> bool:
+        return self._sentence[mention.start] in self._long_ago_sentences
+
     def other_person(self, mention: Mention) -> bool:
         return self._person.get(mention.start) == "other"
 
@@ -372,11 +382,17 @@ class _Reading:
         return self._in_clause_before("other_present", mention, CONDITIONAL_WINDOW)
 
     # message-level reading
-    def _anchored_sentences(self) -> Set[int]:
-        """Sentences of a story told weeks, months or years back: an anchor in the
-        sentence, or in an earlier one, until a sentence says it is happening now."""
-        anchors = {self._sentence[s] for s, _ in self._cue_starts("history")}
-        anchors |= {self._sentence[t.i] for t in self._doc if YEAR.match(t.text)}
+    def _anchored_sentences(self, cue: str, years_before: int) -> Set[int]:
+        """Sentences of a story told at a time `cue` names (weeks to years back for
+        history, years for long ago): an anchor in the sentence, or in an earlier one,
+        until a sentence says it is happening now. A year written out counts when it is
+        before `years_before` (0: any year)."""
+        anchors = {self._sentence[s] for s, _ in self._cue_starts(cue)}
+        anchors |= {
+            self._sentence[t.i]
+            for t in self._doc
+            if YEAR.match(t.text) and (not years_before or int(t.text) < years_before)
+        }
         now = {self._sentence[s] for s, _ in self._cue_starts("now")}
         anchored, carrying = set(), False
         for sentence in sorted(set(self._sentence)):
