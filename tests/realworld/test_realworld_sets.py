@@ -85,11 +85,12 @@ def screen_outcome(servers):
     return outcome
 
 
-# (urgent recognised, flagged, clear kept clear, false urgent at most). dev: the
-# issue's targets, reached on the split the list was tuned on. test: measured once
-# (2026-12-01) after tuning: 9/14, 22/27, 15/20, 3/47; the targets (100 %, 95 %, 90 %,
-# 2 %) are not reached there (README, "Clinical safety").
-SCREEN_BARS = {"dev": (1.0, 0.95, 0.90, 0.02), "test": (0.64, 0.81, 0.75, 0.065)}
+# (urgent recognised, flagged, clear kept clear, false urgent at most), as measured.
+# dev: the first collection's dev and test splits (the test split joined dev after its
+# one report), which the list was tuned on. test: a fresh collection (2026-12-01),
+# measured once after tuning: 13/20, 26/27, 23/25, 1/52. The urgent target (100 %) is
+# not reached; the other three (95 %, 90 %, 2 %) are (README, "Clinical safety").
+SCREEN_BARS = {"dev": (0.92, 0.98, 0.97, 0.011), "test": (0.65, 0.96, 0.92, 0.02)}
 
 
 @pytest.mark.server
