@@ -1,9 +1,9 @@
 """Understanding real patients' questions (tests/realworld/nlu_*.yml), through the
 running assistant's /model/parse.
 
-The dev split chose the training data, the features and the thresholds
-(scripts/nlu_variants.py); the test split was evaluated once, at the end, for the
-figures in the README. The bars below are those figures, rounded down: a change that
+The dev split (the first collection, both halves) chose the training data, the
+features and the thresholds (scripts/nlu_variants.py); the test split (a fresh
+collection) was evaluated once, at the end, for the figures in the README. The bars below are those figures, rounded down: a change that
 makes the assistant understand patients worse fails here. Where they fall short of the
 issue's targets, the README says by how much.
 """
@@ -31,14 +31,16 @@ class Bars:
 
 
 BARS = {
+    # the first collection (2026-11-23), both halves: tuned on
     "dev": Bars(
-        answered=0.89, wrong=0.045, offered=0.80, out_of_scope=0.92, weakest=0.5
+        answered=0.91, wrong=0.055, offered=0.78, out_of_scope=0.94, weakest=0.6
     ),
-    # measured once (2026-12-01): answered 0.846, wrong 0.084, offered 0.750, out of
-    # scope 0.857, weakest faq/consultation 0.00 (1 question). The issue's targets are
-    # 0.92 / 0.02 / 0.97 / 0.93 / 0.80: not reached (README, "Understanding patients").
+    # a fresh collection (2026-12-01, 293 questions), measured once after tuning:
+    # answered 0.720, wrong 0.160, offered 0.743, out of scope 0.774, weakest
+    # safety_check 0.10. The issue's targets are 0.92 / 0.02 / 0.97 / 0.93 / 0.80: not
+    # reached (README, "Understanding patients").
     "test": Bars(
-        answered=0.84, wrong=0.09, offered=0.70, out_of_scope=0.85, weakest=0.0
+        answered=0.72, wrong=0.161, offered=0.74, out_of_scope=0.77, weakest=0.1
     ),
 }
 
