@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.language import Language
@@ -317,10 +317,8 @@ class _Reading:
         self._found = found  # cue category -> token spans
         self._sentence = sentence
         self.resolved = bool(found.get("resolved"))
-        self._history_sentences = self._anchored_sentences("history", years_before=0)
-        # a year counts as long ago from the year before last ("in 2012", not "in 2025")
-        self._long_ago_sentences = self._anchored_sentences(
-            "long_ago", years_before=date.today().year - 1
+        self._history_sentences = self._anchored_sentences(
+            ("history", "long_ago"), years_before=0
         )
         self._person = self._person_by_token()
 
@@ -375,6 +373,14 @@ class _Reading:
     def long_ago(self, mention: Mention) -> bool:
         return self._sentence[mention.start] in self._long_ago_sentences
 
+    @cached_property
+    def _long_ago_sentences(self) -> Set[int]:
+        """Read only for a `recent_only` mention. A year counts as long ago from the
+        year before last ("in 2012", not "in 2025")."""
+        return self._anchored_sentences(
+            ("long_ago",), years_before=date.today().year - 1
+        )
+
     def other_person(self, mention: Mention) -> bool:
         return self._person.get(mention.start) == "other"
 
@@ -382,12 +388,16 @@ class _Reading:
         return self._in_clause_before("other_present", mention, CONDITIONAL_WINDOW)
 
     # message-level reading
-    def _anchored_sentences(self, cue: str, years_before: int) -> Set[int]:
-        """Sentences of a story told at a time `cue` names (weeks to years back for
-        history, years for long ago): an anchor in the sentence, or in an earlier one,
-        until a sentence says it is happening now. A year written out counts when it is
-        before `years_before` (0: any year)."""
-        anchors = {self._sentence[s] for s, _ in self._cue_starts(cue)}
+    def _anchored_sentences(
+        self, names: Tuple[str, ...], years_before: int
+    ) -> Set[int]:
+        """Sentences of a story told at a time the cues `names` say (weeks to years
+        back for history, years for long ago): an anchor in the sentence, or in an
+        earlier one, until a sentence says it is happening now. A year written out
+        counts when it is before `years_before` (0: any year)."""
+        anchors = {
+            self._sentence[s] for name in names for s, _ in self._cue_starts(name)
+        }
         anchors |= {
             self._sentence[t.i]
             for t in self._doc
