@@ -22,11 +22,14 @@ CRISIS = "crisis"
 
 @dataclass(frozen=True)
 class NearRule:
-    """Word groups that must all occur in one sentence, at most `window` words apart."""
+    """Word groups that must all occur in one sentence, at most `window` words apart
+    (in the whole message when `across_sentences`: a story told over several short
+    sentences, "My leg hurts. It's red and hot.")."""
 
     window: int
     groups: Tuple[Tuple[str, ...], ...]
     context: Tuple[str, ...] = ()  # one of these anywhere in the message, if given
+    across_sentences: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
                 int(rule["window"]),
                 tuple(_words(g) for g in rule["groups"]),
                 _words(rule.get("context")),
+                bool(rule.get("across_sentences")),
             )
             for rule in entry.get("near") or []
         )

@@ -15,9 +15,10 @@ of data (contraindications.yml, cues.yml):
    - a question ("can I have a massage if I'm pregnant?") -> unsure for the list; for an
      emergency sign ("what if I get chest pain?") no emergency;
    - about people in general ("people with cancer") -> not the patient's;
-   - another person's past illness ("my mum had cancer years ago") -> not the
-     patient's; another person's sign happening now ("my wife's face is drooping")
-     -> an emergency;
+   - another person's illness ("my mum had cancer years ago", "my mother has breast
+     cancer") -> not the patient's, unless it is present and the message is about
+     their care ("my wife is pregnant, can she have a massage?"); another person's
+     sign happening now ("my wife's face is drooping") -> an emergency;
    - an emergency sign anchored weeks, months or years back ("as a teenager", "in
      2015", also carried from an earlier sentence of the same story), a habit ("my
      ankle tends to swell") or explained by a known condition (lymphoedema) -> a
@@ -222,8 +223,10 @@ class ConditionMatcher:
             return
         if condition.recent_only and reading.long_ago(mention):
             return  # "I broke my wrist as a teenager": healed, not on the list
-        if reading.other_person(mention) and not reading.other_present(mention):
-            return  # someone else's (past) illness is not the patient's
+        if reading.other_person(mention) and not (
+            reading.other_present(mention) and reading.about_care
+        ):
+            return  # someone else's illness is not the patient's, unless asked about
         if reading.uncertain(mention) or reading.conditional(mention):
             if not reading.resolved:
                 findings.unsure.add(condition.id)
@@ -258,10 +261,12 @@ class ConditionMatcher:
 
 
 class _NearMatcher:
-    """One `near` rule: a word of every group in one sentence, within `window`."""
+    """One `near` rule: a word of every group in one sentence (or the message, when
+    the rule reads across sentences), within `window`."""
 
     def __init__(self, nlp: Language, rule: NearRule) -> None:
         self._window = rule.window
+        self._across = rule.across_sentences
         self._groups = []
         for index, group in enumerate(rule.groups):
             matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -291,7 +296,7 @@ class _NearMatcher:
                 near = [
                     (s, e)
                     for s, e in spans
-                    if sentence[s] == sentence[start]
+                    if (self._across or sentence[s] == sentence[start])
                     and (s, e) != (start, end)
                     and abs(s - start) <= self._window
                 ]
@@ -317,6 +322,7 @@ class _Reading:
         self._found = found  # cue category -> token spans
         self._sentence = sentence
         self.resolved = bool(found.get("resolved"))
+        self.about_care = bool(found.get("care_words"))
         self._history_sentences = self._anchored_sentences(
             ("history", "long_ago"), years_before=0
         )
