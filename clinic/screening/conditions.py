@@ -44,6 +44,7 @@ class Condition:
     exclude: Tuple[str, ...] = ()
     history_of: Optional[str] = None
     explained_by: Tuple[str, ...] = ()
+    unexplained_if: Tuple[str, ...] = ()  # "could it be a blood clot?" undoes it
     beyond_articles: bool = False
     # Only a recent episode counts (an injury or surgery): one told as long ago
     # ("in 2012", "as a teenager", "years ago") is healed, not on the list.
@@ -90,6 +91,7 @@ def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
                 exclude=_words(entry.get("exclude")),
                 history_of=entry.get("history_of"),
                 explained_by=_words(entry.get("explained_by")),
+                unexplained_if=_words(entry.get("unexplained_if")),
                 beyond_articles=bool(entry.get("beyond_articles")),
                 recent_only=bool(entry.get("recent_only")),
             )

@@ -19,9 +19,12 @@ of data (contraindications.yml, cues.yml):
      cancer") -> not the patient's, unless it is present and the message is about
      their care ("my wife is pregnant, can she have a massage?"); another person's
      sign happening now ("my wife's face is drooping") -> an emergency;
+   - what someone says to the patient ("he said it was the pregnancy") is about the
+     patient again;
    - an emergency sign anchored weeks, months or years back ("as a teenager", "in
      2015", also carried from an earlier sentence of the same story), a habit ("my
-     ankle tends to swell") or explained by a known condition (lymphoedema) -> a
+     ankle tends to swell") or explained by a known condition (lymphoedema, unless the
+     patient asks whether it is a clot) -> a
      history item (`history_of`), not an emergency. Past tense alone does not make it
      history: "I woke up with terrible chest pain" is an emergency.
    - a possible problem the message says was checked and found fine -> ruled out.
@@ -133,6 +136,7 @@ class ConditionMatcher:
         self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._exclude = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._explain = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._unexplain = PhraseMatcher(nlp.vocab, attr="LOWER")
         for c in self._conditions.values():
             phrases = list(nlp.pipe(c.phrases))
             self._lower.add(c.id, phrases + list(nlp.pipe(c.exact)))
@@ -141,6 +145,8 @@ class ConditionMatcher:
                 self._exclude.add(c.id, _tokenised(nlp, c.exclude))
             if c.explained_by:
                 self._explain.add(c.id, _tokenised(nlp, c.explained_by))
+            if c.unexplained_if:
+                self._unexplain.add(c.id, _tokenised(nlp, c.unexplained_if))
         crisis = crisis_list()
         crisis_phrases = list(nlp.pipe(crisis.phrases))
         self._lower.add(CRISIS, crisis_phrases)
@@ -162,7 +168,9 @@ class ConditionMatcher:
         sentence = _sentence_ids(doc)
         reading = _Reading(doc, sentence, _spans_by_label(self._cues, doc))
         excluded = _spans_by_label(self._exclude, doc)
-        explained = set(_spans_by_label(self._explain, doc))
+        explained = set(_spans_by_label(self._explain, doc)) - set(
+            _spans_by_label(self._unexplain, doc)
+        )
         findings = Findings()
         mentions = self._mentions(doc, sentence, excluded)
         emergencies: List[Mention] = []
@@ -424,13 +432,17 @@ class _Reading:
         """Who each token's sentence is about so far: 'self' or 'other' (carried over
         from the previous sentence when a sentence names nobody)."""
         others = {i for s, e in self._cue_starts("other_person") for i in range(s, e)}
+        # "the doctor said it was my pregnancy": what follows is about the patient
+        reported = {e - 1 for s, e in self._cue_starts("reported_speech")}
         person: Dict[int, str] = {}
         current = "self"
         last_sentence = -1
         for token in self._doc:
             if self._sentence[token.i] != last_sentence:
                 last_sentence = self._sentence[token.i]
-            if token.i in others:
+            if token.i in reported:
+                current = "self"
+            elif token.i in others:
                 current = "other"
             elif token.lower_ in FIRST_PERSON:
                 current = "self"
