@@ -194,6 +194,14 @@ def variants() -> List[Variant]:
             {"question_weight": 0.5, "embedding_weight": 1.0},
         ),
         Variant(
+            "+ question x0.3 + embedding x1",
+            {"question_weight": 0.3, "embedding_weight": 1.0},
+        ),
+        Variant(
+            "+ question x0.5 + embedding x1.5",
+            {"question_weight": 0.5, "embedding_weight": 1.5},
+        ),
+        Variant(
             "+ question x0.5 + embedding x2",
             {"question_weight": 0.5, "embedding_weight": 2.0},
         ),

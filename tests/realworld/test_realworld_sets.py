@@ -90,7 +90,7 @@ def screen_outcome(servers):
 # one report), which the list was tuned on. test: a fresh collection (2026-12-01),
 # measured once after tuning: 13/20, 26/27, 23/25, 1/52. The urgent target (100 %) is
 # not reached; the other three (95 %, 90 %, 2 %) are (README, "Clinical safety").
-SCREEN_BARS = {"dev": (0.97, 0.98, 0.99, 0.01), "test": (0.6, 0.88, 0.87, 0.031)}
+SCREEN_BARS = {"dev": (0.97, 0.97, 0.96, 0.005), "test": (0.61, 0.88, 0.79, 0.048)}
 
 
 @pytest.mark.server
