@@ -35,7 +35,7 @@ BARS = {
     # the first collection (2026-11-23), the second and the third (2026-12-01, each
     # the test split until reported once): tuned on
     "dev": Bars(
-        answered=0.87, wrong=0.054, offered=0.80, out_of_scope=0.88, weakest=0.61
+        answered=0.87, wrong=0.054, offered=0.80, out_of_scope=0.88, weakest=0.6
     ),
     # a fresh collection (the fourth, 2026-12-01, 311 questions, 178 of them from
     # public dialogue datasets), measured once after tuning: answered 0.765, wrong
