@@ -1,9 +1,9 @@
 """Understanding real patients' questions (tests/realworld/nlu_*.yml), through the
 running assistant's /model/parse.
 
-The dev split (the first collection, both halves) chose the training data, the
-features and the thresholds (scripts/nlu_variants.py); the test split (a fresh
-collection) was evaluated once, at the end, for the figures in the README. The bars
+The dev split (the first three collections) chose the training data, the features
+and the thresholds (scripts/nlu_variants.py); the test split (a fresh collection, the
+fourth) was evaluated once, at the end, for the figures in the README. The bars
 below are those figures, rounded down: a change that makes the assistant understand
 patients worse fails here. Where they fall short of the
 issue's targets, the README says by how much.

@@ -86,10 +86,11 @@ def screen_outcome(servers):
 
 
 # (urgent recognised, flagged, clear kept clear, false urgent at most), as measured.
-# dev: the first collection's dev and test splits (the test split joined dev after its
-# one report), which the list was tuned on. test: a fresh collection (2026-12-01),
-# measured once after tuning: 13/20, 26/27, 23/25, 1/52. The urgent target (100 %) is
-# not reached; the other three (95 %, 90 %, 2 %) are (README, "Clinical safety").
+# dev: the first three collections (the second and third were each the test split
+# until reported once), which the list was tuned on: 74/76, 113/116, 93/96, 1/212.
+# test: a fresh collection (the fourth, 2026-12-01), measured once after tuning:
+# 19/31, 30/34, 23/29, 3/63. None of the targets (100 %, 95 %, 90 %, 2 %) is reached
+# (README, "Measurements").
 SCREEN_BARS = {"dev": (0.97, 0.97, 0.96, 0.005), "test": (0.61, 0.88, 0.79, 0.048)}
 
 
