@@ -30,6 +30,9 @@ class NearRule:
     groups: Tuple[Tuple[str, ...], ...]
     context: Tuple[str, ...] = ()  # one of these anywhere in the message, if given
     across_sentences: bool = False
+    # none of these anywhere in the message: a cause the patient already names
+    # ("sciatica on the left side with tingling" is not a stroke)
+    unless: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
                 tuple(_words(g) for g in rule["groups"]),
                 _words(rule.get("context")),
                 bool(rule.get("across_sentences")),
+                _words(rule.get("unless")),
             )
             for rule in entry.get("near") or []
         )

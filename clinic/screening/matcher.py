@@ -81,6 +81,62 @@ FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im", "i'm", "i've", "i'd", "
 NEGATION_WINDOW = 6
 CONDITIONAL_WINDOW = 12
 YEAR = re.compile(r"^(?:19|20)\d\d$")
+# "pains--the location": a dash glued to a word is its own token, so phrases still match
+GLUED_DASH = re.compile(r"(?<=\w)(--+)|(--+)(?=\w)")
+# An age the writer was ("I must have been around ten", "when I was 12"): long ago,
+# unless a unit follows ("I was 34 weeks pregnant", "about 10 min later").
+AGE_BEFORE = {"was", "been", "aged", "age"}
+AGE_HEDGES = {"around", "about", "only", "maybe", "probably", "like", "roughly"}
+AGE_WORDS = {
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+}
+NOT_AN_AGE_AFTER = {
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "hrs",
+    "hr",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "wks",
+    "month",
+    "months",
+    "second",
+    "seconds",
+    "secs",
+    "am",
+    "pm",
+    "times",
+    "time",
+    "miles",
+    "mile",
+    "km",
+    "lbs",
+    "pounds",
+    "kg",
+    "%",
+    "percent",
+}
 
 
 @dataclass
@@ -164,7 +220,7 @@ class ConditionMatcher:
 
     # ------------------------------------------------------------------ matching
     def find(self, text: str) -> Findings:
-        doc = self._nlp(text or "")
+        doc = self._nlp(GLUED_DASH.sub(lambda m: f" {m.group(0)} ", text or ""))
         sentence = _sentence_ids(doc)
         reading = _Reading(doc, sentence, _spans_by_label(self._cues, doc))
         excluded = _spans_by_label(self._exclude, doc)
@@ -270,7 +326,8 @@ class ConditionMatcher:
 
 class _NearMatcher:
     """One `near` rule: a word of every group in one sentence (or the message, when
-    the rule reads across sentences), within `window`."""
+    the rule reads across sentences), within `window`; with a `context` word somewhere
+    in the message, if the rule has one, and none of its `unless` words."""
 
     def __init__(self, nlp: Language, rule: NearRule) -> None:
         self._window = rule.window
@@ -286,10 +343,16 @@ class _NearMatcher:
         if rule.context:
             self._context = PhraseMatcher(nlp.vocab, attr="LOWER")
             self._context.add("context", _tokenised(nlp, rule.context))
+        self._unless: Optional[PhraseMatcher] = None
+        if rule.unless:
+            self._unless = PhraseMatcher(nlp.vocab, attr="LOWER")
+            self._unless.add("unless", _tokenised(nlp, rule.unless))
 
     def find(self, doc: Doc, sentence: List[int], condition: str) -> List[Mention]:
         """Mentions of `condition`; `sentence`: each token's sentence number."""
         if self._context is not None and not self._context(doc):
+            return []
+        if self._unless is not None and self._unless(doc):
             return []
         hits: List[List[Tuple[int, int]]] = []
         for matcher, lemma in self._groups:
@@ -327,6 +390,14 @@ class _Reading:
         self, doc: Doc, sentence: List[int], found: Dict[str, List[Tuple[int, int]]]
     ) -> None:
         self._doc = doc
+        # "it felt as if someone was squeezing my heart": a likeness, not a condition
+        likeness = found.get("not_conditional", [])
+        found = dict(found)
+        found["conditional"] = [
+            span
+            for span in found.get("conditional", [])
+            if not _overlaps(span, likeness)
+        ]
         self._found = found  # cue category -> token spans
         self._sentence = sentence
         self.resolved = bool(found.get("resolved"))
@@ -417,6 +488,7 @@ class _Reading:
             for t in self._doc
             if YEAR.match(t.text) and (not years_before or int(t.text) < years_before)
         }
+        anchors |= {self._sentence[i] for i in self._ages()}
         now = {self._sentence[s] for s, _ in self._cue_starts("now")}
         anchored, carrying = set(), False
         for sentence in sorted(set(self._sentence)):
@@ -428,10 +500,35 @@ class _Reading:
                 anchored.add(sentence)
         return anchored
 
+    def _ages(self) -> List[int]:
+        """Tokens giving an age the writer was: "(must have) been around ten", "when
+        I was 12", "at age 9" (AGE_BEFORE, AGE_HEDGES, AGE_WORDS above)."""
+        doc, ages = self._doc, []
+        for token in doc:
+            if token.lower_ not in AGE_BEFORE:
+                continue
+            i = token.i + 1
+            if i < len(doc) and doc[i].lower_ in AGE_HEDGES:
+                i += 1
+            if i >= len(doc):
+                continue
+            word = doc[i].lower_
+            is_age = word in AGE_WORDS or (word.isdigit() and 3 <= int(word) <= 29)
+            following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+            if is_age and following not in NOT_AN_AGE_AFTER and following != "-":
+                ages.append(i)
+        return ages
+
     def _person_by_token(self) -> Dict[int, str]:
         """Who each token's sentence is about so far: 'self' or 'other' (carried over
         from the previous sentence when a sentence names nobody)."""
         others = {i for s, e in self._cue_starts("other_person") for i in range(s, e)}
+        # "I asked my doctor for x-rays and he complied. Results? Osteoporosis.": when
+        # the only people named are the patient's carers, he and she are the carers,
+        # and what follows is still the patient's story.
+        pronouns = {i for s, e in self._cue_starts("pronoun") for i in range(s, e)}
+        if self._cue_starts("carer") and others <= pronouns:
+            others = set()
         # "the doctor said it was my pregnancy": what follows is about the patient
         reported = {e - 1 for s, e in self._cue_starts("reported_speech")}
         person: Dict[int, str] = {}
