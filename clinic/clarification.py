@@ -18,8 +18,9 @@ TOPICS_PATH = Path(__file__).resolve().parent / "faq_questions.yml"
 FALLBACK_INTENT = "nlu_fallback"
 FAQ_INTENT = "faq"
 
-# Intents worth offering as an option, with their button title. Others (greet,
-# affirm, out_of_scope...) are never what an unsure user meant to ask for.
+# Intents worth offering as an option, with their button title: what a patient may
+# have meant by a message the assistant is unsure of. The rest (inform, the emergency
+# and crisis routes, which the health memory decides) are never offered.
 OFFERABLE_INTENTS: Dict[str, str] = {
     "book_consultation": "Book a free consultation",
     "safety_check": "Check if massage is safe for me",
@@ -29,6 +30,16 @@ OFFERABLE_INTENTS: Dict[str, str] = {
     "affirm": "Yes",
     "deny": "No",
     "out_of_scope": "Something else",
+}
+# Chat the assistant half-recognised ("heller", "ta-ta", "halt"): offered only as the
+# best guess (behind "Something else" at most), never as a runner-up next to a
+# question about the clinic.
+SMALL_TALK: Dict[str, str] = {
+    "greet": "Just saying hello",
+    "goodbye": "Goodbye for now",
+    "thank": "Just saying thanks",
+    "stop": "Never mind",
+    "bot_challenge": "Am I talking to a bot?",
 }
 OFF_TOPIC = "/out_of_scope"
 MAX_OPTIONS = 3
@@ -72,14 +83,27 @@ def candidate_options(
                 if key in questions:
                     score = confidence * float(topic.get("confidence") or 0.0)
                     _keep_best(scores, Option(questions[key], questions[key], score))
-        elif name in OFFERABLE_INTENTS:
-            _keep_best(scores, Option(OFFERABLE_INTENTS[name], f"/{name}", confidence))
+        elif name in OFFERABLE_INTENTS or name in SMALL_TALK:
+            title = OFFERABLE_INTENTS.get(name) or SMALL_TALK[name]
+            _keep_best(scores, Option(title, f"/{name}", confidence))
     best = sorted(scores.values(), key=lambda option: option.score, reverse=True)
+    best = _small_talk_only_as_best_guess(best)
     chosen = [option for option in best if option.score >= MIN_SCORE][:MAX_OPTIONS]
     # "Something else" alone is no choice: ask to rephrase instead
     if all(option.payload == OFF_TOPIC for option in chosen):
         return []
     return chosen
+
+
+def _small_talk_only_as_best_guess(best: List[Option]) -> List[Option]:
+    """Drop small talk ranked below a real option ("Something else" does not count)."""
+    kept: List[Option] = []
+    for option in best:
+        chat = option.payload.lstrip("/") in SMALL_TALK
+        if chat and any(k.payload != OFF_TOPIC for k in kept):
+            continue
+        kept.append(option)
+    return kept
 
 
 def _keep_best(scores: Dict[str, Option], option: Option) -> None:

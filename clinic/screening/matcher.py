@@ -81,9 +81,10 @@ FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im", "i'm", "i've", "i'd", "
 NEGATION_WINDOW = 6
 CONDITIONAL_WINDOW = 12
 YEAR = re.compile(r"^(?:19|20)\d\d$")
-# "pains--the location": a dash glued to a word is its own token, so phrases still match
+# "chest pains--right in the middle": a dash glued to a word becomes its own token,
+# so the phrases still match
 GLUED_DASH = re.compile(r"(?<=\w)(--+)|(--+)(?=\w)")
-# An age the writer was ("I must have been around ten", "when I was 12"): long ago,
+# An age the writer was ("I must have been around nine", "when I was 12"): long ago,
 # unless a unit follows ("I was 34 weeks pregnant", "about 10 min later").
 AGE_BEFORE = {"was", "been", "aged", "age"}
 AGE_HEDGES = {"around", "about", "only", "maybe", "probably", "like", "roughly"}
@@ -390,7 +391,7 @@ class _Reading:
         self, doc: Doc, sentence: List[int], found: Dict[str, List[Tuple[int, int]]]
     ) -> None:
         self._doc = doc
-        # "it felt as if someone was squeezing my heart": a likeness, not a condition
+        # "it felt as if a fist was gripping my chest": a likeness, not a condition
         likeness = found.get("not_conditional", [])
         found = dict(found)
         found["conditional"] = [
@@ -523,7 +524,7 @@ class _Reading:
         """Who each token's sentence is about so far: 'self' or 'other' (carried over
         from the previous sentence when a sentence names nobody)."""
         others = {i for s, e in self._cue_starts("other_person") for i in range(s, e)}
-        # "I asked my doctor for x-rays and he complied. Results? Osteoporosis.": when
+        # "my GP sent me for a scan and he rang back. Verdict? Osteoporosis.": when
         # the only people named are the patient's carers, he and she are the carers,
         # and what follows is still the patient's story.
         pronouns = {i for s, e in self._cue_starts("pronoun") for i in range(s, e)}

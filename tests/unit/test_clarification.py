@@ -46,7 +46,7 @@ def test_two_close_faq_topics_are_both_offered_best_first():
     assert all(o.title == o.payload for o in options)
 
 
-def test_offers_booking_next_to_a_faq_topic_and_never_smalltalk():
+def test_offers_booking_next_to_a_faq_topic_and_no_smalltalk_runner_up():
     options = candidate_options(
         parse(
             [("book_consultation", 0.4), ("faq", 0.35), ("greet", 0.2)],
@@ -79,13 +79,20 @@ def test_at_most_three_options_and_no_weak_ones():
 
 
 def test_nothing_plausible_means_no_options():
-    assert (
-        candidate_options(
-            parse([("greet", 0.3), ("out_of_scope", 0.2)]), topic_questions()
-        )
-        == []
-    )
+    assert candidate_options(parse([("out_of_scope", 0.6)]), topic_questions()) == []
     assert candidate_options({}, topic_questions()) == []
+
+
+def test_half_recognised_chat_is_offered_as_the_best_guess():
+    options = candidate_options(
+        parse([("greet", 0.3), ("out_of_scope", 0.2)]), topic_questions()
+    )
+    assert [o.title for o in options] == ["Just saying hello", "Something else"]
+    # the same chat as a runner-up next to a clinic question is left out
+    options = candidate_options(
+        parse([("faq", 0.5), ("stop", 0.3)], [("cost", 0.9)]), topic_questions()
+    )
+    assert [o.title for o in options] == ["How much does it cost?"]
 
 
 def user(intent):
