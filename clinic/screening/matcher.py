@@ -84,59 +84,32 @@ YEAR = re.compile(r"^(?:19|20)\d\d$")
 # "chest pains--right in the middle": a dash glued to a word becomes its own token,
 # so the phrases still match
 GLUED_DASH = re.compile(r"(?<=\w)(--+)|(--+)(?=\w)")
-# An age the writer was ("I must have been around nine", "when I was 12"): long ago,
-# unless a unit follows ("I was 34 weeks pregnant", "about 10 min later").
-AGE_BEFORE = {"was", "been", "aged", "age"}
+# An age someone was: "I must have been around nine", "when I was 12, I", "at age 9",
+# "at the age of 7": long ago. Only with a person before the verb and a plain end after
+# the number, so "it was 3 in the morning", "the pain was 8 out of 10" and "I was 34
+# weeks pregnant" are not ages.
+AGE_SUBJECTS = {"i", "he", "she", "we", "they"}
+AGE_AUXILIARIES = {"must", "have", "had", "'ve", "would", "'d", "might", "probably"}
 AGE_HEDGES = {"around", "about", "only", "maybe", "probably", "like", "roughly"}
-AGE_WORDS = {
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-}
-NOT_AN_AGE_AFTER = {
-    "min",
-    "mins",
-    "minute",
-    "minutes",
-    "hour",
-    "hours",
-    "hrs",
-    "hr",
-    "day",
-    "days",
-    "week",
-    "weeks",
-    "wks",
-    "month",
-    "months",
-    "second",
-    "seconds",
-    "secs",
-    "am",
-    "pm",
-    "times",
-    "time",
-    "miles",
-    "mile",
-    "km",
-    "lbs",
-    "pounds",
-    "kg",
-    "%",
-    "percent",
+AGE_WORDS = set(
+    "five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split()
+)
+AGE_ENDS = {
+    "",
+    ",",
+    ".",
+    "!",
+    ")",
+    "and",
+    "when",
+    "or",
+    "years",
+    "year",
+    "yrs",
+    "yo",
+    "i",
+    "my",
 }
 
 
@@ -502,23 +475,39 @@ class _Reading:
         return anchored
 
     def _ages(self) -> List[int]:
-        """Tokens giving an age the writer was: "(must have) been around ten", "when
-        I was 12", "at age 9" (AGE_BEFORE, AGE_HEDGES, AGE_WORDS above)."""
+        """Tokens giving an age someone was (AGE_* above)."""
         doc, ages = self._doc, []
         for token in doc:
-            if token.lower_ not in AGE_BEFORE:
+            word = token.lower_
+            if word == "age":
+                start = token.i + 1  # "at age 9", "at the age of 9"
+                if start < len(doc) and doc[start].lower_ == "of":
+                    start += 1
+                if token.i == 0 or doc[token.i - 1].lower_ not in ("at", "the"):
+                    continue
+            elif word in ("was", "been") and self._after_a_person(token.i):
+                start = token.i + 1
+            else:
                 continue
-            i = token.i + 1
-            if i < len(doc) and doc[i].lower_ in AGE_HEDGES:
-                i += 1
-            if i >= len(doc):
+            if start < len(doc) and doc[start].lower_ in AGE_HEDGES:
+                start += 1
+            if start >= len(doc):
                 continue
-            word = doc[i].lower_
-            is_age = word in AGE_WORDS or (word.isdigit() and 3 <= int(word) <= 29)
-            following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
-            if is_age and following not in NOT_AN_AGE_AFTER and following != "-":
-                ages.append(i)
+            number = doc[start].lower_
+            after = doc[start + 1].lower_ if start + 1 < len(doc) else ""
+            is_age = number in AGE_WORDS or (
+                number.isdigit() and 3 <= int(number) <= 29
+            )
+            if is_age and after in AGE_ENDS:
+                ages.append(start)
         return ages
+
+    def _after_a_person(self, verb: int) -> bool:
+        """'I was', 'she must have been': a person, then only auxiliaries, then `verb`."""
+        i = verb - 1
+        while i >= 0 and self._doc[i].lower_ in AGE_AUXILIARIES:
+            i -= 1
+        return i >= 0 and self._doc[i].lower_ in AGE_SUBJECTS
 
     def _person_by_token(self) -> Dict[int, str]:
         """Who each token's sentence is about so far: 'self' or 'other' (carried over
