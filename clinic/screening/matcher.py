@@ -91,10 +91,12 @@ GLUED_DASH = re.compile(r"(?<=\w)(--+)|(--+)(?=\w)")
 AGE_SUBJECTS = {"i", "he", "she", "we", "they"}
 AGE_AUXILIARIES = {"must", "have", "had", "'ve", "would", "'d", "might", "probably"}
 AGE_HEDGES = {"around", "about", "only", "maybe", "probably", "like", "roughly"}
-AGE_WORDS = set(
-    "five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split()
-)
+# fmt: off
+AGE_WORDS = {
+    "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+}
+# fmt: on
 AGE_ENDS = {
     "",
     ",",
@@ -503,7 +505,7 @@ class _Reading:
         return ages
 
     def _after_a_person(self, verb: int) -> bool:
-        """'I was', 'she must have been': a person, then only auxiliaries, then `verb`."""
+        """'I was', 'she must have been': a person, then auxiliaries, then `verb`."""
         i = verb - 1
         while i >= 0 and self._doc[i].lower_ in AGE_AUXILIARIES:
             i -= 1
