@@ -1,9 +1,9 @@
 """Understanding real patients' questions (tests/realworld/nlu_*.yml), through the
 running assistant's /model/parse.
 
-The dev split (the first three collections) chose the training data, the features
+The dev split (the first four collections) chose the training data, the features
 and the thresholds (scripts/nlu_variants.py); the test split (a fresh collection, the
-fourth) was evaluated once, at the end, for the figures in the README. The bars
+fifth) was evaluated once, at the end, for the figures in the README. The bars
 below are those figures, rounded down: a change that makes the assistant understand
 patients worse fails here. Where they fall short of the
 issue's targets, the README says by how much.
@@ -32,18 +32,19 @@ class Bars:
 
 
 BARS = {
-    # the first collection (2026-11-23), the second and the third (2026-12-01, each
-    # the test split until reported once): tuned on
+    # the first four collections (2026-11-23 and 2026-12-01; the second, third and
+    # fourth each the test split until reported once): tuned on
     "dev": Bars(
-        answered=0.87, wrong=0.054, offered=0.80, out_of_scope=0.88, weakest=0.6
+        answered=0.87, wrong=0.058, offered=0.86, out_of_scope=0.87, weakest=0.6
     ),
-    # a fresh collection (the fourth, 2026-12-01, 311 questions, 178 of them from
-    # public dialogue datasets), measured once after tuning: answered 0.765, wrong
-    # 0.109, offered 0.795, out of scope 0.744, weakest faq/medical_history 0.00 (one
-    # question). The issue's targets are 0.92 / 0.02 / 0.97 / 0.93 / 0.80: not
-    # reached (README, "Understanding patients").
+    # a fresh collection (the fifth, 2026-12-01, 166 messages, 141 of them from public
+    # dialogue datasets, mostly chat turns and out-of-scope requests: the public pages
+    # with patients' questions had been used up), measured once after tuning:
+    # answered 0.723, wrong 0.187, offered 0.667, out of scope 0.815, weakest
+    # faq/pain_relief 0.00 (two questions). The issue's targets are 0.92 / 0.02 /
+    # 0.97 / 0.93 / 0.80: not reached (README, "Understanding patients").
     "test": Bars(
-        answered=0.76, wrong=0.11, offered=0.79, out_of_scope=0.74, weakest=0.0
+        answered=0.72, wrong=0.19, offered=0.66, out_of_scope=0.81, weakest=0.0
     ),
 }
 

@@ -86,12 +86,13 @@ def screen_outcome(servers):
 
 
 # (urgent recognised, flagged, clear kept clear, false urgent at most), as measured.
-# dev: the first three collections (the second and third were each the test split
-# until reported once), which the list was tuned on: 74/76, 113/116, 93/96, 1/212.
-# test: a fresh collection (the fourth, 2026-12-01), measured once after tuning:
-# 19/31, 30/34, 23/29, 3/63. None of the targets (100 %, 95 %, 90 %, 2 %) is reached
-# (README, "Measurements").
-SCREEN_BARS = {"dev": (0.97, 0.97, 0.96, 0.005), "test": (0.61, 0.88, 0.79, 0.048)}
+# dev: the first four collections (the second, third and fourth were each the test
+# split until reported once), which the list was tuned on: 104/107, 147/150, 119/125,
+# 4/275. test: a fresh collection (the fifth, 2026-12-01, 89 descriptions, 74 of them
+# patients' questions from public medical Q&A datasets), measured once after tuning:
+# 23/29, 23/27, 29/33, 2/60, the same as before this round's tuning. None of the
+# targets (100 %, 95 %, 90 %, 2 %) is reached (README, "Measurements").
+SCREEN_BARS = {"dev": (0.97, 0.98, 0.95, 0.015), "test": (0.79, 0.85, 0.87, 0.034)}
 
 
 @pytest.mark.server
