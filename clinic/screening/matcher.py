@@ -13,19 +13,21 @@ of data (contraindications.yml, cues.yml):
      the words say unsure ("I don't know if I'm pregnant") -> unsure, never ruled out;
    - "not sure", "might", "being tested for" -> unsure;
    - a question ("can I have a massage if I'm pregnant?") -> unsure for the list; for an
-     emergency sign ("what if I get chest pain?") no emergency;
+     emergency sign ("what if I get chest pain?") no emergency; a likeness ("as if a
+     fist was gripping my chest") is not a question;
    - about people in general ("people with cancer") -> not the patient's;
    - another person's illness ("my mum had cancer years ago", "my mother has breast
      cancer") -> not the patient's, unless it is present and the message is about
      their care ("my wife is pregnant, can she have a massage?"); another person's
      sign happening now ("my wife's face is drooping") -> an emergency;
    - what someone says to the patient ("he said it was the pregnancy") is about the
-     patient again;
+     patient again, and so is a story whose only other people are the patient's carers
+     ("my GP ... he rang back: osteoporosis");
    - an emergency sign anchored weeks, months or years back ("as a teenager", "in
-     2015", also carried from an earlier sentence of the same story), a habit ("my
-     ankle tends to swell") or explained by a known condition (lymphoedema, unless the
-     patient asks whether it is a clot) -> a
-     history item (`history_of`), not an emergency. Past tense alone does not make it
+     2015", "when I was 12", also carried from an earlier sentence of the same
+     story), a habit ("my ankle tends to swell") or explained by a known condition
+     (lymphoedema, unless the patient asks whether it is a clot) -> a history item
+     (`history_of`), not an emergency. Past tense alone does not make it
      history: "I woke up with terrible chest pain" is an emergency.
    - a possible problem the message says was checked and found fine -> ruled out.
 3. Crisis phrases count unless negated ("I'm not suicidal").
