@@ -92,7 +92,8 @@ def candidate_options(
     # "Something else" alone is no choice: ask to rephrase instead
     if all(option.payload == OFF_TOPIC for option in chosen):
         return []
-    return chosen
+    # the catch-all comes last, after the guesses
+    return sorted(chosen, key=lambda option: option.payload == OFF_TOPIC)
 
 
 def _small_talk_only_as_best_guess(best: List[Option]) -> List[Option]:

@@ -85,8 +85,9 @@ def test_nothing_plausible_means_no_options():
 
 def test_half_recognised_chat_is_offered_as_the_best_guess():
     options = candidate_options(
-        parse([("greet", 0.3), ("out_of_scope", 0.2)]), topic_questions()
+        parse([("out_of_scope", 0.4), ("greet", 0.3)]), topic_questions()
     )
+    # the best guess first; the catch-all "Something else" always last
     assert [o.title for o in options] == ["Just saying hello", "Something else"]
     # the same chat as a runner-up next to a clinic question is left out
     options = candidate_options(
