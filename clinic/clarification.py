@@ -30,17 +30,16 @@ OFFERABLE_INTENTS: Dict[str, str] = {
     "affirm": "Yes",
     "deny": "No",
     "out_of_scope": "Something else",
-}
-# Chat the assistant half-recognised ("heller", "ta-ta", "halt"): offered only as the
-# best guess (behind "Something else" at most), never as a runner-up next to a
-# question about the clinic.
-SMALL_TALK: Dict[str, str] = {
+    # chat the assistant half recognised ("heller", "ta-ta", "halt"): SMALL_TALK below
     "greet": "Just saying hello",
     "goodbye": "Goodbye for now",
     "thank": "Just saying thanks",
     "stop": "Never mind",
     "bot_challenge": "Am I talking to a bot?",
 }
+# Offered only as the best guess (behind "Something else" at most), never as a
+# runner-up next to a question about the clinic.
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "stop", "bot_challenge"})
 OFF_TOPIC = "/out_of_scope"
 MAX_OPTIONS = 3
 MIN_SCORE = 0.05
@@ -83,9 +82,8 @@ def candidate_options(
                 if key in questions:
                     score = confidence * float(topic.get("confidence") or 0.0)
                     _keep_best(scores, Option(questions[key], questions[key], score))
-        elif name in OFFERABLE_INTENTS or name in SMALL_TALK:
-            title = OFFERABLE_INTENTS.get(name) or SMALL_TALK[name]
-            _keep_best(scores, Option(title, f"/{name}", confidence))
+        elif name in OFFERABLE_INTENTS:
+            _keep_best(scores, Option(OFFERABLE_INTENTS[name], f"/{name}", confidence))
     best = sorted(scores.values(), key=lambda option: option.score, reverse=True)
     best = _small_talk_only_as_best_guess(best)
     chosen = [option for option in best if option.score >= MIN_SCORE][:MAX_OPTIONS]

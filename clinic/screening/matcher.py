@@ -98,23 +98,9 @@ AGE_WORDS = {
     "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
 }
+AGE_ENDS = {"", ",", ".", "!", ")", "and", "when", "or", "years", "year", "yrs", "yo",
+            "i", "my"}
 # fmt: on
-AGE_ENDS = {
-    "",
-    ",",
-    ".",
-    "!",
-    ")",
-    "and",
-    "when",
-    "or",
-    "years",
-    "year",
-    "yrs",
-    "yo",
-    "i",
-    "my",
-}
 
 
 @dataclass
@@ -466,7 +452,7 @@ class _Reading:
             for t in self._doc
             if YEAR.match(t.text) and (not years_before or int(t.text) < years_before)
         }
-        anchors |= {self._sentence[i] for i in self._ages()}
+        anchors |= {self._sentence[i] for i in self._ages}
         now = {self._sentence[s] for s, _ in self._cue_starts("now")}
         anchored, carrying = set(), False
         for sentence in sorted(set(self._sentence)):
@@ -478,8 +464,10 @@ class _Reading:
                 anchored.add(sentence)
         return anchored
 
+    @cached_property
     def _ages(self) -> List[int]:
-        """Tokens giving an age someone was (AGE_* above)."""
+        """Tokens giving an age someone was (AGE_* above); read for history and for
+        long ago, so kept once per message."""
         doc, ages = self._doc, []
         for token in doc:
             word = token.lower_
@@ -516,13 +504,13 @@ class _Reading:
     def _person_by_token(self) -> Dict[int, str]:
         """Who each token's sentence is about so far: 'self' or 'other' (carried over
         from the previous sentence when a sentence names nobody)."""
-        others = {i for s, e in self._cue_starts("other_person") for i in range(s, e)}
+        named = {i for s, e in self._cue_starts("other_person") for i in range(s, e)}
+        pronouns = {i for s, e in self._cue_starts("pronoun") for i in range(s, e)}
         # "my GP sent me for a scan and he rang back. Verdict? Osteoporosis.": when
         # the only people named are the patient's carers, he and she are the carers,
         # and what follows is still the patient's story.
-        pronouns = {i for s, e in self._cue_starts("pronoun") for i in range(s, e)}
-        if self._cue_starts("carer") and others <= pronouns:
-            others = set()
+        carers_only = bool(self._cue_starts("carer")) and not named
+        others = named if carers_only else named | pronouns
         # "the doctor said it was my pregnancy": what follows is about the patient
         reported = {e - 1 for s, e in self._cue_starts("reported_speech")}
         person: Dict[int, str] = {}
