@@ -81,11 +81,31 @@ CLAUSE_BOUNDARIES = {
 }
 FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im", "i'm", "i've", "i'd", "ive"}
 NEGATION_WINDOW = 6
+PLANNED_WINDOW = 3
+# between a "planned" cue and the mention, these make it an operation that was had
+HAD_MARKERS = {"after", "since", "post", "following", "from", "recovering", "had"}
 CONDITIONAL_WINDOW = 12
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 # "chest pains--right in the middle": a dash glued to a word becomes its own token,
 # so the phrases still match
 GLUED_DASH = re.compile(r"(?<=\w)(--+)|(--+)(?=\w)")
+# Phones and blogs write "can’t" and “quotes” (smart punctuation): read as plain
+# ASCII, so "I can’t breathe" and "I don’t have diabetes" match like "can't", "don't"
+TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201b": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00a0": " ",
+    }
+)
 # An age someone was: "I must have been around nine", "when I was 12, I", "at age 9",
 # "at the age of 7": long ago. Only with a person before the verb and a plain end after
 # the number, so "it was 3 in the morning", "the pain was 8 out of 10" and "I was 34
@@ -184,7 +204,8 @@ class ConditionMatcher:
 
     # ------------------------------------------------------------------ matching
     def find(self, text: str) -> Findings:
-        doc = self._nlp(GLUED_DASH.sub(lambda m: f" {m.group(0)} ", text or ""))
+        plain = (text or "").translate(TYPOGRAPHIC)
+        doc = self._nlp(GLUED_DASH.sub(lambda m: f" {m.group(0)} ", plain))
         sentence = _sentence_ids(doc)
         reading = _Reading(doc, sentence, _spans_by_label(self._cues, doc))
         excluded = _spans_by_label(self._exclude, doc)
@@ -251,6 +272,8 @@ class ConditionMatcher:
             return
         if condition.recent_only and reading.long_ago(mention):
             return  # "I broke my wrist as a teenager": healed, not on the list
+        if condition.recent_only and reading.planned(mention):
+            return  # "does it require surgery?": still to come, not had
         if reading.other_person(mention) and not (
             reading.other_present(mention) and reading.about_care
         ):
@@ -428,6 +451,23 @@ class _Reading:
         year before last ("in 2012", not "in 2025")."""
         return self._anchored_sentences(
             ("long_ago",), years_before=date.today().year - 1
+        )
+
+    def planned(self, mention: Mention) -> bool:
+        """Still to come: "does it require surgery?", "surgery would help" (cues.yml,
+        planned). "after", "since" or "post" before the mention make it one that was
+        had ("I need a massage after my surgery")."""
+        first = max(self._clause_start(mention.start), mention.start - PLANNED_WINDOW)
+        before = [
+            e
+            for s, e in self._cue_starts("planned")
+            if first <= s and e <= mention.start
+        ]
+        start = max(before) if before else first
+        if any(t.lower_ in HAD_MARKERS for t in self._doc[start : mention.start + 1]):
+            return False
+        return bool(before) or any(
+            s == mention.end for s, _ in self._cue_starts("planned_after")
         )
 
     def other_person(self, mention: Mention) -> bool:
