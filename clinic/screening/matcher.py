@@ -4,6 +4,8 @@ is unsure, whether an emergency sign is happening now, and whether they are in c
 Rule matching with spaCy, no trained model, so every decision can be traced to a line
 of data (contraindications.yml, cues.yml):
 
+0. The text is read as plain ASCII punctuation ("can’t" as "can't") and with the
+   list's misspelt words corrected ("pregnat", "dibetes": spelling.py).
 1. Mentions: phrases on words and on lemmas ("clots" finds "clot"), `exact` phrases on
    words only ("expecting" must not find "expect"), and `near` rules (words of each
    group in one sentence: "my calf ... hard and swollen"). A phrase in a condition's
@@ -29,7 +31,9 @@ of data (contraindications.yml, cues.yml):
      (lymphoedema, unless the patient asks whether it is a clot) -> a history item
      (`history_of`), not an emergency. Past tense alone does not make it
      history: "I woke up with terrible chest pain" is an emergency.
-   - a possible problem the message says was checked and found fine -> ruled out.
+   - a possible problem the message says was checked and found fine -> ruled out;
+   - an injury or surgery still to come ("does it require surgery?") -> not on the
+     list.
 3. Crisis phrases count unless negated ("I'm not suicidal").
 
 When a condition is both affirmed and ruled out in one message, it counts as present;
@@ -42,7 +46,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -56,6 +60,7 @@ from clinic.screening.conditions import (
     crisis_list,
     cues,
 )
+from clinic.screening.spelling import Speller, english_words
 
 SENTENCE_ENDS = {".", "!", "?", ";", "…", "...", "!!", "!!!", "?!", "??"}
 CLAUSE_BOUNDARIES = {
@@ -169,7 +174,13 @@ class Mention:
 class ConditionMatcher:
     """The clinic's list as matchers over one spaCy pipeline (tokenizer + lemmas)."""
 
-    def __init__(self, nlp: Language, conditions: Iterable[Condition]) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        conditions: Iterable[Condition],
+        known_words: FrozenSet[str] = frozenset(),
+    ) -> None:
+        """`known_words`: English words, never read as a misspelling (spelling.py)."""
         self._nlp = nlp
         self._conditions = {c.id: c for c in conditions}
         self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -198,13 +209,14 @@ class ConditionMatcher:
             for c in self._conditions.values()
             if c.near
         }
+        self._speller = Speller(_list_words(self._conditions.values()), known_words)
         self._cues = PhraseMatcher(nlp.vocab, attr="LOWER")  # cue category -> words
         for name, words in cues().items():
             self._cues.add(name, _tokenised(nlp, words))
 
     # ------------------------------------------------------------------ matching
     def find(self, text: str) -> Findings:
-        plain = (text or "").translate(TYPOGRAPHIC)
+        plain = self._speller.correct((text or "").translate(TYPOGRAPHIC))
         doc = self._nlp(GLUED_DASH.sub(lambda m: f" {m.group(0)} ", plain))
         sentence = _sentence_ids(doc)
         reading = _Reading(doc, sentence, _spans_by_label(self._cues, doc))
@@ -579,6 +591,26 @@ def _spans_by_label(
     return found
 
 
+def _list_words(conditions: Iterable[Condition]) -> Set[str]:
+    """Every word of the list's phrases, rules and exceptions, and of the crisis
+    phrases: the words a misspelling is read as."""
+    phrases: List[str] = list(crisis_list().phrases) + list(crisis_list().exclude)
+    for c in conditions:
+        phrases += [
+            *c.phrases,
+            *c.exact,
+            *c.exclude,
+            *c.explained_by,
+            *c.unexplained_if,
+        ]
+        for rule in c.near:
+            phrases += [p for group in rule.groups for p in group]
+            phrases += [*rule.context, *rule.unless]
+    return {
+        word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.lower())
+    }
+
+
 def _tokenised(nlp: Language, phrases: Iterable[str]) -> List[Doc]:
     """Phrases as token sequences (for matching on words, not lemmas)."""
     return [nlp.make_doc(phrase) for phrase in phrases]
@@ -617,7 +649,9 @@ def default_matcher() -> ConditionMatcher:
     """The matcher over the clinic's list, built once per process."""
     from clinic.language import build  # the same tokenizer + lemmatizer as the NLU
 
-    return ConditionMatcher(build(with_lemmatizer=True), all_conditions())
+    return ConditionMatcher(
+        build(with_lemmatizer=True), all_conditions(), english_words()
+    )
 
 
 def find_conditions(text: str) -> Findings:
