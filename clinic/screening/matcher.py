@@ -169,6 +169,11 @@ class Mention:
     condition: str
     start: int  # first token
     end: int  # one past the last token
+    # a `near` rule's word groups (token spans): a negation inside the mention just
+    # before the last group still counts ("a stent in my heart, and my knee doesn't
+    # hurt"), unless it is one of the rule's own words ("couldn't get air"). Empty
+    # for a phrase, whose own words may be negative ("not breathing").
+    groups: Tuple[Tuple[int, int], ...] = ()
 
 
 class ConditionMatcher:
@@ -376,7 +381,10 @@ class _NearMatcher:
             else:
                 mentions.append(
                     Mention(
-                        condition, min(s for s, _ in chosen), max(e for _, e in chosen)
+                        condition,
+                        min(s for s, _ in chosen),
+                        max(e for _, e in chosen),
+                        groups=tuple(sorted(chosen)),
                     )
                 )
         return mentions
@@ -437,7 +445,17 @@ class _Reading:
 
     # readings
     def negated(self, mention: Mention) -> bool:
-        return self._in_clause_before("negation", mention, NEGATION_WINDOW)
+        if self._in_clause_before("negation", mention, NEGATION_WINDOW):
+            return True
+        if not mention.groups:
+            return False
+        last = mention.groups[-1][0]
+        return any(
+            mention.start < s
+            and last - 2 <= e <= last
+            and not _overlaps((s, e), mention.groups)
+            for s, e in self._cue_starts("negation")
+        )
 
     def uncertain(self, mention: Mention) -> bool:
         return self._in_sentence_before("uncertainty", mention, after=3)
