@@ -18,6 +18,31 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+# Phones and blogs write "can’t", "I’m" and “quotes” (smart punctuation). spaCy's
+# contractions and lemmas only know the plain forms ("n't" -> "not"), and the clinic's
+# phrases are written plain, so text is read with these made plain first. Each is one
+# character for one, so character offsets stay those of the patient's text.
+TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201b": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00a0": " ",
+    }
+)
+
+
+def plain_punctuation(text: str) -> str:
+    """`text` with typographic apostrophes, quotes and no-break spaces made plain."""
+    return text.translate(TYPOGRAPHIC)
+
 
 def build(with_lemmatizer: bool = True) -> Language:
     """Return a blank English pipeline, with the lookup lemmatizer if asked."""

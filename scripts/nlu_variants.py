@@ -28,6 +28,7 @@ import numpy as np
 import yaml
 from sklearn.model_selection import StratifiedKFold
 
+from clinic.language import plain_punctuation
 from nlp.linear_classifier import (
     Features,
     LinearClassifier,
@@ -82,7 +83,9 @@ def features(texts: Sequence[str]) -> List[Features]:
     """What the classifier reads, from the project's spaCy pipeline (as in Rasa)."""
     return [
         features_from_words(text, [((t.lemma_ or t.text).lower(), t.idx) for t in doc])
-        for text, doc in zip(texts, _nlp().pipe(texts), strict=True)
+        for text, doc in zip(
+            texts, _nlp().pipe(plain_punctuation(t) for t in texts), strict=True
+        )
     ]
 
 

@@ -52,6 +52,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from clinic.language import plain_punctuation
 from clinic.screening.conditions import (
     CRISIS,
     Condition,
@@ -94,23 +95,6 @@ YEAR = re.compile(r"^(?:19|20)\d\d$")
 # "chest pains--right in the middle": a dash glued to a word becomes its own token,
 # so the phrases still match
 GLUED_DASH = re.compile(r"(?<=\w)(--+)|(--+)(?=\w)")
-# Phones and blogs write "can’t" and “quotes” (smart punctuation): read as plain
-# ASCII, so "I can’t breathe" and "I don’t have diabetes" match like "can't", "don't"
-TYPOGRAPHIC = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u201b": "'",
-        "\u02bc": "'",
-        "\u2032": "'",
-        "\u00b4": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u00a0": " ",
-    }
-)
 # An age someone was: "I must have been around nine", "when I was 12, I", "at age 9",
 # "at the age of 7": long ago. Only with a person before the verb and a plain end after
 # the number, so "it was 3 in the morning", "the pain was 8 out of 10" and "I was 34
@@ -221,7 +205,7 @@ class ConditionMatcher:
 
     # ------------------------------------------------------------------ matching
     def find(self, text: str) -> Findings:
-        plain = self._speller.correct((text or "").translate(TYPOGRAPHIC))
+        plain = self._speller.correct(plain_punctuation(text or ""))
         doc = self._nlp(GLUED_DASH.sub(lambda m: f" {m.group(0)} ", plain))
         sentence = _sentence_ids(doc)
         reading = _Reading(doc, sentence, _spans_by_label(self._cues, doc))
