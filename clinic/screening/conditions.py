@@ -52,6 +52,9 @@ class Condition:
     # Only a recent episode counts (an injury or surgery): one told as long ago
     # ("in 2012", "as a teenager", "years ago") is healed, not on the list.
     recent_only: bool = False
+    # What explains the sign was an earlier episode ("my heart attack"): it does not
+    # explain the sign told as happening now ("Now I have chest pain again").
+    explained_only_before: bool = False
 
     @property
     def is_red_flag(self) -> bool:
@@ -98,6 +101,7 @@ def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
                 unexplained_if=_words(entry.get("unexplained_if")),
                 beyond_articles=bool(entry.get("beyond_articles")),
                 recent_only=bool(entry.get("recent_only")),
+                explained_only_before=bool(entry.get("explained_only_before")),
             )
         )
     return conditions

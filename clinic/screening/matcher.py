@@ -303,11 +303,17 @@ class ConditionMatcher:
             findings.absent.add(condition.id)
             return False
         other = reading.other_person(mention)
+        # "I had a heart attack in 2019. Now I have chest pain again": what explained
+        # the sign then does not explain it happening now
+        if condition.explained_only_before and reading.said_now(mention):
+            explained = False
         past = reading.history(mention) or reading.habitual(mention) or explained
         if not past:
             findings.urgent.add(condition.id)  # now, also "not sure if it's a clot"
             return True
-        if condition.history_of and not other and not reading.resolved:
+        # a past episode is a history item; a sign explained by another condition
+        # ("facial weakness from Bell's palsy") is that condition, not this history
+        if condition.history_of and not (other or reading.resolved or explained):
             findings.present.add(condition.history_of)  # checked and fine: nothing
         return False
 
@@ -450,11 +456,31 @@ class _Reading:
     def generic(self, mention: Mention) -> bool:
         return self._in_clause_before("generic", mention, CONDITIONAL_WINDOW)
 
+    def said_now(self, mention: Mention) -> bool:
+        return self._in_sentence("now", mention)
+
     def habitual(self, mention: Mention) -> bool:
         return self._in_sentence("habitual", mention)
 
     def history(self, mention: Mention) -> bool:
-        return self._sentence[mention.start] in self._history_sentences
+        """Told as weeks to years back: an anchor in its sentence or carried from an
+        earlier one, unless the sentence turns to now between the anchor and the
+        mention ("I had a heart attack years ago and right now my chest hurts")."""
+        sentence = self._sentence[mention.start]
+        if sentence not in self._history_sentences:
+            return False
+        anchors = [
+            s
+            for name in ("history", "long_ago")
+            for s, _ in self._cue_starts(name)
+            if self._sentence[s] == sentence and s < mention.start
+        ]
+        if not anchors:
+            return True
+        return not any(
+            self._sentence[s] == sentence and max(anchors) < s < mention.start
+            for s, _ in self._cue_starts("now")
+        )
 
     def long_ago(self, mention: Mention) -> bool:
         return self._sentence[mention.start] in self._long_ago_sentences
