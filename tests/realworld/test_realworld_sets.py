@@ -86,13 +86,13 @@ def screen_outcome(servers):
 
 
 # (urgent recognised, flagged, clear kept clear, false urgent at most), as measured.
-# dev: the first four collections (the second, third and fourth were each the test
-# split until reported once), which the list was tuned on: 104/107, 147/150, 119/125,
-# 4/275. test: a fresh collection (the fifth, 2026-12-01, 89 descriptions, 74 of them
+# dev: the first five collections (the second to fifth were each the test split until
+# reported once), which the list was tuned on: 131/136, 174/177, 151/158, 4/335.
+# test: a fresh collection (the sixth, 2026-12-01, 95 descriptions, 83 of them
 # patients' questions from public medical Q&A datasets), measured once after tuning:
-# 23/29, 23/27, 29/33, 2/60, the same as before this round's tuning. None of the
-# targets (100 %, 95 %, 90 %, 2 %) is reached (README, "Measurements").
-SCREEN_BARS = {"dev": (0.97, 0.98, 0.95, 0.015), "test": (0.79, 0.85, 0.87, 0.034)}
+# 27/36, 27/30, 21/29, 5/59; before this round's tuning 27/36, 26/30, 21/29, 5/59.
+# None of the targets (100 %, 95 %, 90 %, 2 %) is reached (README, "Measurements").
+SCREEN_BARS = {"dev": (0.96, 0.98, 0.95, 0.012), "test": (0.75, 0.90, 0.72, 0.085)}
 
 
 @pytest.mark.server
