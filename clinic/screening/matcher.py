@@ -399,9 +399,10 @@ class _Reading:
         self._sentence = sentence
         self.resolved = bool(found.get("resolved"))
         self.about_care = bool(found.get("care_words"))
-        self._history_sentences = self._anchored_sentences(
+        self._history_anchors = self._anchor_tokens(
             ("history", "long_ago"), years_before=0
         )
+        self._history_sentences = self._anchored_sentences(self._history_anchors)
         self._person = self._person_by_token()
 
     # cue positions
@@ -470,10 +471,9 @@ class _Reading:
         if sentence not in self._history_sentences:
             return False
         anchors = [
-            s
-            for name in ("history", "long_ago")
-            for s, _ in self._cue_starts(name)
-            if self._sentence[s] == sentence and s < mention.start
+            i
+            for i in self._history_anchors
+            if self._sentence[i] == sentence and i < mention.start
         ]
         if not anchors:
             return True
@@ -490,7 +490,7 @@ class _Reading:
         """Read only for a `recent_only` mention. A year counts as long ago from the
         year before last ("in 2012", not "in 2025")."""
         return self._anchored_sentences(
-            ("long_ago",), years_before=date.today().year - 1
+            self._anchor_tokens(("long_ago",), years_before=date.today().year - 1)
         )
 
     def planned(self, mention: Mention) -> bool:
@@ -517,22 +517,22 @@ class _Reading:
         return self._in_clause_before("other_present", mention, CONDITIONAL_WINDOW)
 
     # message-level reading
-    def _anchored_sentences(
-        self, names: Tuple[str, ...], years_before: int
-    ) -> Set[int]:
-        """Sentences of a story told at a time the cues `names` say (weeks to years
-        back for history, years for long ago): an anchor in the sentence, or in an
-        earlier one, until a sentence says it is happening now. A year written out
-        counts when it is before `years_before` (0: any year)."""
-        anchors = {
-            self._sentence[s] for name in names for s, _ in self._cue_starts(name)
-        }
-        anchors |= {
-            self._sentence[t.i]
+    def _anchor_tokens(self, names: Tuple[str, ...], years_before: int) -> List[int]:
+        """Tokens placing a story at a time the cues `names` say (weeks to years back
+        for history, years for long ago): the cues, an age someone was, and a year
+        written out before `years_before` (0: any year)."""
+        anchors = [s for name in names for s, _ in self._cue_starts(name)]
+        anchors += [
+            t.i
             for t in self._doc
             if YEAR.match(t.text) and (not years_before or int(t.text) < years_before)
-        }
-        anchors |= {self._sentence[i] for i in self._ages}
+        ]
+        return anchors + self._ages
+
+    def _anchored_sentences(self, anchor_tokens: List[int]) -> Set[int]:
+        """Sentences of a story told at the time its anchors say: an anchor in the
+        sentence, or in an earlier one, until a sentence says it is happening now."""
+        anchors = {self._sentence[i] for i in anchor_tokens}
         now = {self._sentence[s] for s, _ in self._cue_starts("now")}
         anchored, carrying = set(), False
         for sentence in sorted(set(self._sentence)):
