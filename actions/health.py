@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.screening import labels
-from actions.tracker import answer_faq_if_asked, asked_intent, health_memories
+from actions.tracker import answer_faq_in, asked_in, health_memories, user_message
 from clinic.screening.memory import new_flags
 from clinic.screening.rules import reason_lines
 
@@ -36,34 +36,38 @@ class ActionHealthNote(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        before, now = health_memories(tracker)
-        new = new_flags(before, now)
-        asked = asked_intent(tracker)
-        events: List[EventType] = [SlotSet("health_conditions", sorted(now.flagged))]
-        outcome = tracker.get_slot("screen_outcome")
-        if new and outcome == "clear":  # said after a clear screen: no longer clear
-            events.append(SlotSet("screen_outcome", "doctor_first"))
-            outcome = "doctor_first"
-        if asked == "safety_check" or (
-            asked == "book_consultation" and outcome is None
-        ):
-            # the screen, started from everything said so far, explains at its end
-            return [*events, FollowupAction("action_screen_intake")]
-        if new:
-            dispatcher.utter_message(
-                response="utter_health_noted",
-                conditions=labels(new),
-                reasons=reason_lines(new),
-            )
-        if asked == "book_consultation":
-            follow = (
-                "utter_urgent_no_booking"
-                if outcome == "urgent"
-                else "action_booking_start"
-            )
-            return [*events, FollowupAction(follow)]
-        if not answer_faq_if_asked(tracker, dispatcher):
-            dispatcher.utter_message(
-                response="utter_health_next_steps", buttons=NEXT_STEPS
-            )
-        return events
+        return note_and_answer(tracker, dispatcher)
+
+
+def note_and_answer(
+    tracker: Tracker, dispatcher: CollectingDispatcher, back: int = 0
+) -> List[EventType]:
+    """The note for the conditions a message named, then the answer to what it asked:
+    the latest message, or the one `back` messages before it (the emergency net's
+    question came in between, actions/check_now.py)."""
+    before, now = health_memories(tracker, back)
+    new = new_flags(before, now)
+    message = user_message(tracker, back)
+    asked = asked_in(message)
+    events: List[EventType] = [SlotSet("health_conditions", sorted(now.flagged))]
+    outcome = tracker.get_slot("screen_outcome")
+    if new and outcome == "clear":  # said after a clear screen: no longer clear
+        events.append(SlotSet("screen_outcome", "doctor_first"))
+        outcome = "doctor_first"
+    if asked == "safety_check" or (asked == "book_consultation" and outcome is None):
+        # the screen, started from everything said so far, explains at its end
+        return [*events, FollowupAction("action_screen_intake")]
+    if new:
+        dispatcher.utter_message(
+            response="utter_health_noted",
+            conditions=labels(new),
+            reasons=reason_lines(new),
+        )
+    if asked == "book_consultation":
+        follow = (
+            "utter_urgent_no_booking" if outcome == "urgent" else "action_booking_start"
+        )
+        return [*events, FollowupAction(follow)]
+    if not answer_faq_in(message, dispatcher):
+        dispatcher.utter_message(response="utter_health_next_steps", buttons=NEXT_STEPS)
+    return events

@@ -11,7 +11,7 @@ never the patient's words.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, Set
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -20,17 +20,19 @@ from rasa_sdk.types import DomainDict
 
 from actions.tracker import (
     answer_faq_if_asked,
-    asked_intent,
+    asked_in,
     health_memory,
     intent,
     latest_reading,
+    turn_message,
     user_text,
 )
 from clinic.screening.answers import yes_no_unsure
 from clinic.screening.conditions import Condition, contraindications
 from clinic.screening.rules import UNSPECIFIED, explained, outcome, reason_lines
 
-FORM_SLOTS = ("screen_any", "screen_which", "screen_misses")
+FORM_SLOTS = ("screen_named_answer", "screen_any", "screen_which", "screen_misses")
+ASK_ACTIONS = ("action_ask_screen_named_answer", "action_ask_screen_any")
 MAX_MISSES = 2  # unclear answers to one question before the screen moves on carefully
 CALL_911_SIGNS = {"chest_pain", "stroke_signs"}  # "call 911, don't drive yourself"
 URGENT_BUTTONS = [
@@ -49,21 +51,44 @@ def still_unknown(*known: Sequence[str]) -> List[Condition]:
     return [c for c in contraindications() if c.id not in skip]
 
 
-def asked_before(events: List[Dict[str, Any]], ask_action: str) -> bool:
-    """Whether this screen already asked the question (a re-ask skips the intro)."""
+def asked_before(events: List[Dict[str, Any]], ask_actions: Sequence[str]) -> bool:
+    """Whether this screen already asked one of these questions (a re-ask skips the
+    intro)."""
     for event in reversed(events):
         if (
             event.get("event") == "action"
             and event.get("name") == "action_screen_intake"
         ):
             return False
-        if event.get("event") == "action" and event.get("name") == ask_action:
+        if event.get("event") == "action" and event.get("name") in ask_actions:
             return True
     return False
 
 
+def open_screen(tracker: Tracker, dispatcher: CollectingDispatcher) -> None:
+    """Before the screen's first question: what it already knows, or its intro."""
+    if asked_before(tracker.events, ASK_ACTIONS):
+        return
+    known, unsure = _ids(tracker, "screen_conditions"), _ids(tracker, "screen_unsure")
+    if known:
+        dispatcher.utter_message(
+            response="utter_screen_noted", conditions=labels(known)
+        )
+    if unsure:
+        dispatcher.utter_message(
+            response="utter_screen_unsure_noted", conditions=labels(unsure)
+        )
+    if not known and not unsure:
+        dispatcher.utter_message(response="utter_screen_intro")
+
+
 def as_list(labels: List[str]) -> str:
     return "\n".join(f"- {label}" for label in labels)
+
+
+def in_list_order(ids: Set[str]) -> List[str]:
+    """Condition ids in the clinic list's order (stable across messages)."""
+    return [c.id for c in contraindications() if c.id in ids]
 
 
 def labels(ids: Sequence[str]) -> str:
@@ -87,11 +112,13 @@ class ActionScreenIntake(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         memory = health_memory(tracker)
-        reason = "booking" if asked_intent(tracker) == "book_consultation" else "check"
+        asked = asked_in(turn_message(tracker))
+        reason = "booking" if asked == "book_consultation" else "check"
         return [
             SlotSet("screen_conditions", sorted(memory.present | memory.urgent)),
             SlotSet("screen_unsure", sorted(memory.unsure)),
             SlotSet("screen_ruled_out", sorted(memory.absent)),
+            SlotSet("screen_named", in_list_order(memory.to_ask_by_name)),
             SlotSet("screen_outcome", None),
             SlotSet("screen_reason", reason),
             *[SlotSet(slot, None) for slot in FORM_SLOTS],
@@ -113,17 +140,7 @@ class ActionAskScreenAny(Action):
             _ids(tracker, "screen_conditions"),
             _ids(tracker, "screen_unsure"),
         )
-        if not asked_before(tracker.events, self.name()):
-            if known:
-                dispatcher.utter_message(
-                    response="utter_screen_noted", conditions=labels(known)
-                )
-            if unsure:
-                dispatcher.utter_message(
-                    response="utter_screen_unsure_noted", conditions=labels(unsure)
-                )
-            if not known and not unsure:
-                dispatcher.utter_message(response="utter_screen_intro")
+        open_screen(tracker, dispatcher)
         remaining = still_unknown(known, unsure, _ids(tracker, "screen_ruled_out"))
         dispatcher.utter_message(
             response="utter_ask_screen_any_other"
@@ -131,6 +148,25 @@ class ActionAskScreenAny(Action):
             else "utter_ask_screen_any",
             conditions=as_list([c.label for c in remaining]),
         )
+        return []
+
+
+class ActionAskScreenNamedAnswer(Action):
+    """First, the list items the emergency net found likely but the list did not read,
+    one at a time, by name (the question the patient's own words raised)."""
+
+    def name(self) -> str:
+        return "action_ask_screen_named_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        open_screen(tracker, dispatcher)
+        pending = _ids(tracker, "screen_named")
+        if pending:
+            dispatcher.utter_message(
+                response="utter_ask_screen_named_answer", condition=labels(pending[:1])
+            )
         return []
 
 
@@ -169,9 +205,10 @@ class ValidateScreeningForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[str]:
+        named = ["screen_named_answer"] if _ids(tracker, "screen_named") else []
         if tracker.get_slot("screen_any") in ("no", "described"):
-            return ["screen_any"]
-        return ["screen_any", "screen_which"]
+            return [*named, "screen_any"]
+        return [*named, "screen_any", "screen_which"]
 
     def _miss(
         self,
@@ -209,6 +246,37 @@ class ValidateScreeningForm(FormValidationAction):
 
     # rasa-sdk validates every slot event at the end of the tracker, including the
     # resets action_screen_intake just made: a None value is not an answer.
+
+    def validate_screen_named_answer(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        """Yes, no or not sure about the first item asked by name; the next one, if
+        any, is asked the same way."""
+        pending = _ids(tracker, "screen_named")
+        if value is None or not pending:
+            return {}
+        reading = message_reading(tracker)
+        answer = yes_no_unsure(user_text(tracker), intent(tracker))
+        if answer is None and not (reading.get("present") or reading.get("unsure")):
+            miss = self._miss("screen_named_answer", tracker, dispatcher, "unsure")
+            if miss.get("screen_named_answer") is None:
+                return miss
+            answer = "unsure"  # asked twice, still unclear: the careful way
+        item = pending[0]
+        key = {"yes": "present", "unsure": "unsure", "no": "absent"}.get(answer or "")
+        if key:
+            reading = {**reading, key: [*reading.get(key, []), item]}
+        rest = pending[1:]
+        return {
+            **self._merged(tracker, reading),
+            "screen_named": rest,
+            "screen_named_answer": "answered" if not rest else None,
+            "screen_misses": 0,
+        }
 
     def validate_screen_any(
         self,
@@ -290,6 +358,7 @@ class ActionScreenResult(Action):
             SlotSet("screen_conditions", ids),
             SlotSet("screen_unsure", unsure),
             SlotSet("screen_reason", None),
+            SlotSet("screen_named", None),
             *[SlotSet(slot, None) for slot in FORM_SLOTS],
             *go_on,
         ]

@@ -23,19 +23,24 @@ def intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
-def asked_intent(tracker: Tracker) -> Optional[str]:
-    """What the latest message asked, before the health memory routed it
+def asked_in(message: Dict[str, Any]) -> Optional[str]:
+    """What a message (its parse data) asked, before the health memory routed it
     (`health_mention` keeps the classifier's intent as `health.asked`)."""
-    reading = tracker.latest_message.get("health") or {}
-    return reading.get("asked") or intent(tracker)
+    reading = message.get("health") or {}
+    return reading.get("asked") or (message.get("intent") or {}).get("name")
 
 
 def answer_faq_if_asked(tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
     """A FAQ asked in the middle of a form (or with a condition named in it) is
     answered; a form then asks its question again."""
-    if asked_intent(tracker) != "faq":
+    return answer_faq_in(tracker.latest_message, dispatcher)
+
+
+def answer_faq_in(message: Dict[str, Any], dispatcher: CollectingDispatcher) -> bool:
+    """The FAQ answer to a message (its parse data), if it asked one."""
+    if asked_in(message) != "faq":
         return False
-    selector = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
+    selector = (message.get("response_selector") or {}).get("faq") or {}
     key = (selector.get("response") or {}).get("intent_response_key")
     if key:
         dispatcher.utter_message(response=f"utter_{key}")
@@ -68,11 +73,14 @@ def conversation_events(tracker: Tracker) -> List[Dict[str, Any]]:
     return events
 
 
-def health_memories(tracker: Tracker) -> Tuple[HealthMemory, HealthMemory]:
-    """The conversation's health memory before the latest message, and with it: every
-    user message's reading, and what the screen's own questions established
-    (screen_conditions), merged."""
+def health_memories(
+    tracker: Tracker, back: int = 0
+) -> Tuple[HealthMemory, HealthMemory]:
+    """The conversation's health memory before a message (the latest, or `back`
+    messages before it), and with it: every user message's reading up to it, and what
+    the screen's own questions established (screen_conditions), merged."""
     users = [e for e in conversation_events(tracker) if e.get("event") == "user"]
+    users = users[: len(users) - back]
     earlier, latest = users[:-1], users[-1:]
     before = from_readings((e.get("parse_data") or {}).get("health") for e in earlier)
     before.add_ids(present=tracker.get_slot("screen_conditions") or [])
@@ -80,6 +88,13 @@ def health_memories(tracker: Tracker) -> Tuple[HealthMemory, HealthMemory]:
         latest[0].get("parse_data", {}).get("health") if latest else None
     )
     return before, now
+
+
+def user_message(tracker: Tracker, back: int = 0) -> Dict[str, Any]:
+    """The parse data of the latest user message, or of the one `back` before it."""
+    users = [e for e in conversation_events(tracker) if e.get("event") == "user"]
+    index = len(users) - 1 - back
+    return dict(users[index].get("parse_data") or {}) if index >= 0 else {}
 
 
 def health_memory(tracker: Tracker) -> HealthMemory:
@@ -96,3 +111,45 @@ def conversation_key(tracker: Tracker) -> str:
     """The conversation's pseudonym, stored on bookings and callbacks so that "forget
     me" finds them; never the raw sender id."""
     return pseudonym(tracker.sender_id or "")
+
+
+CHECK_ACTION = "action_check_now"
+CHECK_ANSWERS = ("affirm", "deny", "not_urgent")
+
+
+def answers_check(tracker: Tracker) -> bool:
+    """Whether the latest message answers the emergency net's question ("is this
+    happening now?"): a yes or no right after action_check_now asked it."""
+    if intent(tracker) not in CHECK_ANSWERS:
+        return False
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                return False
+            seen_latest = True
+        elif (
+            seen_latest
+            and event.get("event") == "action"
+            and event.get("name") != "action_listen"
+        ):
+            return event.get("name") == CHECK_ACTION
+    return False
+
+
+def turn_message(tracker: Tracker) -> Dict[str, Any]:
+    """The message this turn responds to: the latest, or, when the latest answers the
+    emergency net's question, the message that raised it."""
+    return user_message(tracker, back=1 if answers_check(tracker) else 0)
+
+
+def interrupted_form(tracker: Tracker) -> Optional[str]:
+    """The form that was active when the latest message came (a rule may have
+    deactivated it since)."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_latest = True
+        elif seen_latest and event.get("event") == "active_loop":
+            return event.get("name")
+    return None

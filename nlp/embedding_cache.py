@@ -60,7 +60,7 @@ class EmbeddingCache:
         return self.encode([self._encoder.question_first(t) for t in texts])
 
     def story_readings(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encode([self._encoder.whole(t) for t in texts])
+        return self.encode([self._encoder.story(t) for t in texts])
 
     def _save(self) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True)

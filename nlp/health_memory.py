@@ -14,12 +14,16 @@ conversation. It then routes the message when safety comes first:
   ("I fainted once years ago", "my husband had a stroke in 2015"). On the real
   patients' descriptions of the dev split (tests/realworld) the classifier's guess
   added false alarms and found no emergency the matcher missed;
+- no sign the list can read, but the emergency net (nlp/emergency_net.py) finds an
+  emergency likely -> intent `possible_emergency`: the assistant asks once whether it
+  is happening now (action_check_now), never the 911 answer on the net's word alone;
 - a contraindication in a question, a remark or an answer -> intent `health_mention`:
   action_health_note gives the doctor-first guidance for it and still answers what was
   asked (kept as `health.asked`, with the classifier's ranking). Inside a form the
   form takes the answer as usual and its validator notes the condition.
 Intents that act on the conversation itself (stop, a person, a booking change, forget
-me) keep their route.
+me) keep their route. The net also names list items it finds likely that the list did
+not read (`health.likely`): the screen asks about those by name first.
 """
 
 from __future__ import annotations
@@ -33,10 +37,15 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from nlp.emergency_net import EmergencyNet, NetReading
+from nlp.question import story_part
+from nlp.sentence_encoder import STORY_ORIGIN, reading
+
 HEALTH_KEY = "health"
 CRISIS_INTENT = "crisis"
 EMERGENCY_INTENT = "emergency"
 MENTION_INTENT = "health_mention"
+CHECK_INTENT = "possible_emergency"
 # Intents that keep their own route when the message also names a condition: they
 # act on the conversation itself (the note would get in their way). Everything else,
 # a question, a remark, "yes, I'm pregnant", goes to the note.
@@ -49,6 +58,7 @@ OWN_ROUTE_INTENTS = {
     "not_urgent",
     EMERGENCY_INTENT,
     CRISIS_INTENT,
+    CHECK_INTENT,
 }
 
 
@@ -57,6 +67,12 @@ OWN_ROUTE_INTENTS = {
 )
 class HealthMemory(GraphComponent):
     """Condition ids of every message into the parse data; safety routing."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Defaults only; config.yml sets the net's thresholds (chosen on the dev
+        split: python -m scripts.screen_eval --net)."""
+        return {"question_threshold": 0.5, "item_threshold": 0.6, "min_words": 4}
 
     @classmethod
     def create(
@@ -67,13 +83,17 @@ class HealthMemory(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> HealthMemory:
-        return cls()
+        return cls({**cls.get_default_config(), **config})
 
-    def __init__(self) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         # Imported here so the matcher (spaCy + lemma tables) loads once, at model load.
         from clinic.screening.matcher import default_matcher
 
         self._matcher = default_matcher()
+        self._net = EmergencyNet.load()
+        self._question_threshold = float(config["question_threshold"])
+        self._item_threshold = float(config["item_threshold"])
+        self._min_words = int(config["min_words"])
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -83,9 +103,13 @@ class HealthMemory(GraphComponent):
             findings = self._matcher.find(text)
             intent: Dict[str, Any] = message.get(INTENT) or {}
             asked = intent.get(INTENT_NAME_KEY)
-            message.set(
-                HEALTH_KEY, {**findings.as_dict(), "asked": asked}, add_to_output=True
-            )
+            health: Dict[str, Any] = {**findings.as_dict(), "asked": asked}
+            net = self._net_reading(message, text)
+            if net is not None:
+                known = findings.flagged | findings.absent
+                likely = net.likely(self._item_threshold)
+                health["likely"] = [i for i in likely if i not in known]
+            message.set(HEALTH_KEY, health, add_to_output=True)
             if findings.crisis:
                 _set_intent(message, CRISIS_INTENT)
             elif findings.urgent:
@@ -93,9 +117,21 @@ class HealthMemory(GraphComponent):
             else:
                 if asked == EMERGENCY_INTENT:  # the words did not show a sign now
                     asked = _demote_emergency(message)
-                if findings.flagged and asked not in OWN_ROUTE_INTENTS:
+                if asked in OWN_ROUTE_INTENTS:
+                    continue
+                if net is not None and net.urgent >= self._question_threshold:
+                    _set_intent(message, CHECK_INTENT)
+                elif findings.flagged:
                     _set_intent(message, MENTION_INTENT)
         return messages
+
+    def _net_reading(self, message: Message, text: str) -> Optional[NetReading]:
+        """The net's reading of a message whose story is long enough to tell something
+        ("yes", "hi" and single words are left to the list)."""
+        if self._net is None or len(story_part(text).split()) < self._min_words:
+            return None
+        vector = reading(message, STORY_ORIGIN)
+        return None if vector is None else self._net.read(vector)
 
 
 def _set_intent(message: Message, name: str) -> None:

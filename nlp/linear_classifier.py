@@ -50,15 +50,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
-from scipy.special import expit
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.preprocessing import FunctionTransformer
-from sklearn.svm import LinearSVC
 
+from nlp.calibrated_svm import CalibratedLinearSVM
 from nlp.question import question_span
 from nlp.sentence_encoder import CLASSIFIER_ORIGIN, reading
 
@@ -160,8 +157,9 @@ def label_of(message: Message) -> Optional[str]:
 def build_estimator(config: Dict[str, Any]) -> Pipeline:
     """TF-IDF of word 1-2-grams and char_wb n-grams of the whole message and, weighted
     by `question_weight`, of its question; the sentence embedding weighted by
-    `embedding_weight`; a linear SVM, sigmoid-calibrated (cross-validated) so its
-    confidences can be compared with fallback thresholds."""
+    `embedding_weight`; the MiniLM reading weighted by `encoder_weight`; a linear SVM,
+    sigmoid-calibrated (cross-validated) so its confidences can be compared with
+    fallback thresholds (nlp/calibrated_svm.py)."""
 
     def tfidf(select: Any, weight: float = 1.0) -> List[Any]:
         words = TfidfVectorizer(
@@ -181,79 +179,32 @@ def build_estimator(config: Dict[str, Any]) -> Pipeline:
             for vectorizer in (words, chars)
         ]
 
-    parts = tfidf(_lemmas)
-    if config["question_weight"] > 0:
+    parts = tfidf(_lemmas) if config["tfidf"] else []
+    if config["tfidf"] and config["question_weight"] > 0:
         parts += tfidf(_questions, config["question_weight"])
     if config["embedding_weight"] > 0:
         parts.append(SentenceEmbedding(config["embedding_weight"]))
     if config["encoder_weight"] > 0:
         parts.append(EncoderReading(config["encoder_weight"]))
-    folds = StratifiedKFold(
-        n_splits=config["calibration_folds"],
-        shuffle=True,
+    svm = CalibratedLinearSVM(
+        C=config["C"],
+        folds=config["calibration_folds"],
         random_state=config["random_seed"],
     )
-    svm = LinearSVC(C=config["C"], random_state=config["random_seed"], max_iter=10000)
-    return Pipeline(
-        [
-            ("features", make_union(*parts)),
-            ("classifier", CalibratedClassifierCV(svm, method="sigmoid", cv=folds)),
-        ]
-    )
+    return Pipeline([("features", make_union(*parts)), ("classifier", svm)])
 
 
 def _scaled(matrix: Any, weight: float = 1.0) -> Any:
     return matrix * weight if weight != 1.0 else matrix
 
 
-class FastCalibratedScores:
-    """`predict_proba` of the fitted pipeline, with the same arithmetic, minus sklearn's
-    per-call overhead: its CalibratedClassifierCV loops in Python over folds x classes
-    (5 x ~40 small calls, each re-validating its input) for every message. Here each
-    fold is one sparse product and one vectorised sigmoid. Built at load time from the
-    fitted estimator; a unit test checks it against sklearn's own numbers."""
-
-    def __init__(self, estimator: Pipeline) -> None:
-        self._estimator = estimator
-        # FeatureUnion.transform hands each part to joblib.Parallel, costly for one
-        # message
-        self._parts = [
-            part for _, part in estimator.named_steps["features"].transformer_list
-        ]
-        calibrated = estimator.named_steps["classifier"]
-        classes = list(calibrated.classes_)
-        self._folds = []
-        for fold in calibrated.calibrated_classifiers_:
-            svm = fold.base_estimator
-            if list(svm.classes_) != classes or len(classes) < 3:
-                # a fold without every class, or two classes: sklearn's own way
-                self._folds = []
-                break
-            slopes = np.array([c.a_ for c in fold.calibrators])
-            offsets = np.array([c.b_ for c in fold.calibrators])
-            self._folds.append((svm.coef_.T, svm.intercept_, slopes, offsets))
-
-    def __call__(self, texts: List[Features]) -> np.ndarray:
-        if not self._folds:
-            return self._estimator.predict_proba(texts)
-        features = sparse.hstack(
-            [part.transform(texts) for part in self._parts]
-        ).tocsr()
-        total = None
-        for weights, intercept, slopes, offsets in self._folds:
-            decision = np.asarray(features @ weights) + intercept
-            proba = expit(
-                -(slopes * decision + offsets)
-            )  # sklearn's _SigmoidCalibration
-            sums = proba.sum(axis=1, keepdims=True)
-            proba = np.divide(
-                proba,
-                sums,
-                out=np.full_like(proba, 1 / proba.shape[1]),
-                where=sums != 0,
-            )
-            total = proba if total is None else total + proba
-        return total / len(self._folds)
+def probabilities(estimator: Pipeline, batch: List[Features]) -> np.ndarray:
+    """The fitted pipeline's `predict_proba`, with its feature parts run one after the
+    other here: FeatureUnion hands each part to joblib.Parallel, costly for one
+    message."""
+    parts = [part for _, part in estimator.named_steps["features"].transformer_list]
+    features = sparse.hstack([part.transform(batch) for part in parts]).tocsr()
+    return estimator.named_steps["classifier"].predict_proba(features)
 
 
 def split_scores(
@@ -293,6 +244,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         pipeline")."""
         return {
             "C": 1.0,
+            "tfidf": True,
             "max_word_ngram": 2,
             "min_char_ngram": 2,
             "max_char_ngram": 4,
@@ -316,9 +268,6 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         self._estimator = estimator
         self._labels: List[str] = (
             list(estimator.classes_) if estimator is not None else []
-        )
-        self._scores = (
-            FastCalibratedScores(estimator) if estimator is not None else None
         )
 
     @classmethod
@@ -369,7 +318,6 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         # an array: CalibratedClassifierCV counts examples per class with `y == label`
         self._estimator = build_estimator(config).fit(list(texts), np.array(labels))
         self._labels = list(self._estimator.classes_)
-        self._scores = FastCalibratedScores(self._estimator)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._estimator, Path(directory) / MODEL_FILE)
         return self._resource
@@ -396,10 +344,10 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, estimator)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self._scores is None:
+        if self._estimator is None:
             return messages
-        probabilities = self._scores([features_of(m) for m in messages])
-        for message, row in zip(messages, probabilities, strict=True):
+        scores = probabilities(self._estimator, [features_of(m) for m in messages])
+        for message, row in zip(messages, scores, strict=True):
             intents, topics = split_scores(self._labels, row)
             name, confidence = intents[0]
             message.set(

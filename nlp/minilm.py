@@ -7,8 +7,10 @@ Two readings of a message, each at most a fixed number of tokens:
 - `question_first`: what the intent classifier reads. A long message is cut with its
   question sentences first (real messages tell a story and ask at the end), at 128
   tokens, the length the model was trained on;
-- `whole`: what the emergency net reads, the message from its start, up to 256 tokens.
-A message shorter than both limits reads the same either way, and is encoded once.
+- `story`: what the emergency net reads: the message without the question it ends
+  with (nlp/question.py, `story_part`), from its start, up to 256 tokens.
+A short message that ends in no question reads the same either way, and is encoded
+once.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Iterable, List, Sequence, Tuple
 
 import numpy as np
 
-from nlp.question import question_span
+from nlp.question import question_span, story_part
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_DIR = ROOT / "build" / "minilm"
@@ -76,9 +78,9 @@ class MiniLM:
         ordered = [i for part in parts if part.strip() for i in self.word_pieces(part)]
         return self._framed(ordered[: limit - 2])
 
-    def whole(self, text: str, limit: int = STORY_TOKENS) -> List[int]:
-        """Token ids of the text from its start, cut at `limit`."""
-        return self._framed(self.word_pieces(text)[: limit - 2])
+    def story(self, text: str, limit: int = STORY_TOKENS) -> List[int]:
+        """Token ids of the text's story part from its start, cut at `limit`."""
+        return self._framed(self.word_pieces(story_part(text))[: limit - 2])
 
     def _framed(self, ids: List[int]) -> List[int]:
         return [self._cls, *ids, self._sep]
@@ -132,8 +134,8 @@ def shared(threads: int = 1) -> MiniLM:
 
 def readings(encoder: MiniLM, text: str) -> Tuple[np.ndarray, np.ndarray]:
     """(classifier reading, story reading) of one message; one forward pass when the
-    two are the same tokens (every message under 126 word pieces)."""
-    question, story = encoder.question_first(text), encoder.whole(text)
+    two are the same tokens."""
+    question, story = encoder.question_first(text), encoder.story(text)
     if question == story:
         vector = encoder.encode([question])[0]
         return vector, vector

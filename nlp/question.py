@@ -40,3 +40,28 @@ def question_span(text: str) -> Tuple[int, int]:
     if not asking:
         return spans[-1]
     return asking[0][0], asking[-1][1]
+
+
+# a question clause at the end of the last sentence: "..., can I still come in?"
+_TRAILING_QUESTION = re.compile(
+    r"[,;:-]\s*(?:(?:so|but|and|or|just wondering|wondering)\s+)?"
+    r"(?:" + "|".join(sorted(QUESTION_STARTS, key=len, reverse=True)) + r")\b"
+    r"[^,;:]*\?\s*$",
+    re.IGNORECASE,
+)
+
+
+def story_part(text: str) -> str:
+    """The message without the question it ends with: what happened. A story that
+    ends "..., can I still come for my massage?" reads, to the emergency net, like
+    an ordinary question about massage; without it, like what it is. The whole text
+    when nothing would be left."""
+    start, end = question_span(text)
+    if (start, end) != (0, len(text)):
+        rest = " ".join((text[:start] + " " + text[end:]).split())
+        if rest:
+            return rest
+    match = _TRAILING_QUESTION.search(text)
+    if match and text[: match.start()].strip():
+        return text[: match.start()].strip()
+    return text

@@ -25,15 +25,17 @@ import yaml
 
 FALLBACK = "nlu_fallback"
 MENTION = "health_mention"  # set by the health memory (nlp/health_memory.py)
+CHECK = "possible_emergency"  # likewise: "is this happening now?", then the answer
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def read_examples(path: Path) -> List[Tuple[str, str]]:
-    """(text, label) pairs from a Rasa NLU YAML file, or from a real-world set
-    (tests/realworld/nlu_*.yml: `examples` with text, label and source)."""
+    """(text, label) pairs from a Rasa NLU YAML file, or from a set of `examples` with
+    text and label (tests/realworld/nlu_*.yml) or outcome (the screen's sets and
+    data/screen/narratives.yml)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if "examples" in data:
-        return [(e["text"], e["label"]) for e in data["examples"]]
+        return [(e["text"], e.get("label") or e["outcome"]) for e in data["examples"]]
     pairs = []
     for block in data.get("nlu", []):
         if "intent" not in block:
@@ -59,11 +61,11 @@ def training_texts(data_dir: Path = ROOT / "data") -> set:
 def labels_of(parse: Dict[str, Any]) -> Tuple[str, str]:
     """(raw top-1 label, label as answered) of a /model/parse result.
 
-    A message the health memory routed to `health_mention` (it names a condition) is
-    answered as what it asked (`health.asked`): action_health_note gives the guidance
-    and then that answer."""
+    A message the health memory routed to `health_mention` (it names a condition) or
+    to `possible_emergency` is answered as what it asked (`health.asked`): the guidance
+    or the safety question comes first, then that answer."""
     asked = (parse.get("health") or {}).get("asked")
-    routed = [MENTION] if asked != MENTION else []
+    routed = [MENTION, CHECK] if asked not in (MENTION, CHECK) else []
     ranking = [
         i
         for i in parse.get("intent_ranking") or []
@@ -73,7 +75,7 @@ def labels_of(parse: Dict[str, Any]) -> Tuple[str, str]:
         ranking[0]["name"] if ranking else (parse.get("intent") or {}).get("name")
     )
     answered_intent = (parse.get("intent") or {}).get("name")
-    if answered_intent == MENTION and asked:
+    if answered_intent in (MENTION, CHECK) and asked:
         answered_intent = asked
 
     def with_topic(intent: str) -> str:
@@ -200,7 +202,7 @@ def ranked_labels(parse: Dict[str, Any]) -> List[str]:
     ) or []
     for intent in parse.get("intent_ranking") or []:
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-        if name in (FALLBACK, MENTION):
+        if name in (FALLBACK, MENTION, CHECK):
             continue
         if name == "faq":
             for topic in topics:

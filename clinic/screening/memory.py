@@ -22,11 +22,19 @@ class HealthMemory:
     unsure: Set[str] = field(default_factory=set)
     absent: Set[str] = field(default_factory=set)
     urgent: Set[str] = field(default_factory=set)
+    # items the emergency net found likely where the list read nothing: not known to
+    # apply, so the screen asks about them by name first
+    likely: Set[str] = field(default_factory=set)
 
     @property
     def flagged(self) -> Set[str]:
         """Contraindications to check with a doctor first (affirmed or possible)."""
         return self.present | self.unsure
+
+    @property
+    def to_ask_by_name(self) -> Set[str]:
+        """Likely items nothing has confirmed, doubted or ruled out yet."""
+        return self.likely - self.present - self.unsure - self.absent
 
     def add(self, reading: Optional[Mapping[str, Any]]) -> None:
         """Merge one message's reading (the parse data's `health`)."""
@@ -39,6 +47,7 @@ class HealthMemory:
         absent = set(reading.get("absent") or [])
         self.present |= present
         self.urgent |= set(reading.get("urgent") or [])
+        self.likely |= set(reading.get("likely") or [])
         # a later "not pregnant" rules out an earlier "maybe pregnant", never a "yes"
         self.unsure = (self.unsure - absent) | (unsure - self.present)
         self.absent = (self.absent | absent) - self.present - self.unsure
@@ -46,7 +55,11 @@ class HealthMemory:
     def updated(self, reading: Optional[Mapping[str, Any]]) -> HealthMemory:
         """A copy of this memory with one more message's reading merged in."""
         copy = HealthMemory(
-            set(self.present), set(self.unsure), set(self.absent), set(self.urgent)
+            set(self.present),
+            set(self.unsure),
+            set(self.absent),
+            set(self.urgent),
+            set(self.likely),
         )
         copy.add(reading)
         return copy

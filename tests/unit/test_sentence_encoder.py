@@ -59,9 +59,10 @@ def test_a_long_message_is_read_question_first_and_the_story_whole(encoder):
     assert len(classifier) == CLASSIFIER_TOKENS
     asked = encoder.word_pieces(question)
     assert classifier[1 : 1 + len(asked)] == asked
-    whole = encoder.whole(text)
+    whole = encoder.story(text)
     assert len(whole) == STORY_TOKENS
     assert whole[1:5] == encoder.word_pieces(story)[:4]
+    assert asked[0] not in whole[-len(asked) :]  # the story, not the question
 
 
 def test_a_short_message_is_one_reading_for_both(encoder):
