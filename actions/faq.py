@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.tracker import turn_message
 from clinic.clarification import candidate_options, consecutive_misses, topic_questions
 
 # After this many misunderstood messages in a row, offer the clinic team.
@@ -29,7 +30,8 @@ class ActionClarify(Action):
         if consecutive_misses(tracker.events) >= MISSES_BEFORE_HANDOFF:
             dispatcher.utter_message(response="utter_offer_handoff")
             return []
-        options = candidate_options(tracker.latest_message, topic_questions())
+        # the latest message, or the one that raised the emergency net's question
+        options = candidate_options(turn_message(tracker), topic_questions())
         if not options:
             dispatcher.utter_message(response="utter_rephrase")
             return []

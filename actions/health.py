@@ -68,6 +68,10 @@ def note_and_answer(
             "utter_urgent_no_booking" if outcome == "urgent" else "action_booking_start"
         )
         return [*events, FollowupAction(follow)]
-    if not answer_faq_in(message, dispatcher):
+    if asked == "nlu_fallback":  # "Did you mean ...?" for what it may have asked
+        return [*events, FollowupAction("action_clarify")]
+    if asked == "out_of_scope":
+        dispatcher.utter_message(response="utter_out_of_scope")
+    elif not answer_faq_in(message, dispatcher):
         dispatcher.utter_message(response="utter_health_next_steps", buttons=NEXT_STEPS)
     return events

@@ -59,6 +59,8 @@ OWN_ROUTE_INTENTS = {
     EMERGENCY_INTENT,
     CRISIS_INTENT,
     CHECK_INTENT,
+    # a message in another language gets the reply in it (nlp/language_guard.py)
+    "other_language",
 }
 
 

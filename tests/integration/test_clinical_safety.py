@@ -147,3 +147,38 @@ def test_by_sms_emergency_crisis_and_memory_work_the_same(servers):
     assert "I've noted: Diabetes" in " ".join(
         sms(servers, third, "is massage safe for me")
     )
+
+
+# Told in words the clinic's list does not read as a sign; the emergency net does.
+NET_STORY = (
+    "since this morning there's a weight sitting on me and I'm sweaty and sick and "
+    "my arm went weird"
+)
+CHECK_NOW = "is any of this happening right now?"
+
+
+def test_a_likely_emergency_the_list_cannot_read_gets_one_question(servers):
+    sender, say = conversation(servers)
+    first = servers.say(NET_STORY, sender)
+    assert CHECK_NOW in " ".join(texts(first))
+    assert {"/affirm", "/deny"} <= {b["payload"] for b in buttons(first)}
+    reply = say("yes")
+    assert URGENT in reply
+    assert servers.slots(sender)["screen_outcome"] == "urgent"
+
+
+def test_not_happening_now_carries_on_and_is_not_asked_again(servers):
+    sender, say = conversation(servers)
+    assert CHECK_NOW in say(NET_STORY + ", what should I wear?")
+    reply = say("no")
+    assert "call 911 straight away" in reply and CHECK_NOW not in reply
+    again = say(NET_STORY + " again")
+    assert CHECK_NOW not in again and URGENT not in again
+    assert servers.slots(sender)["now_checked"] == "no"
+
+
+def test_the_question_interrupts_the_screen_and_the_screen_starts_again(servers):
+    sender, say = conversation(servers)
+    assert "Do any of these apply to you?" in say("is massage safe for me?")
+    assert CHECK_NOW in say(NET_STORY)
+    assert "Do any of these apply to you?" in say("no")

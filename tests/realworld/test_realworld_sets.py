@@ -47,7 +47,8 @@ def test_every_item_has_a_public_source_and_a_label():
     for path in sorted(SETS.glob("*.yml")):
         for example in yaml.safe_load(path.read_text())["examples"]:
             assert example["source"].startswith(("http://", "https://")), example
-            assert example.get("label") or example.get("outcome"), example
+            label = example.get("label") or example.get("outcome")
+            assert label or example.get("language"), example
 
 
 def test_screen_sets_are_big_enough():
