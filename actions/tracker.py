@@ -140,7 +140,9 @@ def answers_check(tracker: Tracker) -> bool:
 def turn_message(tracker: Tracker) -> Dict[str, Any]:
     """The message this turn responds to: the latest, or, when the latest answers the
     emergency net's question, the message that raised it."""
-    return user_message(tracker, back=1 if answers_check(tracker) else 0)
+    if answers_check(tracker):
+        return user_message(tracker, back=1)
+    return dict(tracker.latest_message)
 
 
 def interrupted_form(tracker: Tracker) -> Optional[str]:

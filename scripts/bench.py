@@ -1,7 +1,9 @@
-"""Benchmarks: NLU quality, latency, throughput, cold start, training time, memory.
+"""Benchmarks: NLU quality, latency, throughput, cold start, training time, memory,
+the sentence encoder's latency and the NLU variant table.
 
-    make bench                          # everything (about 15 min on 2 cores)
+    make bench                          # everything (about 30 min on 2 cores)
     python -m scripts.bench --no-train  # skip the two training runs
+    python -m scripts.bench --no-variants  # skip the NLU variant table (~12 min)
     python -m scripts.bench --tiny      # a few requests of each kind: checks the tool
     works
 
@@ -500,6 +502,13 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
         text += "| figure | value | target (issue 6) |\n|---|---|---|\n"
         text += "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
     text += realworld_section(figures["nlu"].get("realworld"))
+    text += encoder_section(figures.get("encoder_ms"))
+    if figures.get("variants"):
+        text += (
+            "\n\n## NLU variants (scripts/nlu_variants.py: 5-fold CV of the training "
+            "data, the real-world dev split, the team's held-out set)\n\n"
+            + "\n".join(figures["variants"])
+        )
     if figures.get("startup"):
         text += (
             "\n\n## Where start-up time goes (s, one process each)\n\n"
@@ -529,6 +538,57 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
         "![confusion](confusion.png)\n"
     )
     return text
+
+
+# ------------------------------------------------- sentence encoder, variants
+ENCODER_LENGTHS = (16, 128, 256)  # tokens: a typical question, the classifier's cut,
+# the emergency net's cut
+
+
+def encoder_latency(runs: int) -> Dict[str, Dict[str, Optional[float]]]:
+    """The MiniLM forward pass on one thread, as the server runs it, per length."""
+    from nlp.minilm import MiniLM
+
+    encoder = MiniLM(threads=1)
+    result = {}
+    for tokens in ENCODER_LENGTHS:
+        # "massage" is one word piece; [CLS] and [SEP] make up the rest
+        ids = encoder.story("massage " * (tokens - 2), limit=tokens)
+        assert len(ids) == tokens
+        encoder.encode([ids])  # warm-up
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            encoder.encode([ids])
+            times.append((time.perf_counter() - started) * 1000)
+        result[f"{tokens} tokens"] = percentiles(times)
+    return result
+
+
+def encoder_section(encoder: Optional[Dict[str, Any]]) -> str:
+    if not encoder:
+        return ""
+    lines = [
+        "\n\n## Sentence encoder (all-MiniLM-L6-v2, int8 ONNX, one thread), ms\n",
+        "| message | p50 | p95 | bound |",
+        "|---|---|---|---|",
+    ]
+    bounds = {"16 tokens": "p95 <= 15", "128 tokens": "p95 <= 100"}
+    for length, value in encoder.items():
+        lines.append(
+            f"| {length} | {value['p50']} | {value['p95']} | {bounds.get(length, '')} |"
+        )
+    return "\n".join(lines)
+
+
+def nlu_variant_table() -> List[str]:
+    from scripts.nlu_variants import Thresholds, variant_table
+
+    lines = []
+    for line in variant_table(Thresholds.from_config()):
+        print(line, flush=True)
+        lines.append(line)
+    return lines
 
 
 # --------------------------------------------------------- start-up breakdown
@@ -573,6 +633,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     parser.add_argument(
         "--label", default="", help="a name for this run (shown when it is a baseline)"
+    )
+    parser.add_argument(
+        "--no-variants", action="store_true", help="skip the NLU variant table"
     )
     parser.add_argument("--out", default=str(ROOT / "reports"))
     args = parser.parse_args(argv)
@@ -622,6 +685,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         }
     finally:
         stack.stop()
+    # in-process figures, with the servers stopped: nothing else on the cores
+    figures["encoder_ms"] = encoder_latency(10 if args.tiny else 100)
+    print(f"encoder: {figures['encoder_ms']}", flush=True)
+    if not args.tiny and not args.no_variants:
+        figures["variants"] = nlu_variant_table()
     if not args.tiny and not args.no_train:
         print("training from scratch, then after a response-text change...", flush=True)
         figures.update(training_times(workdir))

@@ -22,7 +22,7 @@ import itertools
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import yaml
@@ -229,14 +229,15 @@ def row(report: Report) -> str:
     )
 
 
-def variant_table(limits: Thresholds, only: Optional[str] = None) -> None:
+def variant_table(limits: Thresholds, only: Optional[str] = None) -> Iterator[str]:
+    """The table's lines, a variant at a time (each takes a minute or two)."""
     dev, heldout = read_examples(DEV), read_examples(HELDOUT)
-    print(
+    yield (
         "| variant | 5-fold CV | dev answered right | dev wrong | dev fallback | "
         "dev right label offered (of fallbacks) | dev top-3 | dev out-of-scope "
         "recall | held-out answered right | train s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    yield "|---|---|---|---|---|---|---|---|---|---|"
     for variant in variants():
         if only and only not in variant.name:
             continue
@@ -246,10 +247,9 @@ def variant_table(limits: Thresholds, only: Optional[str] = None) -> None:
         seconds = time.monotonic() - started
         cv = cross_validated(variant, examples)
         held = score(model, heldout, limits)
-        print(
+        yield (
             f"| {variant.name} | {cv:.3f} | {row(score(model, dev, limits))} | "
-            f"{held.answered_accuracy:.3f} | {seconds:.1f} |",
-            flush=True,
+            f"{held.answered_accuracy:.3f} | {seconds:.1f} |"
         )
 
 
@@ -281,7 +281,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--only", help="variants whose name contains this")
     args = parser.parse_args(argv)
     limits = Thresholds.from_config()
-    variant_table(limits, args.only)
+    for line in variant_table(limits, args.only):
+        print(line, flush=True)
     if args.thresholds:
         config = next(
             s

@@ -165,11 +165,42 @@ def matcher_reading(text: str) -> Reading:
     return Reading(find_conditions(text).outcome)
 
 
-def net_table(
-    question: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7),
-    item: Sequence[float] = (0.4, 0.5, 0.6, 0.7),
-) -> List[str]:
-    """The dev split's figures at each pair of net thresholds, out of fold."""
+@dataclass
+class OutOfFold:
+    """The dev split read by the list, and by nets that did not learn from it (each
+    fifth read by a net trained on the other four, the adversarial cases, the team's
+    narratives and the ordinary messages); ordinary questions (the NLU dev split, none
+    an emergency) read by the net trained on all of it."""
+
+    items: List[Item]
+    found: List[Any]  # the list's Findings
+    readings: List[Any]  # the nets' NetReadings
+    question_urgent: List[float]
+
+    def figures(self, question: float, item: float, min_words: int) -> Figures:
+        from nlp.question import story_part
+
+        predicted = []
+        for it, f, net in zip(self.items, self.found, self.readings, strict=True):
+            long_enough = len(story_part(it.text).split()) >= min_words
+            likely = [x for x in net.likely(item) if x not in f.flagged | f.absent]
+            asks = long_enough and not f.urgent and net.urgent >= question
+            predicted.append(
+                (it, Reading(f.outcome, asks, long_enough and bool(likely)))
+            )
+        return figures_of(predicted)
+
+    def net_alone(self, question: float) -> Tuple[int, int]:
+        pairs = zip(self.items, self.readings, strict=True)
+        urgent = [r for it, r in pairs if it.outcome == "urgent"]
+        return sum(r.urgent >= question for r in urgent), len(urgent)
+
+    def ordinary_interrupted(self, question: float) -> Tuple[int, int]:
+        hits = sum(p >= question for p in self.question_urgent)
+        return hits, len(self.question_urgent)
+
+
+def out_of_fold(min_words: int) -> OutOfFold:
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
@@ -182,6 +213,7 @@ def net_table(
         story_vectors,
     )
     from nlp.question import story_part
+    from scripts.nlu_eval import read_examples
 
     dev = read_items("dev")
     labelled_dev = read_labelled(TRAINING_FILES[0])
@@ -191,27 +223,31 @@ def net_table(
     other_vectors = story_vectors([x.text for x in others])
     outcomes = np.array([x.outcome for x in labelled_dev])
     readings: List[Any] = [None] * len(dev)
-    for train, held in StratifiedKFold(5, shuffle=True, random_state=0).split(
-        vectors, outcomes
-    ):
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    for train, held in folds.split(vectors, outcomes):
         net = fit(
             np.vstack([vectors[train], other_vectors]),
             [labelled_dev[i] for i in train] + others,
         )
         for i in held:
             readings[i] = net.read(vectors[i])
-    found = [find_conditions(item.text) for item in dev]
-    # ordinary questions (the NLU dev split, none an emergency): how often the whole
-    # net, trained on all of dev, would interrupt them
-    from scripts.nlu_eval import read_examples
-
     questions = [t for t, _ in read_examples(SETS / "nlu_dev.yml")]
     whole = fit(np.vstack([vectors, other_vectors]), labelled_dev + others)
     question_urgent = [
-        whole.read(v).urgent if len(story_part(t).split()) >= 4 else 0.0
+        whole.read(v).urgent if len(story_part(t).split()) >= min_words else 0.0
         for t, v in zip(questions, story_vectors(questions), strict=True)
     ]
-    urgent_items = [i for i, it in enumerate(dev) if it.outcome == "urgent"]
+    found = [find_conditions(item.text) for item in dev]
+    return OutOfFold(dev, found, readings, question_urgent)
+
+
+def net_table(
+    question: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7),
+    item: Sequence[float] = (0.4, 0.5, 0.6, 0.7),
+    min_words: int = 4,
+) -> List[str]:
+    """The dev split's figures at each pair of net thresholds, out of fold."""
+    dev = out_of_fold(min_words)
     rows = [
         "| question at | item at | urgent recognised | net alone: urgent | 911 to "
         "non-urgent | question to non-urgent | question to ordinary questions | "
@@ -219,29 +255,14 @@ def net_table(
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for q in question:
+        alone, urgent = dev.net_alone(q)
+        interrupted, questions = dev.ordinary_interrupted(q)
         for t in item:
-            predicted = []
-            for it, f, net_reading in zip(dev, found, readings, strict=True):
-                long_enough = len(story_part(it.text).split()) >= 4
-                known = f.flagged | f.absent
-                likely = [x for x in net_reading.likely(t) if x not in known]
-                predicted.append(
-                    (
-                        it,
-                        Reading(
-                            f.outcome,
-                            long_enough and not f.urgent and net_reading.urgent >= q,
-                            long_enough and bool(likely),
-                        ),
-                    )
-                )
-            c = figures_of(predicted).counts
-            alone = sum(readings[i].urgent >= q for i in urgent_items)
-            interrupted = sum(p >= q for p in question_urgent)
+            c = dev.figures(q, t, min_words).counts
             rows.append(
-                f"| {q} | {t} | {c['urgent']} | {alone}/{len(urgent_items)} | "
-                f"{c['false_urgent']} | {c['asked']} | "
-                f"{interrupted}/{len(questions)} | {c['doctor_first']} | {c['clear']} |"
+                f"| {q} | {t} | {c['urgent']} | {alone}/{urgent} | "
+                f"{c['false_urgent']} | {c['asked']} | {interrupted}/{questions} | "
+                f"{c['doctor_first']} | {c['clear']} |"
             )
     return rows
 

@@ -10,13 +10,14 @@ its rules, the test split only for the figures reported at the end.
 from __future__ import annotations
 
 import re
-from typing import List
+from dataclasses import dataclass
+from typing import Any, Dict, List
 
 import pytest
 import yaml
 
 from scripts.nlu_eval import normalise, training_texts
-from scripts.screen_eval import evaluate, read_items
+from scripts.screen_eval import evaluate, out_of_fold, read_items, reading_of_parse
 from tests.helpers import ROOT
 
 SETS = ROOT / "tests" / "realworld"
@@ -72,41 +73,75 @@ def test_no_real_world_text_is_in_training_data_or_the_phrase_lists():
     assert leaked == [], f"real-world text also in training data or lists: {leaked[:5]}"
 
 
-def screen_outcome(servers):
-    def outcome(text: str) -> str:
-        parse = servers.parse(text)
-        intent = (parse.get("intent") or {}).get("name")
-        health = parse.get("health") or {}
-        if intent == "emergency" or health.get("urgent"):
-            return "urgent"
-        return (
-            "doctor_first" if health.get("present") or health.get("unsure") else "clear"
-        )
-
-    return outcome
+def net_thresholds() -> Dict[str, Any]:
+    """The emergency net's settings in config.yml (the health memory's)."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    return next(s for s in pipeline if s["name"].endswith("HealthMemory"))
 
 
-# (urgent recognised, flagged, clear kept clear, false urgent at most), as measured.
-# dev: the first five collections (the second to fifth were each the test split until
-# reported once), which the list was tuned on: 131/136, 174/177, 151/158, 4/335.
-# test: a fresh collection (the sixth, 2026-12-01, 95 descriptions, 83 of them
-# patients' questions from public medical Q&A datasets), measured once after tuning:
-# 27/36, 27/30, 21/29, 5/59; before this round's tuning 27/36, 26/30, 21/29, 5/59.
-# None of the targets (100 %, 95 %, 90 %, 2 %) is reached (README, "Measurements").
-SCREEN_BARS = {"dev": (0.96, 0.98, 0.95, 0.012), "test": (0.75, 0.90, 0.72, 0.085)}
+@dataclass(frozen=True)
+class ScreenBars:
+    urgent: float  # urgent recognised (the 911 answer or the question), at least
+    flagged: float  # doctor_first flagged, at least
+    clear: float  # clear kept clear, at least
+    false_urgent: float  # 911 answers to a case that is not urgent, at most
+    asked: float  # the question asked of a case that is not urgent, at most
+
+
+# As measured (scripts/screen_eval.py; README, "Clinical safety"). The targets are
+# urgent >= 0.97, flagged >= 0.95, clear >= 0.90, false 911 <= 0.02, asked <= 0.10.
+SCREEN_BARS = {
+    # the first five collections, which the list was tuned on and the net learns
+    # from: through the server the net has seen these (in-sample); its honest dev
+    # figures are out of fold, below. 2026-12-04: 134/136, 174/177, 151/158, 4/335,
+    # 17/335
+    "dev": ScreenBars(0.98, 0.98, 0.95, 0.012, 0.055),
+    # the sixth collection (2026-12-01, 95 descriptions), never tuned on. Before the
+    # net (1e6bd38): 27/36, 27/30, 21/29, 5/59. With it, evaluated once (2026-12-04):
+    # 34/36 (the question for 7 the list missed), 27/30, 21/29, 5/59, asked 3/59
+    "test": ScreenBars(0.94, 0.90, 0.72, 0.085, 0.051),
+}
+# dev, out of fold at config.yml's thresholds (2026-12-04): urgent 134/136, flagged
+# 174/177, clear 150/158, false 911 4/335, asked 26/335; ordinary questions (the NLU
+# dev split) interrupted 11/1,564
+OUT_OF_FOLD_BARS = ScreenBars(0.98, 0.98, 0.94, 0.012, 0.08)
+ORDINARY_INTERRUPTED_AT_MOST = 0.01
 
 
 @pytest.mark.server
 @pytest.mark.parametrize("split", ["dev", "test"])
 def test_the_screen_on_real_patients_words(servers, split, capsys):
-    figures = evaluate(read_items(split), screen_outcome(servers))
+    figures = evaluate(
+        read_items(split), lambda text: reading_of_parse(servers.parse(text))
+    )
     with capsys.disabled():
         print(
             f"\nscreen, real-world {split} split ({figures.n}):\n  "
             + "\n  ".join(figures.lines())
         )
-    urgent, flagged, clear, false_urgent = SCREEN_BARS[split]
-    assert figures.urgent_recognised >= urgent
-    assert figures.flagged >= flagged
-    assert figures.clear_kept >= clear
-    assert figures.false_urgent <= false_urgent
+    assert_bars(figures, SCREEN_BARS[split])
+
+
+def test_the_emergency_net_on_descriptions_it_did_not_learn_from(capsys):
+    config = net_thresholds()
+    dev = out_of_fold(config["min_words"])
+    figures = dev.figures(
+        config["question_threshold"], config["item_threshold"], config["min_words"]
+    )
+    interrupted, questions = dev.ordinary_interrupted(config["question_threshold"])
+    with capsys.disabled():
+        print(
+            "\nscreen + net, dev split out of fold:\n  "
+            + "\n  ".join(figures.lines())
+            + f"\n  ordinary questions interrupted: {interrupted}/{questions}"
+        )
+    assert_bars(figures, OUT_OF_FOLD_BARS)
+    assert interrupted / questions <= ORDINARY_INTERRUPTED_AT_MOST
+
+
+def assert_bars(figures: Any, bars: ScreenBars) -> None:
+    assert figures.urgent_recognised >= bars.urgent
+    assert figures.flagged >= bars.flagged
+    assert figures.clear_kept >= bars.clear
+    assert figures.false_urgent <= bars.false_urgent
+    assert figures.asked <= bars.asked
