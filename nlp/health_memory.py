@@ -27,6 +27,7 @@ not read (`health.likely`): the screen asks about those by name first.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -40,6 +41,7 @@ from nlp.emergency_net import EmergencyNet, NetReading
 from nlp.question import story_part
 from nlp.sentence_encoder import STORY_ORIGIN, reading
 
+logger = logging.getLogger(__name__)
 HEALTH_KEY = "health"
 CRISIS_INTENT = "crisis"
 EMERGENCY_INTENT = "emergency"
@@ -73,7 +75,7 @@ class HealthMemory(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         """Defaults only; config.yml sets the net's thresholds (chosen on the dev
         split: python -m scripts.screen_eval --net)."""
-        return {"question_threshold": 0.5, "item_threshold": 0.6, "min_words": 4}
+        return {"question_threshold": 0.4, "item_threshold": 0.5, "min_words": 4}
 
     @classmethod
     def create(
@@ -92,6 +94,11 @@ class HealthMemory(GraphComponent):
 
         self._matcher = default_matcher()
         self._net = EmergencyNet.load()
+        if self._net is None:
+            logger.warning(
+                "The emergency net is missing (build/screen_net): run `make net` "
+                "(make run and make test do). Only the clinic's list reads messages."
+            )
         self._question_threshold = float(config["question_threshold"])
         self._item_threshold = float(config["item_threshold"])
         self._min_words = int(config["min_words"])
