@@ -165,12 +165,14 @@ def ordinary_messages() -> List[Labelled]:
     (mostly clear). Without them the net, having seen only health stories, took one
     ordinary clinic question in twenty for an emergency. Examples the list reads as an
     emergency under another intent are left out: their label is unclear."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
     from clinic.screening.matcher import find_conditions
-    from scripts.nlu_eval import read_examples
 
     labelled = []
     for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):
-        for text, intent in read_examples(path):
+        for example in load_data(str(path)).intent_examples:
+            text, intent = example.get("text"), example.get("intent")
             outcome = find_conditions(text).outcome
             if intent == "emergency":
                 outcome = "urgent"
