@@ -39,6 +39,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlp.emergency_net import EmergencyNet, NetReading
 from nlp.question import story_part
+from nlp.routing import set_intent
 from nlp.sentence_encoder import STORY_ORIGIN, reading
 
 logger = logging.getLogger(__name__)
@@ -119,18 +120,18 @@ class HealthMemory(GraphComponent):
                 health["likely"] = [i for i in likely if i not in known]
             message.set(HEALTH_KEY, health, add_to_output=True)
             if findings.crisis:
-                _set_intent(message, CRISIS_INTENT)
+                set_intent(message, CRISIS_INTENT)
             elif findings.urgent:
-                _set_intent(message, EMERGENCY_INTENT)
+                set_intent(message, EMERGENCY_INTENT)
             else:
                 if asked == EMERGENCY_INTENT:  # the list reads no sign now
                     health["asked"] = asked = _demote_emergency(message)
                 if asked in OWN_ROUTE_INTENTS:
                     continue
                 if net is not None and net.urgent >= self._question_threshold:
-                    _set_intent(message, CHECK_INTENT)
+                    set_intent(message, CHECK_INTENT)
                 elif findings.flagged:
-                    _set_intent(message, MENTION_INTENT)
+                    set_intent(message, MENTION_INTENT)
         return messages
 
     def _net_reading(self, message: Message, text: str) -> Optional[NetReading]:
@@ -140,17 +141,6 @@ class HealthMemory(GraphComponent):
             return None
         vector = reading(message, STORY_ORIGIN)
         return None if vector is None else self._net.read(vector)
-
-
-def _set_intent(message: Message, name: str) -> None:
-    chosen = {INTENT_NAME_KEY: name, "confidence": 1.0}
-    message.set(INTENT, chosen, add_to_output=True)
-    ranking = [dict(chosen)] + [
-        i
-        for i in message.get(INTENT_RANKING_KEY) or []
-        if i.get(INTENT_NAME_KEY) != name
-    ]
-    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 def _demote_emergency(message: Message) -> Optional[str]:

@@ -33,12 +33,13 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
-    INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+
+from nlp.routing import set_intent
 
 OTHER_LANGUAGE_INTENT = "other_language"
 LANGUAGE_ENTITY = "language"
@@ -132,10 +133,7 @@ class LanguageGuard(GraphComponent):
 
 
 def _route(message: Message, language: str) -> None:
-    chosen = {INTENT_NAME_KEY: OTHER_LANGUAGE_INTENT, "confidence": 1.0}
-    message.set(INTENT, chosen, add_to_output=True)
-    ranking = message.get(INTENT_RANKING_KEY) or []
-    message.set(INTENT_RANKING_KEY, [dict(chosen), *ranking], add_to_output=True)
+    set_intent(message, OTHER_LANGUAGE_INTENT)
     text = message.get(TEXT) or ""
     entity = {
         "entity": LANGUAGE_ENTITY,
