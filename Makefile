@@ -38,7 +38,11 @@ MINILM_SHA256 := 040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65
 MINILM := build/minilm/encoder.int8.onnx
 # the screen's emergency net (nlp/emergency_net.py), trained on labelled descriptions
 NET := build/screen_net/net.npz
-NET_INPUTS := nlp/emergency_net.py tests/realworld/screen_dev.yml tests/unit/screening_adversarial.yml data/screen/narratives.yml
+# what it learns from (the dev split, the adversarial cases, the team's narratives, the
+# NLU examples labelled by the list) and the code that reads a message
+NET_INPUTS := nlp/emergency_net.py nlp/minilm.py nlp/question.py nlp/embedding_cache.py \
+  tests/realworld/screen_dev.yml tests/unit/screening_adversarial.yml data/screen/narratives.yml \
+  $(shell find data/nlu -name "*.yml" 2>/dev/null) $(wildcard clinic/screening/*)
 
 .PHONY: run run-replicas shell shell-nlu loadtest bench test lint install spacy wordllama minilm net train web browser validate staff clean
 

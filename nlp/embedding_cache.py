@@ -20,10 +20,12 @@ import numpy as np
 from nlp.minilm import DIMENSIONS, MODEL_DIR, MiniLM
 
 CACHE_FILE = "vectors-cache.npz"
+# how a vector was made: one text per forward pass (nlp/minilm.py, encode_many)
+READING = b"one-text-per-pass"
 
 
 def _key(fingerprint: str, ids: Sequence[int]) -> str:
-    data = fingerprint.encode() + np.asarray(ids, np.int32).tobytes()
+    data = fingerprint.encode() + READING + np.asarray(ids, np.int32).tobytes()
     return hashlib.sha256(data).hexdigest()[:32]
 
 

@@ -273,6 +273,15 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         )
 
     @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Its code, the SVM's and the WordLlama weights (nlp/fingerprint.py)."""
+        from nlp.embeddings import MODEL_DIR, WEIGHTS
+        from nlp.fingerprint import files_fingerprint, sources
+
+        code = sources("linear_classifier", "calibrated_svm", "embeddings", "question")
+        return files_fingerprint([MODEL_DIR / WEIGHTS, *code])
+
+    @classmethod
     def create(
         cls,
         config: Dict[str, Any],

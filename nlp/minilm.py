@@ -86,7 +86,9 @@ class MiniLM:
         return [self._cls, *ids, self._sep]
 
     def encode(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
-        """Unit-length vectors of token-id sequences (framed), one forward pass."""
+        """Unit-length vectors of token-id sequences (framed), one forward pass (for
+        vectors that do not depend on each other, one sequence at a time:
+        `encode_many`)."""
         if not batch:
             return np.zeros((0, DIMENSIONS), np.float32)
         width = max(len(ids) for ids in batch)
@@ -101,20 +103,19 @@ class MiniLM:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
 
-    def embed(self, texts: Iterable[str], batch_size: int = 32) -> np.ndarray:
-        """Classifier readings of many texts, in batches of similar length (padding
-        costs as much as real tokens)."""
-        ids = [self.question_first(t) for t in texts]
-        return self.encode_many(ids, batch_size)
+    def embed(self, texts: Iterable[str]) -> np.ndarray:
+        """Classifier readings of many texts."""
+        return self.encode_many([self.question_first(t) for t in texts])
 
-    def encode_many(
-        self, ids: Sequence[Sequence[int]], batch_size: int = 32
-    ) -> np.ndarray:
+    def encode_many(self, ids: Sequence[Sequence[int]]) -> np.ndarray:
+        """Vectors of many token-id sequences, one forward pass each. Not in batches:
+        the int8 graph quantises its activations per call, over the whole batch, so a
+        text's vector would depend on the texts beside it (cosine down to 0.94), and
+        training vectors would differ from the ones the server computes for the same
+        text, one message at a time."""
         out = np.zeros((len(ids), DIMENSIONS), np.float32)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            out[chunk] = self.encode([ids[i] for i in chunk])
+        for row, sequence in enumerate(ids):
+            out[row] = self.encode([sequence])[0]
         return out
 
 

@@ -54,6 +54,15 @@ class SentenceEncoder(GraphComponent):
         self._encoder = encoder
 
     @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The model file and the code that reads a message (nlp/fingerprint.py)."""
+        from nlp.fingerprint import files_fingerprint, sources
+        from nlp.minilm import MODEL_DIR, MODEL_FILE
+
+        code = sources("minilm", "question", "embedding_cache", "sentence_encoder")
+        return files_fingerprint([MODEL_DIR / MODEL_FILE, *code])
+
+    @classmethod
     def create(
         cls,
         config: Dict[str, Any],

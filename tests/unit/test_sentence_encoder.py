@@ -65,6 +65,15 @@ def test_a_long_message_is_read_question_first_and_the_story_whole(encoder):
     assert asked[0] not in whole[-len(asked) :]  # the story, not the question
 
 
+def test_a_texts_vector_does_not_depend_on_the_texts_encoded_with_it(encoder):
+    """Training vectors are the ones the server computes for the same message."""
+    short, long = "does it hurt?", "my back has been sore for weeks after gardening"
+    alone = encoder.embed([short])[0]
+    together = encoder.embed([long, short])[1]
+    served, _ = readings(encoder, short)
+    assert np.array_equal(alone, together) and np.array_equal(alone, served)
+
+
 def test_a_short_message_is_one_reading_for_both(encoder):
     question, story = readings(encoder, "does a deep tissue massage hurt?")
     assert np.array_equal(question, story)
