@@ -10,7 +10,6 @@ Differences from `rasa run actions`, because every port is public:
 - it listens on 127.0.0.1 unless told otherwise (ACTION_SERVER_HOST or --host), for a
   deployment where the Rasa server runs on another host;
 - request bodies are capped (MAX_BODY_BYTES): a call carries one conversation;
-- bookings and callback requests past their retention are deleted hourly;
 - no CORS: rasa-sdk allows every web origin by default, but no browser ever calls it.
 """
 
@@ -50,11 +49,8 @@ def is_authorised(header: Optional[str], secret: str) -> bool:
 def create_app(secret: str) -> Sanic:
     from rasa_sdk.endpoint import create_app as create_sdk_app
 
-    from actions import services
-
     app = create_sdk_app("actions", cors_origins=None)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
-    app.add_task(services.purge_hourly())  # retention of bookings and callbacks
 
     @app.on_request
     async def require_the_rasa_servers_secret(

@@ -17,7 +17,6 @@ import logging
 import os
 from typing import Callable, Optional, TypeVar, Union
 
-from clinic import retention
 from clinic.booking import outbox
 from clinic.booking.store import (
     BookingRequest,
@@ -32,7 +31,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_STORE_TIMEOUT = 4.0  # two attempts stay within ACTION_TIMEOUT (10 s)
 RETRY_PAUSE = 0.3  # seconds between two save attempts
-PURGE_EVERY_SECONDS = 3600
 _store: Optional[BookingStore] = None
 
 
@@ -70,27 +68,6 @@ async def call(function: Callable[..., T], *args: object, **kwargs: object) -> T
     except asyncio.TimeoutError:
         logger.error("The database did not answer within %.1f s.", store_timeout())
         raise StoreUnavailable("timeout") from None
-
-
-async def purge_hourly() -> None:
-    """Retention for bookings and callback requests (clinic/retention.py), at start-up
-    and then every hour, off the event loop."""
-    days = retention.booking_days()
-    while days > 0:
-        try:
-            removed = await call(store().purge_older_than, days)
-            if removed:
-                logger.info(
-                    "Retention: deleted %d bookings and callback requests older "
-                    "than %d days.",
-                    removed,
-                    days,
-                )
-        except StoreUnavailable:
-            logger.warning(
-                "Retention: the database is unreachable; trying again later."
-            )
-        await asyncio.sleep(PURGE_EVERY_SECONDS)
 
 
 async def save_or_keep(

@@ -8,6 +8,9 @@
   need them until the consultation has happened and for follow-up questions about it;
   the clinic's clinical record of the consultation is kept in its own system, not here.
 0 keeps everything (not recommended).
+
+One job deletes what is past its retention, for both: scripts/retention.py, which the
+launcher starts beside the servers and which runs every PURGE_EVERY_SECONDS.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 
 DEFAULT_CONVERSATION_DAYS = 90
 DEFAULT_BOOKING_DAYS = 90
+PURGE_EVERY_SECONDS = 3600  # how often the retention job runs
 
 
 def _days(variable: str, default: int) -> int:

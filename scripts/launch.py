@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from clinic import keys
+from clinic import keys, retention
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"  # the Rasa server side (rasa, TensorFlow)
@@ -159,6 +159,17 @@ def rasa_server_command(settings: Settings, port: int) -> List[str]:
     ] + (["--debug"] if settings.debug else [])
 
 
+def retention_command(settings: Settings) -> List[str]:
+    """The retention job (scripts/retention.py), once per stack."""
+    return [
+        str(PYTHON),
+        "-m",
+        "scripts.retention",
+        "--every",
+        str(retention.PURGE_EVERY_SECONDS),
+    ]
+
+
 def web_command(settings: Settings) -> List[str]:
     return [
         str(PYTHON),
@@ -258,6 +269,8 @@ class Stack:
                     self.start_rasa(port, wait=False)
             if web and self.settings.web_port:
                 self._spawn("web", web_command(self.settings))
+            if rasa:  # the stack that stores conversations deletes old ones
+                self._spawn("retention", retention_command(self.settings))
             if wait:
                 self.wait_until_up()
         except BaseException:
@@ -289,7 +302,9 @@ class Stack:
         self.processes[name] = process
         return process
 
-    def health_url(self, name: str) -> str:
+    def health_url(self, name: str) -> Optional[str]:
+        if name == "retention":
+            return None  # a job, not a server: up while it runs
         if name == "actions":
             return f"http://127.0.0.1:{self.settings.action_port}/health"
         if name == "web":
@@ -309,7 +324,8 @@ class Stack:
                         f"{name} exited early (code "
                         f"{process.returncode}){self._log_tail(name)}"
                     )
-                if _answers(self.health_url(name)):
+                url = self.health_url(name)
+                if url is None or _answers(url):
                     break
                 if time.monotonic() > deadline:
                     raise RuntimeError(

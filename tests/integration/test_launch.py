@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import ROOT
 
@@ -68,3 +71,19 @@ def test_a_stack_without_secrets_generates_them_once_into_its_private_data_folde
         assert oct(path.stat().st_mode)[-3:] == "600"
     assert oct(data.stat().st_mode)[-3:] == "700"
     assert len({first[w.env_var] for w in keys.ALL}) == len(keys.ALL)  # all different
+
+
+@pytest.mark.server
+def test_the_stack_runs_the_one_retention_job(servers):
+    """Old conversations and bookings are deleted by one job that the launcher starts
+    beside the servers (scripts/retention.py), right away and then hourly."""
+    job = servers.stack.processes["retention"]
+    assert job.poll() is None, "the retention job is not running"
+    log = servers.stack.log_path("retention")
+    deadline = time.monotonic() + 60
+    while (
+        time.monotonic() < deadline and "bookings and callback" not in log.read_text()
+    ):
+        time.sleep(0.5)
+    text = log.read_text()
+    assert "Retention: Deleted" in text and "conversation events" in text, text

@@ -27,7 +27,7 @@ def test_a_restarted_server_continues_the_conversation_where_it_was(
     )
     sender = uuid.uuid4().hex
     with Stack(settings, log_dir=tmp_path).start(actions=False) as stack:
-        (name,) = stack.processes
+        name = f"rasa-{settings.rasa_ports[0]}"
         assert "Do any of these apply to you?" in say(
             stack.rasa_url, sender, "is massage safe for me?"
         )

@@ -178,3 +178,44 @@ def test_a_tracker_the_store_did_not_load_is_counted_in_the_database(tmp_path):
         "action",
         "user",
     ]
+
+
+def test_recent_conversations_stay_within_their_memory_bound():
+    from stores.conversation_cache import RecentConversations
+
+    cache = RecentConversations(limit_bytes=3000)
+    events = [UserUttered("x" * 500) for _ in range(2)]  # about 1.2 KB stored
+    for sender in ("a", "b", "c"):
+        cache.remember(sender, events, newest=1, added=0)
+    # the least recently used went first; the others are served while current
+    assert cache.events("a", lambda: 1) is None
+    assert len(cache.events("c", lambda: 1)) == 2
+    assert cache.events("b", lambda: 2) is None  # another replica wrote: dropped
+    assert cache.events("b", lambda: 1) is None
+
+
+def test_the_retention_job_deletes_old_conversations_and_bookings(
+    tmp_path, monkeypatch
+):
+    """One job (scripts/retention.py) for both stores, as the launcher runs it."""
+    from datetime import datetime, timedelta, timezone
+
+    from clinic.booking.store import BookingRequest, BookingStore
+    from scripts import retention
+
+    monkeypatch.setenv("CLINIC_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    store = ClinicTrackerStore(domain=DOMAIN)
+    old = time.time() - 100 * 86400
+    asyncio.run(store.save(tracker("old", [UserUttered("hi", timestamp=old)])))
+    bookings = BookingStore()
+    long_ago = datetime.now(timezone.utc) - timedelta(days=120)
+    bookings.save_booking(
+        BookingRequest("k", "s", "rest", "Jo", "jo@x.org", "online", long_ago, False)
+    )
+    lines = retention.purge(90, 90)
+    assert lines == [
+        "Deleted 1 conversation events older than 90 days.",
+        "Deleted 1 bookings and callback requests older than 90 days.",
+    ]

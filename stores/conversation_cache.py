@@ -1,0 +1,89 @@
+"""Recent conversations kept in memory, so a turn does not rebuild its conversation
+from the database.
+
+Rasa rebuilds a conversation from its stored rows on every turn (JSON decoding, then a
+search of every Event subclass per event), so a turn's cost grew with the
+conversation's length. The store keeps the latest session's events of recent
+conversations here and uses them while the database's newest event of that
+conversation is still the one it saved; after a write by another replica it reads the
+database as before. Bounded by the size of the stored events (a 20-turn conversation
+is about 50 KB): CONVERSATION_CACHE_MB, default 64.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import OrderedDict
+from typing import Callable, Iterable, List, Optional, Tuple
+
+from rasa.shared.core.events import Event, SessionStarted
+
+DEFAULT_CACHE_MB = 64
+
+
+def cache_bytes() -> int:
+    raw = os.environ.get("CONVERSATION_CACHE_MB", "").strip()
+    return int(float(raw) * 1024 * 1024) if raw else DEFAULT_CACHE_MB * 1024 * 1024
+
+
+def latest_session_events(events: Iterable[Event]) -> List[Event]:
+    """The events Rasa's SQL store loads for a conversation: from the latest
+    SessionStarted's timestamp on (its query's rule), all of them without one."""
+    events = list(events)
+    starts = [e.timestamp for e in events if isinstance(e, SessionStarted)]
+    if not starts:
+        return events
+    start = max(starts)
+    return [e for e in events if e.timestamp >= start]
+
+
+class RecentConversations:
+    """sender -> (id of its newest stored event, its latest session's events, bytes),
+    least recently used first."""
+
+    def __init__(self, limit_bytes: Optional[int] = None) -> None:
+        self._recent: OrderedDict[str, Tuple[int, Tuple[Event, ...], int]] = (
+            OrderedDict()
+        )
+        self._bytes = 0
+        self._limit = cache_bytes() if limit_bytes is None else limit_bytes
+
+    def events(
+        self, sender: str, newest_stored: Callable[[], Optional[int]]
+    ) -> Optional[List[Event]]:
+        """The kept events, if the database's newest event (asked only when some are
+        kept) is still the one kept; else None, and they are dropped (another replica
+        wrote)."""
+        cached = self._recent.get(sender)
+        if cached is None or cached[0] != newest_stored():
+            self.drop(sender)
+            return None
+        self._recent.move_to_end(sender)
+        return list(cached[1])  # events are never changed once logged: shared
+
+    def remember(
+        self, sender: str, events: Iterable[Event], newest: int, added: int
+    ) -> None:
+        """Keep the latest session; `added` bytes were just stored. The first time,
+        the size is estimated from the events (their stored size, unencrypted)."""
+        session = tuple(latest_session_events(events))
+        previous = self._recent.get(sender)
+        if previous is not None and len(previous[1]) <= len(session):
+            size = previous[2] + added
+        else:
+            size = sum(len(json.dumps(e.as_dict())) for e in session)
+        self.drop(sender)
+        self._recent[sender] = (newest, session, size)
+        self._bytes += size
+        while self._bytes > self._limit and len(self._recent) > 1:
+            self.drop(next(iter(self._recent)))
+
+    def drop(self, sender: str) -> None:
+        cached = self._recent.pop(sender, None)
+        if cached is not None:
+            self._bytes -= cached[2]
+
+    def clear(self) -> None:
+        self._recent.clear()
+        self._bytes = 0
