@@ -10,13 +10,36 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 import yaml
 
 DATA_PATH = Path(__file__).resolve().parent / "contraindications.yml"
 CUES_PATH = Path(__file__).resolve().parent / "cues.yml"
+WORDS_PATH = Path(__file__).resolve().parent / "words.yml"
+# The word lists words.yml must hold (the shape of a sentence, ages, numbers).
+WORD_LISTS = frozenset(
+    {"sentence_ends", "clause_boundaries", "first_person", "had_markers",
+     "age_subjects", "age_auxiliaries", "age_hedges", "age_ends", "duration_years",
+     "age_not_duration",
+     "number_units", "number_tens"}
+)  # fmt: skip
 OUTCOMES = ("clear", "doctor_first", "urgent")
+# The keys an entry of contraindications.yml may have (anything else is a typo that
+# would silently turn a rule off, so loading refuses it).
+CONDITION_KEYS = frozenset(
+    {"id", "label", "short", "reason", "outcome", "phrases", "exact", "near",
+     "exclude", "history_of", "explained_by", "unexplained_if", "beyond_articles",
+     "recent_only", "explained_only_before"}
+)  # fmt: skip
+NEAR_KEYS = frozenset({"window", "groups", "context", "across_sentences", "unless"})
+CRISIS_KEYS = frozenset({"phrases", "exclude"})
+# The cue categories the matcher reads (cues.yml must hold exactly these).
+CUE_CATEGORIES = frozenset(
+    {"negation", "uncertainty", "conditional", "not_conditional", "generic", "history",
+     "long_ago", "planned", "planned_after", "now", "habitual", "other_person",
+     "pronoun", "carer", "reported_speech", "other_present", "care_words", "resolved"}
+)  # fmt: skip
 CRISIS = "crisis"
 
 
@@ -55,6 +78,12 @@ class Condition:
     # What explains the sign was an earlier episode ("my heart attack"): it does not
     # explain the sign told as happening now ("Now I have chest pain again").
     explained_only_before: bool = False
+    # the label where space is dear (the SMS list); the label itself if not given
+    short: str = ""
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
 
     @property
     def is_red_flag(self) -> bool:
@@ -74,6 +103,9 @@ def _words(values: Optional[List[Any]]) -> Tuple[str, ...]:
 def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
     conditions = []
     for entry in entries:
+        _known_keys(entry, CONDITION_KEYS, str(entry.get("id")))
+        for rule in entry.get("near") or []:
+            _known_keys(rule, NEAR_KEYS, f"{entry.get('id')}: near")
         if entry.get("outcome") != outcome:
             raise ValueError(f"{entry.get('id')}: outcome must be {outcome}")
         near = tuple(
@@ -102,6 +134,7 @@ def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
                 beyond_articles=bool(entry.get("beyond_articles")),
                 recent_only=bool(entry.get("recent_only")),
                 explained_only_before=bool(entry.get("explained_only_before")),
+                short=str(entry.get("short") or ""),
             )
         )
     return conditions
@@ -136,6 +169,7 @@ def all_conditions() -> Tuple[Condition, ...]:
 @lru_cache(maxsize=1)
 def crisis_list() -> CrisisList:
     entry = _data()["crisis"]
+    _known_keys(entry, CRISIS_KEYS, "crisis")
     return CrisisList(_words(entry["phrases"]), _words(entry.get("exclude")))
 
 
@@ -143,7 +177,37 @@ def crisis_list() -> CrisisList:
 def cues() -> Dict[str, Tuple[str, ...]]:
     """Cue category -> phrases (lowercase), from cues.yml."""
     data = yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))
+    unknown, missing = set(data) - CUE_CATEGORIES, CUE_CATEGORIES - set(data)
+    if unknown or missing:
+        raise ValueError(
+            f"cues.yml: unknown categories {sorted(unknown)}, missing {sorted(missing)}"
+        )
     return {name: _words(values) for name, values in data.items()}
+
+
+@lru_cache(maxsize=1)
+def words() -> Dict[str, Tuple[str, ...]]:
+    """Word list name -> words (lowercase, in file order), from words.yml."""
+    data = yaml.safe_load(WORDS_PATH.read_text(encoding="utf-8"))
+    unknown, missing = set(data) - WORD_LISTS, WORD_LISTS - set(data)
+    if unknown or missing:
+        raise ValueError(
+            f"words.yml: unknown lists {sorted(unknown)}, missing {sorted(missing)}"
+        )
+    if len(data["number_units"]) != 20 or len(data["number_tens"]) != 8:
+        raise ValueError("words.yml: number_units must be 0-19, number_tens 20-90")
+    return {
+        name: tuple(str(w).lower() for w in values) for name, values in data.items()
+    }
+
+
+def _known_keys(entry: Dict[str, Any], allowed: FrozenSet[str], where: str) -> None:
+    """Refuse a key the loader does not read (a typo would turn a rule off)."""
+    unknown = set(entry) - allowed
+    if unknown:
+        raise ValueError(
+            f"contraindications.yml, {where}: unknown keys {sorted(unknown)}"
+        )
 
 
 def by_id() -> Dict[str, Condition]:

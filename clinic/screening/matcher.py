@@ -37,16 +37,26 @@ of data (contraindications.yml, cues.yml):
 3. Crisis phrases count unless negated ("I'm not suicidal").
 
 When a condition is both affirmed and ruled out in one message, it counts as present;
-unsure beats ruled out: when in doubt, the screen is careful.
+unsure beats ruled out: when in doubt, the screen is careful (Findings.settle).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import (
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -55,97 +65,44 @@ from spacy.tokens import Doc
 from clinic.language import plain_punctuation
 from clinic.screening.conditions import (
     CRISIS,
+    CUE_CATEGORIES,
     Condition,
     NearRule,
     all_conditions,
     crisis_list,
     cues,
+    words,
 )
+from clinic.screening.findings import Findings
 from clinic.screening.spelling import Speller, english_words
 
-SENTENCE_ENDS = {".", "!", "?", ";", "…", "...", "!!", "!!!", "?!", "??"}
-CLAUSE_BOUNDARIES = {
-    ",",
-    "but",
-    "however",
-    "although",
-    "though",
-    "except",
-    "apart",
-    "besides",
-    "and",
-    "so",
-    "because",
-    "since",
-    "while",
-    "-",
-    "–",
-    "—",
-    ":",
-    "(",
-    ")",
+# The word lists (words.yml): the shape of a sentence, ages and numbers.
+_WORDS = words()
+SENTENCE_ENDS = frozenset(_WORDS["sentence_ends"])
+CLAUSE_BOUNDARIES = frozenset(_WORDS["clause_boundaries"])
+FIRST_PERSON = frozenset(_WORDS["first_person"])
+HAD_MARKERS = frozenset(_WORDS["had_markers"])
+AGE_SUBJECTS = frozenset(_WORDS["age_subjects"])
+AGE_AUXILIARIES = frozenset(_WORDS["age_auxiliaries"])
+AGE_HEDGES = frozenset(_WORDS["age_hedges"])
+AGE_ENDS = frozenset(_WORDS["age_ends"])
+DURATION_YEARS = frozenset(_WORDS["duration_years"])
+AGE_NOT_DURATION = frozenset(_WORDS["age_not_duration"])
+NUMBER_WORDS = {
+    **{word: value for value, word in enumerate(_WORDS["number_units"])},
+    **{word: 20 + 10 * i for i, word in enumerate(_WORDS["number_tens"])},
 }
-FIRST_PERSON = {"i", "me", "my", "myself", "mine", "im", "i'm", "i've", "i'd", "ive"}
 NEGATION_WINDOW = 6
 PLANNED_WINDOW = 3
-# between a "planned" cue and the mention, these make it an operation that was had
-HAD_MARKERS = {"after", "since", "post", "following", "from", "recovering", "had"}
 CONDITIONAL_WINDOW = 12
+# An age someone was counts as long ago from MIN_AGE to MAX_AGE (childhood to the
+# twenties: "when I was 35" may be last year); a duration from MIN_YEARS years.
+MIN_AGE, MAX_AGE = 3, 29
+MIN_YEARS = 2
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 # "chest pains--right in the middle": a dash glued to a word becomes its own token,
 # so the phrases still match
 GLUED_DASH = re.compile(r"(?<=\w)(--+)|(--+)(?=\w)")
-# An age someone was: "I must have been around nine", "when I was 12, I", "at age 9",
-# "at the age of 7": long ago. Only with a person before the verb and a plain end after
-# the number, so "it was 3 in the morning", "the pain was 8 out of 10" and "I was 34
-# weeks pregnant" are not ages.
-AGE_SUBJECTS = {"i", "he", "she", "we", "they"}
-AGE_AUXILIARIES = {"must", "have", "had", "'ve", "would", "'d", "might", "probably"}
-AGE_HEDGES = {"around", "about", "only", "maybe", "probably", "like", "roughly"}
-# fmt: off
-AGE_WORDS = {
-    "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-}
-AGE_ENDS = {"", ",", ".", "!", ")", "and", "when", "or", "years", "year", "yrs", "yo",
-            "i", "my"}
-# fmt: on
-
-
-@dataclass
-class Findings:
-    """What a message says, as condition ids (never words).
-
-    present: contraindications that apply (a history item from an emergency sign too);
-    unsure: contraindications that may apply; absent: ruled out;
-    urgent: emergency signs happening now; crisis: self-harm or suicidal thoughts.
-    """
-
-    present: Set[str] = field(default_factory=set)
-    unsure: Set[str] = field(default_factory=set)
-    absent: Set[str] = field(default_factory=set)
-    urgent: Set[str] = field(default_factory=set)
-    crisis: bool = False
-
-    @property
-    def flagged(self) -> Set[str]:
-        """Contraindications the patient should check with a doctor first."""
-        return self.present | self.unsure
-
-    @property
-    def outcome(self) -> str:
-        if self.urgent:
-            return "urgent"
-        return "doctor_first" if self.flagged else "clear"
-
-    def as_dict(self) -> Dict[str, object]:
-        return {
-            "present": sorted(self.present),
-            "unsure": sorted(self.unsure),
-            "absent": sorted(self.absent),
-            "urgent": sorted(self.urgent),
-            "crisis": self.crisis,
-        }
 
 
 @dataclass(frozen=True)
@@ -168,9 +125,12 @@ class ConditionMatcher:
         nlp: Language,
         conditions: Iterable[Condition],
         known_words: FrozenSet[str] = frozenset(),
+        today: Callable[[], date] = date.today,
     ) -> None:
-        """`known_words`: English words, never read as a misspelling (spelling.py)."""
+        """`known_words`: English words, never read as a misspelling (spelling.py);
+        `today`: the clock ("in 2024" is long ago from 2026 on), injected for tests."""
         self._nlp = nlp
+        self._today = today
         self._conditions = {c.id: c for c in conditions}
         self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
@@ -200,15 +160,17 @@ class ConditionMatcher:
         }
         self._speller = Speller(_list_words(self._conditions.values()), known_words)
         self._cues = PhraseMatcher(nlp.vocab, attr="LOWER")  # cue category -> words
-        for name, words in cues().items():
-            self._cues.add(name, _tokenised(nlp, words))
+        for name, cue_words in cues().items():
+            self._cues.add(name, _tokenised(nlp, cue_words))
 
     # ------------------------------------------------------------------ matching
     def find(self, text: str) -> Findings:
         plain = self._speller.correct(plain_punctuation(text or ""))
         doc = self._nlp(GLUED_DASH.sub(lambda m: f" {m.group(0)} ", plain))
         sentence = _sentence_ids(doc)
-        reading = _Reading(doc, sentence, _spans_by_label(self._cues, doc))
+        reading = _Reading(
+            doc, sentence, _spans_by_label(self._cues, doc), self._today()
+        )
         excluded = _spans_by_label(self._exclude, doc)
         explained = set(_spans_by_label(self._explain, doc)) - set(
             _spans_by_label(self._unexplain, doc)
@@ -236,9 +198,7 @@ class ConditionMatcher:
             ):
                 continue
             self._read_contraindication(listed, mention, reading, findings)
-        findings.unsure -= findings.present
-        findings.absent -= findings.present | findings.unsure
-        return findings
+        return findings.settle()
 
     def _mentions(
         self, doc: Doc, sentence: List[int], excluded: Dict[str, List[Tuple[int, int]]]
@@ -384,9 +344,14 @@ class _Reading:
     """The words around the mentions of one message."""
 
     def __init__(
-        self, doc: Doc, sentence: List[int], found: Dict[str, List[Tuple[int, int]]]
+        self,
+        doc: Doc,
+        sentence: List[int],
+        found: Dict[str, List[Tuple[int, int]]],
+        today: date,
     ) -> None:
         self._doc = doc
+        self._today = today
         # "it felt as if a fist was gripping my chest": a likeness, not a condition
         likeness = found.get("not_conditional", [])
         found = dict(found)
@@ -402,11 +367,17 @@ class _Reading:
         self._history_anchors = self._anchor_tokens(
             ("history", "long_ago"), years_before=0
         )
-        self._history_sentences = self._anchored_sentences(self._history_anchors)
+        # "<number> years" tells how long the thing in its own sentence has lasted
+        # ("I've had MS for 10 years"): it is not carried to the next sentences
+        self._history_sentences = self._anchored_sentences(
+            [i for i in self._history_anchors if i not in set(self._durations)]
+        ) | {self._sentence[i] for i in self._durations}
         self._person = self._person_by_token()
 
     # cue positions
-    def _cue_starts(self, name: str) -> List[Tuple[int, int]]:
+    def _cue_spans(self, name: str) -> List[Tuple[int, int]]:
+        if name not in CUE_CATEGORIES:  # a typo here would turn a reading off
+            raise KeyError(f"no cue category {name!r} (conditions.CUE_CATEGORIES)")
         return self._found.get(name, [])
 
     def _clause_start(self, index: int) -> int:
@@ -420,19 +391,19 @@ class _Reading:
 
     def _in_clause_before(self, name: str, mention: Mention, window: int) -> bool:
         first = max(self._clause_start(mention.start), mention.start - window)
-        return any(first <= s and e <= mention.start for s, e in self._cue_starts(name))
+        return any(first <= s and e <= mention.start for s, e in self._cue_spans(name))
 
     def _in_sentence_before(self, name: str, mention: Mention, after: int = 0) -> bool:
         sentence = self._sentence[mention.start]
         return any(
             self._sentence[s] == sentence
             and (e <= mention.start or mention.end <= s < mention.end + after)
-            for s, e in self._cue_starts(name)
+            for s, e in self._cue_spans(name)
         )
 
     def _in_sentence(self, name: str, mention: Mention) -> bool:
         sentence = self._sentence[mention.start]
-        return any(self._sentence[s] == sentence for s, _ in self._cue_starts(name))
+        return any(self._sentence[s] == sentence for s, _ in self._cue_spans(name))
 
     # readings
     def negated(self, mention: Mention) -> bool:
@@ -445,7 +416,7 @@ class _Reading:
             mention.start < s
             and last - 2 <= e <= last
             and not _overlaps((s, e), mention.groups)
-            for s, e in self._cue_starts("negation")
+            for s, e in self._cue_spans("negation")
         )
 
     def uncertain(self, mention: Mention) -> bool:
@@ -479,7 +450,7 @@ class _Reading:
             return True
         return not any(
             self._sentence[s] == sentence and max(anchors) < s < mention.start
-            for s, _ in self._cue_starts("now")
+            for s, _ in self._cue_spans("now")
         )
 
     def long_ago(self, mention: Mention) -> bool:
@@ -490,7 +461,7 @@ class _Reading:
         """Read only for a `recent_only` mention. A year counts as long ago from the
         year before last ("in 2012", not "in 2025")."""
         return self._anchored_sentences(
-            self._anchor_tokens(("long_ago",), years_before=date.today().year - 1)
+            self._anchor_tokens(("long_ago",), years_before=self._today.year - 1)
         )
 
     def planned(self, mention: Mention) -> bool:
@@ -500,14 +471,14 @@ class _Reading:
         first = max(self._clause_start(mention.start), mention.start - PLANNED_WINDOW)
         before = [
             e
-            for s, e in self._cue_starts("planned")
+            for s, e in self._cue_spans("planned")
             if first <= s and e <= mention.start
         ]
         start = max(before) if before else first
         if any(t.lower_ in HAD_MARKERS for t in self._doc[start : mention.start + 1]):
             return False
         return bool(before) or any(
-            s == mention.end for s, _ in self._cue_starts("planned_after")
+            s == mention.end for s, _ in self._cue_spans("planned_after")
         )
 
     def other_person(self, mention: Mention) -> bool:
@@ -521,19 +492,21 @@ class _Reading:
         """Tokens placing a story at a time the cues `names` say (weeks to years back
         for history, years for long ago): the cues, an age someone was, and a year
         written out before `years_before` (0: any year)."""
-        anchors = [s for name in names for s, _ in self._cue_starts(name)]
+        anchors = [s for name in names for s, _ in self._cue_spans(name)]
         anchors += [
             t.i
             for t in self._doc
             if YEAR.match(t.text) and (not years_before or int(t.text) < years_before)
         ]
+        if "history" in names:
+            anchors += self._durations
         return anchors + self._ages
 
     def _anchored_sentences(self, anchor_tokens: List[int]) -> Set[int]:
         """Sentences of a story told at the time its anchors say: an anchor in the
         sentence, or in an earlier one, until a sentence says it is happening now."""
         anchors = {self._sentence[i] for i in anchor_tokens}
-        now = {self._sentence[s] for s, _ in self._cue_starts("now")}
+        now = {self._sentence[s] for s, _ in self._cue_spans("now")}
         anchored, carrying = set(), False
         for sentence in sorted(set(self._sentence)):
             if sentence in anchors:
@@ -546,8 +519,8 @@ class _Reading:
 
     @cached_property
     def _ages(self) -> List[int]:
-        """Tokens giving an age someone was (AGE_* above); read for history and for
-        long ago, so kept once per message."""
+        """Tokens giving an age someone was (AGE_* and MIN_AGE-MAX_AGE above); read
+        for history and for long ago, so kept once per message."""
         doc, ages = self._doc, []
         for token in doc:
             word = token.lower_
@@ -563,16 +536,24 @@ class _Reading:
                 continue
             if start < len(doc) and doc[start].lower_ in AGE_HEDGES:
                 start += 1
-            if start >= len(doc):
-                continue
-            number = doc[start].lower_
-            after = doc[start + 1].lower_ if start + 1 < len(doc) else ""
-            is_age = number in AGE_WORDS or (
-                number.isdigit() and 3 <= int(number) <= 29
-            )
-            if is_age and after in AGE_ENDS:
+            value, end = number_at(doc, start)
+            after = doc[end].lower_ if end < len(doc) else ""
+            if value is not None and MIN_AGE <= value <= MAX_AGE and after in AGE_ENDS:
                 ages.append(start)
         return ages
+
+    @cached_property
+    def _durations(self) -> List[int]:
+        """Tokens of "<number> years" (from MIN_YEARS): weeks to years back, as the
+        history cues say ("for seven years", "12 yrs")."""
+        doc, found = self._doc, []
+        for token in doc:
+            value, end = number_at(doc, token.i)
+            if value is not None and value >= MIN_YEARS and end < len(doc):
+                after = doc[end + 1].lower_ if end + 1 < len(doc) else ""
+                if doc[end].lower_ in DURATION_YEARS and after not in AGE_NOT_DURATION:
+                    found.append(token.i)
+        return found
 
     def _after_a_person(self, verb: int) -> bool:
         """'I was', 'she must have been': a person, then auxiliaries, then `verb`."""
@@ -584,21 +565,18 @@ class _Reading:
     def _person_by_token(self) -> Dict[int, str]:
         """Who each token's sentence is about so far: 'self' or 'other' (carried over
         from the previous sentence when a sentence names nobody)."""
-        named = {i for s, e in self._cue_starts("other_person") for i in range(s, e)}
-        pronouns = {i for s, e in self._cue_starts("pronoun") for i in range(s, e)}
+        named = {i for s, e in self._cue_spans("other_person") for i in range(s, e)}
+        pronouns = {i for s, e in self._cue_spans("pronoun") for i in range(s, e)}
         # "my GP sent me for a scan and he rang back. Verdict? Osteoporosis.": when
         # the only people named are the patient's carers, he and she are the carers,
         # and what follows is still the patient's story.
-        carers_only = bool(self._cue_starts("carer")) and not named
+        carers_only = bool(self._cue_spans("carer")) and not named
         others = named if carers_only else named | pronouns
         # "the doctor said it was my pregnancy": what follows is about the patient
-        reported = {e - 1 for s, e in self._cue_starts("reported_speech")}
+        reported = {e - 1 for s, e in self._cue_spans("reported_speech")}
         person: Dict[int, str] = {}
         current = "self"
-        last_sentence = -1
         for token in self._doc:
-            if self._sentence[token.i] != last_sentence:
-                last_sentence = self._sentence[token.i]
             if token.i in reported:
                 current = "self"
             elif token.i in others:
@@ -655,6 +633,24 @@ def _sentence_ids(doc: Doc) -> List[int]:
 
 def _overlaps(span: Tuple[int, int], others: Sequence[Tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in others)
+
+
+def number_at(doc: Doc, i: int) -> Tuple[Optional[int], int]:
+    """The number starting at token i ("12", "seven", "twenty-five", "twenty five")
+    and the index after it; (None, i) when there is none."""
+    if i >= len(doc):
+        return None, i
+    word = doc[i].lower_
+    if word.isdigit():
+        return int(word), i + 1
+    if word not in NUMBER_WORDS:
+        return None, i
+    value, end = NUMBER_WORDS[word], i + 1
+    if value >= 20:  # "twenty-five", "twenty five"
+        unit = end + 1 if end < len(doc) and doc[end].text == "-" else end
+        if unit < len(doc) and 0 < NUMBER_WORDS.get(doc[unit].lower_, 0) < 10:
+            return value + NUMBER_WORDS[doc[unit].lower_], unit + 1
+    return value, end
 
 
 def _longest(mentions: List[Mention]) -> List[Mention]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Iterable, List
 
 from clinic.screening.conditions import Condition, by_id
+from clinic.screening.findings import outcome_of
 
 # Recorded when a patient says something applies but cannot say which: the
 # careful reading is "check with your doctor first".
@@ -13,15 +14,15 @@ UNSPECIFIED = "unspecified"
 
 
 def outcome(condition_ids: Iterable[str]) -> str:
-    """urgent beats doctor_first beats clear; unknown ids are ignored."""
+    """The outcome of some condition ids (findings.py's order); unknown ids are
+    ignored."""
     ids = set(condition_ids)
     known = by_id()
     conditions = [known[i] for i in ids if i in known]
-    if any(c.is_red_flag for c in conditions):
-        return "urgent"
-    if conditions or UNSPECIFIED in ids:
-        return "doctor_first"
-    return "clear"
+    return outcome_of(
+        urgent=any(c.is_red_flag for c in conditions),
+        flagged=bool(conditions) or UNSPECIFIED in ids,
+    )
 
 
 def explained(condition_ids: Iterable[str]) -> List[Condition]:

@@ -17,11 +17,8 @@ The correction only feeds the matcher: what the patient wrote is not changed any
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional
 
 MIN_LENGTH = 6
@@ -32,11 +29,9 @@ WORD = re.compile(r"[A-Za-z]+")
 @lru_cache(maxsize=1)
 def english_words() -> FrozenSet[str]:
     """pyspellchecker's English word list (lowercase), loaded once per process."""
-    import spellchecker
+    from spellchecker import SpellChecker
 
-    path = Path(spellchecker.__file__).parent / "resources" / "en.json.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return frozenset(json.load(handle))
+    return frozenset(SpellChecker(language="en").word_frequency.keys())
 
 
 class Speller:
