@@ -8,6 +8,7 @@ saved yet and offered a retry, and it is written as soon as the database is back
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any, Dict, List, Optional
@@ -25,14 +26,21 @@ from actions.forms import (
     sms_sender_phone,
     wants_phone_only,
 )
-from actions.tracker import channel, conversation_key, health_memory, intent, user_text
+from actions.tracker import (
+    channel,
+    conversation_key,
+    entity_value,
+    health_memory,
+    intent,
+    user_text,
+)
 from clinic import facts
+from clinic.answers import NO, answer
 from clinic.booking.store import BookingRequest, StoreUnavailable
 from clinic.booking.timeparse import parse_when
 from clinic.booking.validation import contact_from_slot, parse_contact, parse_mode
 from clinic.booking.wording import consultation_kind, shown_contact, when_text
-from clinic.screening.answers import yes_no_unsure
-from clinic.screening.memory import HealthMemory
+from clinic.screening.findings import Findings, most_careful
 
 # Slots of one booking attempt (the patient's name and contact are kept for later).
 ATTEMPT_SLOTS = (
@@ -45,22 +53,25 @@ ATTEMPT_SLOTS = (
     "booking_misses",
     "booking_pending",
 )
-STOP_BUTTON = {"title": "Stop booking", "payload": "/stop"}
+MODES = ("online", "phone", "in_person")  # booking_mode's values
 CONTAGIOUS = "infection"  # someone contagious is offered online or phone, not in person
-CHANGE_CHOICES = (  # what the patient may change at the summary -> slot to ask again
-    ("Name", "patient_name", ("name",)),
-    (
-        "Contact",
-        "patient_contact",
-        ("contact", "number", "phone number", "email", "e-mail", "mobile"),
-    ),
-    (
-        "Online / phone / in person",
-        "booking_mode",
-        ("type", "mode", "online", "in person", "by phone", "how"),
-    ),
-    ("Day and time", "booking_time", ("time", "day", "date", "when", "hour")),
-)
+# What the patient may change at the summary (the slot to ask again), and the words
+# that name it when typed ("the time", "wrong number"); the buttons carry the slot's
+# name (domain: utter_ask_booking_change). Whole words only: "today" is no "day".
+CHANGE_WORDS = {
+    "patient_name": ("name",),
+    "patient_contact": ("contact", "number", "phone", "email", "e-mail", "mobile"),
+    "booking_mode": ("type", "mode", "online", "in person", "by phone", "how"),
+    "booking_time": ("time", "day", "date", "when", "hour"),
+}
+
+
+def named_detail(text: str) -> Optional[str]:
+    """The booking detail a typed answer names, by whole words, or None."""
+    for slot, words in CHANGE_WORDS.items():
+        if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
+            return slot
+    return None
 
 
 class ActionBookingStart(Action):
@@ -88,14 +99,11 @@ class ActionBookingStart(Action):
         ]
 
 
-def effective_outcome(tracker: Tracker, memory: Optional[HealthMemory] = None) -> str:
+def effective_outcome(tracker: Tracker, memory: Optional[Findings] = None) -> str:
     """The screen's outcome, with what the patient said since (or before) it: a
     condition named after a clear screen makes it doctor_first."""
     memory = memory or health_memory(tracker)
-    outcome = tracker.get_slot("screen_outcome") or "clear"
-    if outcome == "urgent" or memory.urgent:
-        return "urgent"
-    return "doctor_first" if outcome == "doctor_first" or memory.flagged else outcome
+    return most_careful(tracker.get_slot("screen_outcome"), memory.outcome)
 
 
 def booking_request(tracker: Tracker) -> BookingRequest:
@@ -103,7 +111,7 @@ def booking_request(tracker: Tracker) -> BookingRequest:
     condition ids (ids only) for the physical therapist."""
     memory = health_memory(tracker)
     with_physio = effective_outcome(tracker, memory) == "doctor_first"
-    flagged = memory.flagged | set(tracker.get_slot("screen_unsure") or [])
+    flagged = memory.flagged
     return BookingRequest(
         request_key=tracker.get_slot("booking_request"),
         sender_key=conversation_key(tracker),
@@ -134,13 +142,7 @@ class ActionBookingSave(Action):
         try:
             record = await services.save_or_keep(request)
         except StoreUnavailable:
-            dispatcher.utter_message(
-                response="utter_booking_not_saved_yet",
-                buttons=[
-                    {"title": "Try again", "payload": "/affirm"},
-                    {"title": "Later", "payload": "/deny"},
-                ],
-            )
+            dispatcher.utter_message(response="utter_booking_not_saved_yet")
             return [SlotSet("booking_pending", True)]
         local = (record.starts_at or request.starts_at).astimezone(facts.time_zone())
         dispatcher.utter_message(
@@ -185,7 +187,8 @@ class ValidateBookingForm(ContactQuestions):
     ) -> Dict[str, Any]:
         if value is None:
             return {}
-        mode = parse_mode(user_text(tracker))
+        button = entity_value(tracker, "mode")  # a button carries the mode itself
+        mode = button if button in MODES else parse_mode(user_text(tracker))
         if mode == "in_person" and CONTAGIOUS in health_memory(tracker).flagged:
             dispatcher.utter_message(response="utter_ask_booking_mode_contagious")
             return {"booking_mode": None}
@@ -221,7 +224,7 @@ class ValidateBookingForm(ContactQuestions):
         yes = answered_yes(tracker)
         if yes:
             return {"booking_confirm": "yes"}
-        if yes is False or any(w in text for w in ("change", "wrong", "edit", "fix")):
+        if yes is False or re.search(r"\b(change|wrong|edit|fix)", text):
             return {"booking_confirm": None, "booking_editing": True}
         # "make it Wednesday at 10 instead": a new time straight away
         choice = parse_when(text, now_in_clinic(), facts.opening_hours())
@@ -238,9 +241,9 @@ class ValidateBookingForm(ContactQuestions):
     ) -> Dict[str, Any]:
         """The answer to "What would you like to change?": forget that detail so the
         form asks for it again, then shows the summary again."""
-        for title, slot, words in CHANGE_CHOICES:
-            if text == title.lower() or any(w in text for w in words):
-                return {slot: None, "booking_editing": False, "booking_confirm": None}
+        slot = entity_value(tracker, "booking_detail") or named_detail(text)
+        if slot in CHANGE_WORDS:
+            return {slot: None, "booking_editing": False, "booking_confirm": None}
         contact = parse_contact(text)
         if contact:
             return {
@@ -248,7 +251,7 @@ class ValidateBookingForm(ContactQuestions):
                 "booking_editing": False,
                 "booking_confirm": None,
             }
-        if yes_no_unsure(text, intent(tracker)) == "no":  # nothing to change after all
+        if answer(text, intent(tracker)) == NO:  # nothing to change after all
             return {"booking_editing": False, "booking_confirm": None}
         dispatcher.utter_message(response="utter_booking_change_unclear")
         return {"booking_confirm": None}
@@ -286,7 +289,6 @@ class ActionAskPatientContact(Action):
             dispatcher.utter_message(
                 response="utter_ask_patient_contact_sms",
                 ending=contact.value[-4:] if contact else "",
-                buttons=[{"title": "Yes, this number", "payload": "/affirm"}],
             )
         elif wants_phone_only(tracker):
             dispatcher.utter_message(response="utter_ask_patient_contact_phone")
@@ -306,13 +308,7 @@ class ActionAskBookingConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         if tracker.get_slot("booking_editing"):
-            buttons = [
-                {"title": title, "payload": title} for title, _, _ in CHANGE_CHOICES
-            ]
-            buttons.append({"title": "Cancel the booking", "payload": "/stop"})
-            dispatcher.utter_message(
-                response="utter_ask_booking_change", buttons=buttons
-            )
+            dispatcher.utter_message(response="utter_ask_booking_change")
             return []
         starts_at = datetime.fromisoformat(tracker.get_slot("booking_time"))
         confirmed = facts.opening_hours().configured
@@ -326,10 +322,5 @@ class ActionAskBookingConfirm(Action):
                 effective_outcome(tracker) == "doctor_first",
             ),
             when=when_text(starts_at),
-            buttons=[
-                {"title": "Yes, book it", "payload": "/affirm"},
-                {"title": "Change something", "payload": "/deny"},
-                STOP_BUTTON,
-            ],
         )
         return []

@@ -1,8 +1,8 @@
 """The emergency net's question: "is this happening now?"
 
-The health memory in the NLU pipeline routes a message to `possible_emergency` when
+The health reader in the NLU pipeline routes a message to `possible_emergency` when
 the clinic's list reads no emergency sign in it but the emergency net finds one likely
-(nlp/health_memory.py). The list decides the 911 answer; the net only asks, once per
+(nlp/health_reader.py). The list decides the 911 answer; the net only asks, once per
 conversation:
 - "yes" gets the urgent-care answer (data/rules/emergency.yml, action_urgent_care);
 - "no" carries on with what the message asked, or with the form it interrupted, and

@@ -12,7 +12,6 @@ Every word the patient reads is a response in the domain.
 
 from __future__ import annotations
 
-import re
 from abc import abstractmethod
 from datetime import date, datetime
 from typing import Any, Dict, List, Optional
@@ -32,6 +31,7 @@ from actions.tracker import (
     user_text,
 )
 from clinic import facts
+from clinic.answers import goes_on, yes_or_no
 from clinic.booking.timeparse import HORIZON_DAYS, TimeChoice, parse_when
 from clinic.booking.validation import (
     clean_name,
@@ -41,32 +41,11 @@ from clinic.booking.validation import (
 )
 from clinic.booking.wording import spoken_day, spoken_time
 from clinic.hours import UNKNOWN_WINDOW, clock
-from clinic.screening.answers import yes_no_unsure
 from clinic.screening.memory import new_flags
 from clinic.screening.rules import reason_lines
 
 MAX_MISSES = 2
 MISSES_SLOT = "booking_misses"
-YES_STARTS = {
-    "yes",
-    "yep",
-    "yeah",
-    "yup",
-    "sure",
-    "ok",
-    "okay",
-    "confirm",
-    "correct",
-    "book it",
-    "please book",
-    "that's right",
-    "looks good",
-    "perfect",
-    "great",
-}
-NO_STARTS = {"no", "nope", "nah"}
-NEGATIONS = {"not", "don't", "dont", "no", "wrong", "change"}
-CONTINUE_WORDS = {"continue", "go on", "ok", "okay", "carry on", "yes", "try again"}
 
 
 def now_in_clinic() -> datetime:
@@ -74,23 +53,9 @@ def now_in_clinic() -> datetime:
 
 
 def answered_yes(tracker: Tracker) -> Optional[bool]:
-    """Yes/no, also in longer words ("yes, book it", "no thanks"); None if neither."""
-    text = user_text(tracker)
-    answer = yes_no_unsure(text, intent(tracker))
-    if answer in ("yes", "no"):
-        return answer == "yes"
-    return yes_or_no_sentence(text)
-
-
-def yes_or_no_sentence(text: str) -> Optional[bool]:
-    words = re.findall(r"[a-z']+", text.lower())
-    if not words or words[0] in NO_STARTS:
-        return False if words else None
-    if (
-        words[0] in YES_STARTS or " ".join(words[:2]) in YES_STARTS
-    ) and not NEGATIONS & set(words):
-        return True
-    return None
+    """Yes/no, also in longer words ("yes, book it", "no thanks"); None if neither
+    (clinic/answers.py, the one reader)."""
+    return yes_or_no(user_text(tracker), intent(tracker))
 
 
 def sms_sender_phone(tracker: Tracker) -> Optional[str]:
@@ -147,10 +112,7 @@ class ClinicFormValidation(FormValidationAction):
         ways out (carry on, stop, or a person)."""
         if answer_faq_if_asked(tracker, dispatcher):
             return {slot: None}
-        if (
-            user_text(tracker).lower().strip(" .!") in CONTINUE_WORDS
-            or tracker.latest_message.get("text") == "/affirm"
-        ):
+        if goes_on(user_text(tracker), intent(tracker)):
             return {slot: None}  # "continue" after the help text: just ask again
         misses = int(tracker.get_slot(MISSES_SLOT) or 0) + 1
         if misses >= MAX_MISSES:
@@ -289,7 +251,7 @@ class ContactQuestions(ClinicFormValidation):
             return {}
         text = user_text(tracker)
         sender_phone = sms_sender_phone(tracker)
-        if sender_phone and (answered_yes(tracker) or text.strip() == "1"):
+        if sender_phone and answered_yes(tracker):  # "yes", or its button by digit
             return {"patient_contact": sender_phone, MISSES_SLOT: 0}
         phone_only = wants_phone_only(tracker)
         contact = parse_contact(text, phone_only=phone_only)

@@ -1,6 +1,6 @@
 """A condition named in passing: the doctor-first guidance, and still an answer.
 
-The health memory in the NLU pipeline (nlp/health_memory.py) routes a message that
+The health reader in the NLU pipeline (nlp/health_reader.py) routes a message that
 names a contraindication in a question, a greeting or a message it did not understand
 to `health_mention`. action_health_note then
 - says, once per condition, why to check with a doctor first;
@@ -22,11 +22,6 @@ from actions.screening import labels
 from actions.tracker import answer_faq_in, asked_in, health_memories, user_message
 from clinic.screening.memory import new_flags
 from clinic.screening.rules import reason_lines
-
-NEXT_STEPS = [
-    {"title": "Check the rest of the list", "payload": "/safety_check"},
-    {"title": "Book a free consultation", "payload": "/book_consultation"},
-]
 
 
 class ActionHealthNote(Action):
@@ -73,5 +68,5 @@ def note_and_answer(
     if asked == "out_of_scope":
         dispatcher.utter_message(response="utter_out_of_scope")
     elif not answer_faq_in(message, dispatcher):
-        dispatcher.utter_message(response="utter_health_next_steps", buttons=NEXT_STEPS)
+        dispatcher.utter_message(response="utter_health_next_steps")
     return events

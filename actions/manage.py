@@ -11,9 +11,8 @@ recognised without asking for the contact. The change itself checks the pair aga
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -24,13 +23,10 @@ from actions import services
 from actions.forms import ClinicFormValidation, answered_yes, sms_sender_phone
 from actions.tracker import conversation_key, intent, user_text
 from clinic import facts
-from clinic.booking.store import NotFound, Record, StoreUnavailable, normalise_reference
+from clinic.booking.store import NotFound, Record, StoreUnavailable, reference_in
 from clinic.booking.validation import parse_contact
 from clinic.booking.wording import when_text
 
-# RV-7K3Q-M2XP as typed back ("rv 7k3q m2xp", "RV7K3QM2XP"); the first version's
-# shorter RV-7K3Q too.
-REFERENCE = re.compile(r"\bRV[\s-]?[A-Z0-9]{4}(?:[\s-]?[A-Z0-9]{4})?\b", re.IGNORECASE)
 MANAGE_SLOTS = (
     "manage_reference",
     "manage_contact",
@@ -42,12 +38,6 @@ MANAGE_SLOTS = (
 )
 UNAVAILABLE = "unavailable"  # the database cannot be reached: the form ends
 LOCKED = "locked"  # too many wrong pairs: the form ends, the clinic team is offered
-TEAM_BUTTONS = [{"title": "Talk to a person", "payload": "/human_handoff"}]
-
-
-def reference_in(text: str) -> Optional[str]:
-    match = REFERENCE.search(text or "")
-    return normalise_reference(match.group(0)) if match else None
 
 
 def local(moment: Optional[datetime]) -> str:
@@ -112,7 +102,7 @@ class ValidateManageForm(ClinicFormValidation):
 
     @staticmethod
     def _locked(dispatcher: CollectingDispatcher) -> Dict[str, Any]:
-        dispatcher.utter_message(response="utter_manage_locked", buttons=TEAM_BUTTONS)
+        dispatcher.utter_message(response="utter_manage_locked")
         return {"manage_reference": LOCKED, "manage_contact": None}
 
     async def validate_manage_reference(
@@ -203,10 +193,6 @@ class ValidateManageForm(ClinicFormValidation):
         return {"manage_confirm": "yes" if yes else "no"}
 
 
-def yes_no_buttons() -> Sequence[Dict[str, str]]:
-    return [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
-
-
 class ActionAskManageConfirm(Action):
     def name(self) -> str:
         return "action_ask_manage_confirm"
@@ -230,7 +216,6 @@ class ActionAskManageConfirm(Action):
                 response="utter_ask_manage_confirm_cancel",
                 reference=reference,
                 when=local(record.starts_at),
-                buttons=yes_no_buttons(),
             )
         else:
             new = local(datetime.fromisoformat(tracker.get_slot("manage_time")))
@@ -239,7 +224,6 @@ class ActionAskManageConfirm(Action):
                 reference=reference,
                 when=local(record.starts_at),
                 new=new,
-                buttons=yes_no_buttons(),
             )
         return []
 

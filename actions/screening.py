@@ -11,7 +11,7 @@ never the patient's words.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Set
+from typing import Any, Dict, List, Optional, Sequence, Set
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -21,24 +21,64 @@ from rasa_sdk.types import DomainDict
 from actions.tracker import (
     answer_faq_if_asked,
     asked_in,
+    channel,
+    entity_value,
     health_memory,
     intent,
     latest_reading,
     turn_message,
     user_text,
 )
-from clinic.screening.answers import yes_no_unsure
+from clinic import answers
 from clinic.screening.conditions import Condition, contraindications
+from clinic.screening.findings import Findings
+from clinic.screening.memory import established
 from clinic.screening.rules import UNSPECIFIED, explained, outcome, reason_lines
 
 FORM_SLOTS = ("screen_named_answer", "screen_any", "screen_which", "screen_misses")
 ASK_ACTIONS = ("action_ask_screen_named_answer", "action_ask_screen_any")
+CONDITION_ENTITY = "condition"  # domain/screening.yml
+ANSWER_ENTITY = "answer"  # domain/screening.yml: the "Not sure" button's
+ANSWERS_SLOT = "screen_answers"  # what only the screen's questions established
 MAX_MISSES = 2  # unclear answers to one question before the screen moves on carefully
 CALL_911_SIGNS = {"chest_pain", "stroke_signs"}  # "call 911, don't drive yourself"
-URGENT_BUTTONS = [
-    {"title": "Talk to a person", "payload": "/human_handoff"},
-    {"title": "It's not happening now", "payload": "/not_urgent"},
-]
+
+
+def read_answer(tracker: Tracker) -> Optional[str]:
+    """The patient's yes, no or "not sure" (clinic/answers.py), typed or a button."""
+    return answers.answer(
+        user_text(tracker), intent(tracker), entity_value(tracker, ANSWER_ENTITY)
+    )
+
+
+def choice_payload(condition_id: str) -> str:
+    """A list item's button: its id as the `condition` entity of `inform`."""
+    return f'/inform{{"{CONDITION_ENTITY}": "{condition_id}"}}'
+
+
+def domain_text(domain: DomainDict, response: str) -> str:
+    """The domain's (first) text of a response: for a button title an action adds to
+    a list it builds, so the words still live in the domain."""
+    return str(domain["responses"][response][0]["text"])
+
+
+def screen_slots(tracker: Tracker, answered: Findings = Findings()) -> Dict[str, Any]:
+    """The screen's slots, derived from the conversation's memory (every message's
+    reading and the screen's own answers, actions/tracker.py) with this answer's
+    merged in: the slots show the memory, they never keep a copy of their own.
+
+    `screen_answers` is the record of what only the screen's questions established
+    (a "yes" to an item asked by name, an item picked by its button): no message
+    reading holds those, so the memory reads them from it."""
+    answered = established(answered.present, answered.unsure, answered.absent)
+    recorded = Findings.from_reading(tracker.get_slot(ANSWERS_SLOT)).then(answered)
+    state = health_memory(tracker).then(answered)
+    return {
+        "screen_conditions": sorted(state.present | state.urgent),
+        "screen_unsure": sorted(state.unsure),
+        "screen_ruled_out": sorted(state.absent),
+        ANSWERS_SLOT: recorded.as_dict(),
+    }
 
 
 def _ids(tracker: Tracker, slot: str) -> List[str]:
@@ -96,7 +136,7 @@ def labels(ids: Sequence[str]) -> str:
 
 
 def message_reading(tracker: Tracker) -> Dict[str, Any]:
-    """The latest answer's health reading, as the NLU pipeline's health memory gave it
+    """The latest answer's health reading, as the NLU pipeline's health reader gave it
     (a "/payload" button has no words, so none): the action server never reads the
     text again."""
     return latest_reading(tracker)
@@ -115,9 +155,7 @@ class ActionScreenIntake(Action):
         asked = asked_in(turn_message(tracker))
         reason = "booking" if asked == "book_consultation" else "check"
         return [
-            SlotSet("screen_conditions", sorted(memory.present | memory.urgent)),
-            SlotSet("screen_unsure", sorted(memory.unsure)),
-            SlotSet("screen_ruled_out", sorted(memory.absent)),
+            *[SlotSet(slot, value) for slot, value in screen_slots(tracker).items()],
             SlotSet("screen_named", in_list_order(memory.to_ask_by_name)),
             SlotSet("screen_outcome", None),
             SlotSet("screen_reason", reason),
@@ -147,6 +185,8 @@ class ActionAskScreenAny(Action):
             if known or unsure
             else "utter_ask_screen_any",
             conditions=as_list([c.label for c in remaining]),
+            # the SMS variant's: short labels, where each 153 characters is billed
+            conditions_short=", ".join(c.short_label for c in remaining),
         )
         return []
 
@@ -184,10 +224,22 @@ class ActionAskScreenWhich(Action):
             _ids(tracker, "screen_unsure"),
             _ids(tracker, "screen_ruled_out"),
         )
-        # The label itself is the payload: it goes through the NLU and the matcher like
-        # typed text (tests check every label maps to its own condition).
-        buttons = [{"title": c.label, "payload": c.label} for c in remaining]
-        buttons.append({"title": "None of these", "payload": "/deny"})
+        # The title is the list's label (its short one by SMS, where each 153
+        # characters is billed); the payload carries the item's id.
+        by_sms = channel(tracker) == "sms"
+        buttons = [
+            {
+                "title": c.short_label if by_sms else c.label,
+                "payload": choice_payload(c.id),
+            }
+            for c in remaining
+        ]
+        buttons.append(
+            {
+                "title": domain_text(domain, "utter_button_none_of_these"),
+                "payload": "/deny",
+            }
+        )
         dispatcher.utter_message(response="utter_ask_screen_which", buttons=buttons)
         return []
 
@@ -230,20 +282,6 @@ class ValidateScreeningForm(FormValidationAction):
         dispatcher.utter_message(response=f"utter_{slot}_unclear")
         return {slot: None, "screen_misses": misses}
 
-    @staticmethod
-    def _merged(tracker: Tracker, reading: Dict[str, Any]) -> Dict[str, Any]:
-        """The screen's slots with this answer's reading merged in."""
-        present = set(_ids(tracker, "screen_conditions")) | set(
-            reading.get("present", [])
-        )
-        unsure = set(_ids(tracker, "screen_unsure")) | set(reading.get("unsure", []))
-        absent = set(_ids(tracker, "screen_ruled_out")) | set(reading.get("absent", []))
-        return {
-            "screen_conditions": sorted(present),
-            "screen_unsure": sorted(unsure - present),
-            "screen_ruled_out": sorted(absent - present - unsure),
-        }
-
     # rasa-sdk validates every slot event at the end of the tracker, including the
     # resets action_screen_intake just made: a None value is not an answer.
 
@@ -260,7 +298,7 @@ class ValidateScreeningForm(FormValidationAction):
         if value is None or not pending:
             return {}
         reading = message_reading(tracker)
-        answer = yes_no_unsure(user_text(tracker), intent(tracker))
+        answer = read_answer(tracker)
         if answer is None and not (reading.get("present") or reading.get("unsure")):
             miss = self._miss("screen_named_answer", tracker, dispatcher, "unsure")
             if miss.get("screen_named_answer") is None:
@@ -268,11 +306,10 @@ class ValidateScreeningForm(FormValidationAction):
             answer = "unsure"  # asked twice, still unclear: the careful way
         item = pending[0]
         key = {"yes": "present", "unsure": "unsure", "no": "absent"}.get(answer or "")
-        if key:
-            reading = {**reading, key: [*reading.get(key, []), item]}
+        answered = Findings.from_reading({key: [item]} if key else None)
         rest = pending[1:]
         return {
-            **self._merged(tracker, reading),
+            **screen_slots(tracker, answered),
             "screen_named": rest,
             "screen_named_answer": "answered" if not rest else None,
             "screen_misses": 0,
@@ -288,10 +325,10 @@ class ValidateScreeningForm(FormValidationAction):
         if value is None:
             return {}
         reading = message_reading(tracker)
-        merged = self._merged(tracker, reading)
+        merged = screen_slots(tracker)  # the message's reading is in the memory
         if reading.get("present") or reading.get("unsure"):
             return {"screen_any": "described", **merged, "screen_misses": 0}
-        answer = yes_no_unsure(user_text(tracker), intent(tracker))
+        answer = read_answer(tracker)
         if answer is None and reading.get("absent"):
             answer = "unsure"  # "no fever" rules out one item, not the list
         if answer is None:
@@ -308,16 +345,24 @@ class ValidateScreeningForm(FormValidationAction):
         if value is None:
             return {}
         reading = message_reading(tracker)
-        chosen = set(reading.get("present", [])) | set(reading.get("unsure", []))
+        button = entity_value(tracker, CONDITION_ENTITY)
+        answered = Findings(
+            present={button} if button in {c.id for c in contraindications()} else set()
+        )  # a button: that item (typed words are in the message's reading)
+        chosen = (
+            set(reading.get("present", []))
+            | set(reading.get("unsure", []))
+            | answered.present
+        )
         if not chosen:
-            if yes_no_unsure(user_text(tracker), intent(tracker)) == "no":
+            if read_answer(tracker) == "no":
                 return {"screen_which": [], "screen_misses": 0}
             return self._miss(
                 "screen_which", tracker, dispatcher, give_up_value=[UNSPECIFIED]
             )
         return {
             "screen_which": sorted(chosen),
-            **self._merged(tracker, reading),
+            **screen_slots(tracker, answered),
             "screen_misses": 0,
         }
 
@@ -331,13 +376,14 @@ class ActionScreenResult(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        ids = sorted(
-            set(_ids(tracker, "screen_conditions")) | set(_ids(tracker, "screen_which"))
+        # the items picked at "which?" (or UNSPECIFIED) count as applying
+        slots = screen_slots(
+            tracker, Findings(present=set(_ids(tracker, "screen_which")))
         )
-        unsure = sorted(set(_ids(tracker, "screen_unsure")) - set(ids))
+        ids, unsure = slots["screen_conditions"], slots["screen_unsure"]
         result = outcome([*ids, *unsure])
         if result == "urgent":
-            dispatcher.utter_message(response="utter_urgent", buttons=URGENT_BUTTONS)
+            dispatcher.utter_message(response="utter_urgent")
         elif result == "doctor_first":
             dispatcher.utter_message(
                 response="utter_screen_doctor_first",
@@ -355,8 +401,7 @@ class ActionScreenResult(Action):
         )
         return [
             SlotSet("screen_outcome", result),
-            SlotSet("screen_conditions", ids),
-            SlotSet("screen_unsure", unsure),
+            *[SlotSet(slot, value) for slot, value in slots.items()],
             SlotSet("screen_reason", None),
             SlotSet("screen_named", None),
             *[SlotSet(slot, None) for slot in FORM_SLOTS],
@@ -379,12 +424,10 @@ class ActionUrgentCare(Action):
             response="utter_urgent_call_911"
             if signs & CALL_911_SIGNS
             else "utter_urgent",
-            buttons=URGENT_BUTTONS,
         )
-        ids = sorted(set(_ids(tracker, "screen_conditions")) | signs)
         return [
             SlotSet("screen_outcome", "urgent"),
-            SlotSet("screen_conditions", ids),
+            *[SlotSet(slot, value) for slot, value in screen_slots(tracker).items()],
             SlotSet("screen_reason", None),
             SlotSet("requested_slot", None),
             *[SlotSet(slot, None) for slot in FORM_SLOTS],
@@ -402,10 +445,7 @@ class ActionUrgentFollowUp(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         if tracker.get_slot("screen_outcome") == "urgent":
-            dispatcher.utter_message(
-                response="utter_urgent_not_now",
-                buttons=[{"title": "Talk to a person", "payload": "/human_handoff"}],
-            )
+            dispatcher.utter_message(response="utter_urgent_not_now")
         else:
             dispatcher.utter_message(response="utter_no_problem")
         return []

@@ -8,7 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from clinic.privacy import pseudonym
-from clinic.screening.memory import HealthMemory, from_readings
+from clinic.screening.findings import Findings
+from clinic.screening.memory import from_readings
 
 SMS_CHANNEL = "sms"
 
@@ -23,8 +24,14 @@ def intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def entity_value(tracker: Tracker, entity: str) -> Optional[str]:
+    """The latest message's value for an entity (a button payload's), or None."""
+    values = list(tracker.get_latest_entity_values(entity))
+    return str(values[0]) if values else None
+
+
 def asked_in(message: Dict[str, Any]) -> Optional[str]:
-    """What a message (its parse data) asked, before the health memory routed it
+    """What a message (its parse data) asked, before the health reader routed it
     (`health_mention` keeps the classifier's intent as `health.asked`)."""
     reading = message.get("health") or {}
     return reading.get("asked") or (message.get("intent") or {}).get("name")
@@ -73,19 +80,20 @@ def conversation_events(tracker: Tracker) -> List[Dict[str, Any]]:
     return events
 
 
-def health_memories(
-    tracker: Tracker, back: int = 0
-) -> Tuple[HealthMemory, HealthMemory]:
+def health_memories(tracker: Tracker, back: int = 0) -> Tuple[Findings, Findings]:
     """The conversation's health memory before a message (the latest, or `back`
     messages before it), and with it: every user message's reading up to it, and what
-    the screen's own questions established (screen_conditions), merged."""
+    the screen's own questions established (`screen_answers`), merged."""
     users = [e for e in conversation_events(tracker) if e.get("event") == "user"]
     users = users[: len(users) - back]
     earlier, latest = users[:-1], users[-1:]
-    before = from_readings((e.get("parse_data") or {}).get("health") for e in earlier)
-    before.add_ids(present=tracker.get_slot("screen_conditions") or [])
-    now = before.updated(
-        latest[0].get("parse_data", {}).get("health") if latest else None
+    before = from_readings(
+        (e.get("parse_data") or {}).get("health") for e in earlier
+    ).then(Findings.from_reading(tracker.get_slot("screen_answers")))
+    now = before.then(
+        Findings.from_reading(
+            latest[0].get("parse_data", {}).get("health") if latest else None
+        )
     )
     return before, now
 
@@ -97,7 +105,7 @@ def user_message(tracker: Tracker, back: int = 0) -> Dict[str, Any]:
     return dict(users[index].get("parse_data") or {}) if index >= 0 else {}
 
 
-def health_memory(tracker: Tracker) -> HealthMemory:
+def health_memory(tracker: Tracker) -> Findings:
     """The conversation's health memory, the latest message included."""
     return health_memories(tracker)[1]
 

@@ -1,9 +1,11 @@
 """Checks every channel applies to what a user sends, before Rasa sees it.
 
 - Text: control and zero-width characters dropped, length capped (MAX_MESSAGE).
-- Commands: only "/<intent>" for an intent of the domain (the buttons' payloads), no
-  entities or confidences; anything else starting with "/" is refused with a polite
-  answer, never echoed (stock Rasa would repeat it in a warning).
+- Commands: only the buttons' payload forms: "/<intent>" for an intent of the domain,
+  or '/<intent>{"<entity>": "<id>"}' with one entity of the domain and a plain id as
+  its value (a slot value such as a condition id, never free text); no confidences.
+  Anything else starting with "/" is refused with a polite answer, never echoed
+  (stock Rasa would repeat it in a warning).
 - Metadata: only the keys in ALLOWED_METADATA, short strings, so nothing a client
   invents is stored with the message or sent to the action server.
 - Conversation ids: a REST sender may not take an id of a namespace another channel
@@ -27,8 +29,8 @@ ALLOWED_METADATA = {"language"}  # the widget's only custom data
 MAX_METADATA_VALUE = 32
 DOMAIN_DIR = Path(__file__).resolve().parent.parent / "domain"
 # Rasa's own commands a channel may send
-RASA_COMMANDS = {"restart"}
-_COMMAND = re.compile(r"^/([a-z_]+)$")
+RASA_COMMANDS = frozenset({"restart"})
+_COMMAND = re.compile(r'^/([a-z_]+)(?:\{"([a-z_]+)": ?"[a-z0-9_]{1,40}"\})?$')
 
 
 def clean_text(text: str) -> str:
@@ -37,16 +39,27 @@ def clean_text(text: str) -> str:
     return "".join(kept).strip()
 
 
+def _domain_names(key: str) -> FrozenSet[str]:
+    """The names a domain section (intents, entities) lists, over domain/*.yml."""
+    names = set()
+    for path in DOMAIN_DIR.glob("*.yml"):
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
+            key
+        ) or []:
+            names.add(item if isinstance(item, str) else next(iter(item)))
+    return frozenset(names)
+
+
 @lru_cache(maxsize=1)
 def known_commands() -> FrozenSet[str]:
     """The intents of the domain (domain/*.yml), plus Rasa's restart."""
-    intents = set(RASA_COMMANDS)
-    for path in DOMAIN_DIR.glob("*.yml"):
-        for intent in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
-            "intents"
-        ) or []:
-            intents.add(intent if isinstance(intent, str) else next(iter(intent)))
-    return frozenset(intents)
+    return _domain_names("intents") | RASA_COMMANDS
+
+
+@lru_cache(maxsize=1)
+def known_entities() -> FrozenSet[str]:
+    """The entities of the domain: the only ones a payload may carry."""
+    return _domain_names("entities")
 
 
 def is_refused_command(text: str) -> bool:
@@ -55,7 +68,12 @@ def is_refused_command(text: str) -> bool:
     if not text.startswith("/"):
         return False
     match = _COMMAND.match(text)
-    return match is None or match.group(1) not in known_commands() or text == "/faq"
+    return (
+        match is None
+        or match.group(1) not in known_commands()
+        or (match.group(2) is not None and match.group(2) not in known_entities())
+        or text == "/faq"
+    )
 
 
 def allowed_metadata(metadata: Optional[Mapping[str, Any]]) -> Dict[str, str]:

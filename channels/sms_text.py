@@ -13,6 +13,11 @@ from xml.sax.saxutils import escape
 from clinic.channel_texts import text as channel_text
 
 MAX_MESSAGE = 1600  # Twilio's limit for one (concatenated) SMS
+# GSM-7 sizes: one SMS holds 160 characters; a split one 153 per segment (the rest is
+# the header that joins them), and each segment is billed.
+SINGLE_SEGMENT = 160
+SEGMENT = 153
+_GSM7_EXTENSION = set("^{}\\[~]|€")  # two characters each (escape + character)
 
 # Characters outside GSM-7 that have a plain equivalent.
 _PLAIN = {
@@ -58,6 +63,12 @@ def with_options(text: str, buttons: Sequence[Dict[str, Any]]) -> str:
         for i, b in enumerate(buttons, 1)
     )
     return f"{text}\n{channel_text('sms_options', options=options)}"
+
+
+def segments(text: str) -> int:
+    """How many billed segments a GSM-7 message takes."""
+    length = len(text) + sum(ch in _GSM7_EXTENSION for ch in text)
+    return 1 if length <= SINGLE_SEGMENT else -(-length // SEGMENT)
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> List[str]:

@@ -28,7 +28,10 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint
+from sanic import Blueprint, Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
 
 from channels.input_guard import (
     MAX_MESSAGE,
@@ -74,6 +77,7 @@ class OriginCheckedSocketIO(SocketIOInput):
     ) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
+        blueprint.ctx.sio = _EngineIOEndpoint(sio)  # what the blueprint attaches
         sio.eio.cors_allowed_origins = allowed_origins()
         sio.eio.max_http_buffer_size = MAX_PACKET_BYTES
         sessions: Dict[str, str] = {}  # socket id -> the conversation id it holds
@@ -92,6 +96,7 @@ class OriginCheckedSocketIO(SocketIOInput):
         @sio.on("disconnect", namespace=self.namespace)
         async def disconnect(sid: str) -> None:
             sessions.pop(sid, None)
+            logger.debug("A widget socket closed.")
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any) -> None:
@@ -121,6 +126,36 @@ class OriginCheckedSocketIO(SocketIOInput):
             )
 
         return blueprint
+
+
+class _EngineIOEndpoint:
+    """The engine.io endpoint, attached the way engine.io's Sanic driver does it, with
+    one difference: the route is marked as a websocket handler.
+
+    A websocket session that ends returns no response (engine.io's handler returns
+    None), and Sanic answers a None from an ordinary route with an ERROR and a
+    traceback, once for every widget that closes: noise that hides real errors.
+    `is_websocket` is Sanic's own marker for handlers that answer through the socket
+    (its `app.websocket` routes carry it); with it a None is accepted. Polling
+    requests still return their responses as before.
+    """
+
+    def __init__(self, sio: AsyncServer) -> None:
+        self._sio = sio
+
+    def attach(self, app: Sanic, socketio_path: str) -> None:
+        sio = self._sio
+
+        async def engineio(request: Request) -> Optional[HTTPResponse]:
+            return await sio.handle_request(request)
+
+        engineio.is_websocket = True  # type: ignore[attr-defined]
+        app.add_route(
+            engineio,
+            f"/{socketio_path.strip('/')}/",
+            methods=["GET", "POST", "OPTIONS"],
+        )
+        app.enable_websocket()
 
 
 def _metadata(raw: Any) -> Optional[Dict[str, Any]]:

@@ -20,7 +20,7 @@ FAQ_INTENT = "faq"
 
 # Intents worth offering as an option, with their button title: what a patient may
 # have meant by a message the assistant is unsure of. The rest (inform, the emergency
-# and crisis routes, which the health memory decides) are never offered.
+# and crisis routes, which the health reader decides) are never offered.
 OFFERABLE_INTENTS: Dict[str, str] = {
     "book_consultation": "Book a free consultation",
     "safety_check": "Check if massage is safe for me",

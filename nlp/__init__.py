@@ -2,7 +2,7 @@
 components."""
 
 # The Rasa server imports this package when it loads the model: from then on no
-# log line carries message text or health words (see actions/privacy.py).
+# log line carries message text or health words (see clinic/privacy.py).
 import warnings
 
 from clinic.privacy import install_log_redaction

@@ -3,8 +3,8 @@ the clinic's list (clinic/screening/), which stays authoritative.
 
 The list reads words: condition ids, time, person, negation. On every fresh collection
 of real descriptions it missed emergencies told in words it had never seen. The net
-reads the sentence vector instead, and gives two things the health memory acts on
-(nlp/health_memory.py):
+reads the sentence vector instead, and gives two things the health reader acts on
+(nlp/health_reader.py):
 - `urgent`: P(an emergency sign is happening now). When the list finds no emergency
   but this is high, the assistant asks one direct question ("is this happening
   now?"), never the 911 answer itself;

@@ -1,4 +1,4 @@
-"""Every message, whatever it asks, goes through the clinic's list: the health memory.
+"""Every message, whatever it asks, goes through the clinic's list: the health reader.
 
 Runs last in the NLU pipeline. The same matcher as the screen (clinic/screening/)
 reads each message for contraindications, emergency signs and crisis words, and
@@ -69,7 +69,7 @@ OWN_ROUTE_INTENTS = {
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class HealthMemory(GraphComponent):
+class HealthReader(GraphComponent):
     """Condition ids of every message into the parse data; safety routing."""
 
     @staticmethod
@@ -86,7 +86,7 @@ class HealthMemory(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> HealthMemory:
+    ) -> HealthReader:
         return cls({**cls.get_default_config(), **config})
 
     def __init__(self, config: Dict[str, Any]) -> None:

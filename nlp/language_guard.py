@@ -17,7 +17,7 @@ every English text we hold):
 - a message the classifier understood confidently (`keep_above`) keeps its route,
   unless it understood it as out of scope: English chat, names and misspellings
   ("need a massge appt") are confident, foreign questions almost never are.
-Crisis words and emergency signs the list reads still win (nlp/health_memory.py runs
+Crisis words and emergency signs the list reads still win (nlp/health_reader.py runs
 after this).
 """
 

@@ -6,7 +6,7 @@ a calibrated linear SVM (nlp/calibrated_svm.py). Why not DIET + ResponseSelector
 this clinic's data (a hundred or so examples per label) a linear model over these
 features is more accurate on real patients' questions, far better at telling off-topic
 messages apart, trains in seconds and answers in about a millisecond, with no
-TensorFlow model to load or warm up. The comparison: docs/evaluation.md, `make bench`.
+TensorFlow model to load or warm up. The comparison: docs/nlu.md, `make bench`.
 
 The classifier sees `faq/session_length`, `faq/clothing`, ... as labels of their own,
 next to `greet`, `book_consultation`, ... Its output is what Rasa's two components

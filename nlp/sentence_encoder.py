@@ -5,7 +5,7 @@ parse output, never stored):
 - origin `minilm`: the classifier's reading (question sentences first, 128 tokens),
   read by nlp/linear_classifier.py;
 - origin `minilm_story`: the whole message up to 256 tokens, read by the emergency net
-  in nlp/health_memory.py.
+  in nlp/health_reader.py.
 A message under 126 word pieces is one forward pass for both (nlp/minilm.py).
 
 Training examples are encoded in batches on two threads, and their vectors kept by

@@ -24,7 +24,7 @@ from typing import Any, Callable, Dict, Iterable, List, Tuple
 import yaml
 
 FALLBACK = "nlu_fallback"
-MENTION = "health_mention"  # set by the health memory (nlp/health_memory.py)
+MENTION = "health_mention"  # set by the health reader (nlp/health_reader.py)
 CHECK = "possible_emergency"  # likewise: "is this happening now?", then the answer
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,7 +61,7 @@ def training_texts(data_dir: Path = ROOT / "data") -> set:
 def labels_of(parse: Dict[str, Any]) -> Tuple[str, str]:
     """(raw top-1 label, label as answered) of a /model/parse result.
 
-    A message the health memory routed to `health_mention` (it names a condition) or
+    A message the health reader routed to `health_mention` (it names a condition) or
     to `possible_emergency` is answered as what it asked (`health.asked`): the guidance
     or the safety question comes first, then that answer."""
     asked = (parse.get("health") or {}).get("asked")

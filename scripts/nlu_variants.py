@@ -12,7 +12,7 @@ settings or other training data, scored on what it must do well:
   reported once, by `make test` and `make bench`;
 - the team's own held-out set (tests/nlu/heldout.yml).
 "Answered" is what the patient gets: the same fallback rules as config.yml
-(FallbackClassifier, FaqGuard) and the health memory's crisis and emergency routing.
+(FallbackClassifier, FaqGuard) and the health reader's crisis and emergency routing.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def parse_data(
 
 
 def _health_routed(parse: Dict[str, Any]) -> Dict[str, Any]:
-    """The health memory's routing (nlp/health_memory.py): crisis and emergencies."""
+    """The health reader's routing (nlp/health_reader.py): crisis and emergencies."""
     from clinic.screening.matcher import find_conditions
 
     found = find_conditions(parse["text"])

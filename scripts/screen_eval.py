@@ -31,6 +31,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from clinic.screening.findings import at_least
+
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "realworld"
 
@@ -126,7 +128,7 @@ def recognised(reading: Reading) -> bool:
 
 
 def _flagged(reading: Reading) -> bool:
-    return reading.outcome in ("doctor_first", "urgent") or reading.names_item
+    return at_least(reading.outcome, "doctor_first") or reading.names_item
 
 
 def _kept_clear(reading: Reading) -> bool:

@@ -34,6 +34,26 @@ def domain() -> Dict[str, Any]:
     return merged
 
 
+def says(reply: str, response: str, **values: str) -> bool:
+    """Whether a reply holds the domain's text of `response` (its first variant, as the
+    REST channel gets it), with `values` filled in: the wording lives in the domain
+    only, so a copy edit changes one file. A placeholder without a value matches
+    anything."""
+    import re
+
+    template = domain()["responses"][response][0]["text"]
+    parts = re.split(r"\{(\w+)\}", template)
+    pattern = "".join(
+        re.escape(part)
+        if i % 2 == 0
+        else re.escape(values[part])
+        if part in values
+        else ".*?"
+        for i, part in enumerate(parts)
+    )
+    return re.search(pattern, reply, re.DOTALL) is not None
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import re
 import secrets
 import threading
 import time as time_module
@@ -171,6 +172,16 @@ def normalise_reference(text: str) -> str:
     if len(compact) == 6:
         return f"{compact[:2]}-{compact[2:]}"
     return text.strip().upper()
+
+
+def reference_in(text: str, prefix: str = "RV") -> Optional[str]:
+    """The first reference in a patient's message, normalised ("my ref is rv 7k3q
+    m2xp" -> 'RV-7K3Q-M2XP'), or None. The format is this module's: the prefix, then
+    two groups of REFERENCE_LENGTH / 2 (the first version had one group)."""
+    group = f"[A-Z0-9]{{{REFERENCE_LENGTH // 2}}}"
+    pattern = rf"\b{prefix}[\s-]?{group}(?:[\s-]?{group})?\b"
+    match = re.search(pattern, text or "", re.IGNORECASE)
+    return normalise_reference(match.group(0)) if match else None
 
 
 def _utc(moment: datetime) -> datetime:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
 import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from tests.helpers import domain
 
 
 def make_tracker(
@@ -36,9 +39,25 @@ def parsed(text: str, intent: str = "safety_check") -> Dict[str, Any]:
     return {"text": text, "intent": {"name": intent}, "entities": [], "health": reading}
 
 
+@lru_cache(maxsize=1)
+def the_domain() -> Dict[str, Any]:
+    """The domain as the action server receives it (its responses included)."""
+    return domain()
+
+
+def conversation_tracker(
+    *texts: str, intent: str = "safety_check", slots: Optional[Dict[str, Any]] = None
+) -> Tracker:
+    """A conversation whose user messages are `texts` (each with its health reading,
+    as the NLU gives it); the last one is the latest message."""
+    messages = [parsed(text, intent) for text in texts]
+    events = [{"event": "user", "text": m["text"], "parse_data": m} for m in messages]
+    return make_tracker(messages[-1], events=events, slots=slots)
+
+
 def run_action(action: Action, tracker: Tracker) -> tuple[list, CollectingDispatcher]:
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    events = asyncio.run(action.run(dispatcher, tracker, the_domain()))
     return events, dispatcher
 
 

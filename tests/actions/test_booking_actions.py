@@ -38,7 +38,7 @@ def confirmed_booking(**slots):
         "booking_mode": "online",
         "booking_time": when.isoformat(),
         "screen_outcome": "doctor_first",
-        "screen_conditions": ["pregnancy"],
+        "screen_answers": {"present": ["pregnancy"]},  # the screen established it
     }
     values.update(slots)
     return make_tracker(

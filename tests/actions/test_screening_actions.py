@@ -10,7 +10,12 @@ from actions.screening import (
     ActionUrgentCare,
     ValidateScreeningForm,
 )
-from tests.actions.conftest import make_tracker, parsed
+from tests.actions.conftest import (
+    conversation_tracker,
+    make_tracker,
+    parsed,
+    the_domain,
+)
 
 
 def message(text, intent="safety_check"):
@@ -62,30 +67,39 @@ def test_which_question_offers_labels_and_none(run):
     _, dispatcher = run(
         ActionAskScreenWhich(), make_tracker(slots={"screen_conditions": ["diabetes"]})
     )
-    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
-    assert (
-        "Diabetes" not in titles
-        and "Pregnancy" in titles
-        and titles[-1] == "None of these"
-    )
+    buttons = dispatcher.messages[0]["buttons"]
+    titles = [b["title"] for b in buttons]
+    assert "Diabetes" not in titles and "Pregnancy" in titles
+    assert buttons[-1] == {"title": "None of these", "payload": "/deny"}
+    # a list item's payload is its id, never its title
+    [pregnancy] = [b for b in buttons if b["title"] == "Pregnancy"]
+    assert pregnancy["payload"] == '/inform{"condition": "pregnancy"}'
 
 
-def validate(slot, text, intent="safety_check", slots=None):
+def validate(slot, text, intent="safety_check", slots=None, earlier=()):
+    """The form's validator on an answer, after `earlier` messages."""
     form = ValidateScreeningForm()
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(message(text, intent), slots=slots or {})
+    earlier_events = [
+        {"event": "user", "text": t, "parse_data": message(t)} for t in earlier
+    ]
+    latest = message(text, intent)
+    events = [*earlier_events, {"event": "user", "text": text, "parse_data": latest}]
+    tracker = make_tracker(latest, events=events, slots=slots or {})
     result = getattr(form, f"validate_{slot}")(text, dispatcher, tracker, {})
     return result, dispatcher
 
 
 def test_answers_to_the_first_question():
     assert validate("screen_any", "no", "deny")[0]["screen_any"] == "no"
-    assert validate("screen_any", "2", "out_of_scope")[0]["screen_any"] == "no"
+    assert validate("screen_any", "nope", "out_of_scope")[0]["screen_any"] == "no"
+    # a bare digit outside SMS (which maps it to its button) is no answer: asked again
+    assert validate("screen_any", "2", "out_of_scope")[0]["screen_any"] is None
     assert (
         validate("screen_any", "Not sure", "out_of_scope")[0]["screen_any"] == "unsure"
     )
     described, _ = validate(
-        "screen_any", "I have diabetes", slots={"screen_conditions": ["pregnancy"]}
+        "screen_any", "I have diabetes", earlier=["I'm pregnant, is massage safe?"]
     )
     assert described["screen_any"] == "described"
     assert described["screen_conditions"] == ["diabetes", "pregnancy"]
@@ -113,6 +127,61 @@ def test_which_answer_by_label_words_or_none():
     assert result["screen_which"] == ["unspecified"]
 
 
+def test_not_sure_by_button_carries_the_answer():
+    payload = '/inform{"answer": "unsure"}'
+    latest = {
+        "text": payload,
+        "intent": {"name": "inform"},
+        "entities": [{"entity": "answer", "value": "unsure"}],
+    }
+    result = ValidateScreeningForm().validate_screen_any(
+        payload, CollectingDispatcher(), make_tracker(latest), {}
+    )
+    assert result["screen_any"] == "unsure"
+
+
+def test_which_answer_by_button_carries_the_id():
+    payload = '/inform{"condition": "kidney_liver"}'
+    latest = {
+        "text": payload,
+        "intent": {"name": "inform"},
+        "entities": [{"entity": "condition", "value": "kidney_liver"}],
+    }
+    form = ValidateScreeningForm()
+    result = form.validate_screen_which(
+        payload, CollectingDispatcher(), make_tracker(latest), {}
+    )
+    assert result["screen_which"] == ["kidney_liver"]
+    assert result["screen_conditions"] == ["kidney_liver"]
+    # an id that is not on the list is no answer
+    latest["entities"] = [{"entity": "condition", "value": "chest_pain_x"}]
+    result = form.validate_screen_which(
+        payload, CollectingDispatcher(), make_tracker(latest), {}
+    )
+    assert result.get("screen_which") is None
+
+
+def test_the_form_settles_a_doubt_by_the_one_merge_rule():
+    """An earlier "maybe pregnant" (in the screen's slots), then "no, I'm not
+    pregnant": ruled out, as the conversation's memory reads it too."""
+    result, _ = validate(
+        "screen_any",
+        "no, I'm not pregnant",
+        "deny",
+        earlier=["I might be pregnant, is massage safe for me?"],
+    )
+    assert result["screen_any"] == "no"
+    assert result["screen_unsure"] == [] and result["screen_ruled_out"] == ["pregnancy"]
+    result, _ = validate(
+        "screen_any",
+        "no, I'm not pregnant",
+        "deny",
+        earlier=["I'm pregnant, is massage safe for me?"],
+    )
+    assert result["screen_conditions"] == ["pregnancy"]
+    assert result["screen_ruled_out"] == []
+
+
 def test_none_values_from_the_intake_are_not_answers():
     form = ValidateScreeningForm()
     tracker = make_tracker(message("is massage safe for me"))
@@ -121,8 +190,8 @@ def test_none_values_from_the_intake_are_not_answers():
 
 
 def test_result_doctor_first_explains_and_clears_the_form(run):
-    tracker = make_tracker(
-        slots={"screen_conditions": ["pregnancy"], "screen_any": "no"}
+    tracker = conversation_tracker(
+        "I'm 20 weeks pregnant, is it safe?", "no", slots={"screen_any": "no"}
     )
     events, dispatcher = run(ActionScreenResult(), tracker)
     [said] = dispatcher.messages
@@ -148,7 +217,8 @@ def test_urgent_care_records_the_red_flag_and_stops_the_form(run):
     said = dispatcher.messages[0]
     # chest pain: call 911, don't drive yourself; a person and "not now" offered
     assert said["response"] == "utter_urgent_call_911"
-    assert [b["payload"] for b in said["buttons"]] == ["/human_handoff", "/not_urgent"]
+    offered = the_domain()["responses"][said["response"]][0]["buttons"]
+    assert [b["payload"] for b in offered] == ["/human_handoff", "/not_urgent"]
     slots = slots_of(events)
     assert slots["screen_outcome"] == "urgent"
     assert slots["screen_conditions"] == ["chest_pain"]

@@ -65,11 +65,14 @@ def test_negated_conditions_are_not_held_against_the_patient(servers):
     assert servers.slots(sender)["screen_outcome"] == "clear"
 
 
-def test_not_sure_then_none_is_clear_and_sms_digits_work(servers):
+def test_not_sure_then_none_is_clear_and_a_bare_digit_is_no_answer(servers):
     sender, say = conversation(servers)
-    say("is massage safe for me")
-    which = " ".join(texts(say("3")))  # SMS: 3 = Not sure
-    assert "Which of these applies?" in which
+    question = " ".join(texts(say("is massage safe for me")))
+    # buttons are numbered only by SMS (tests/integration/test_sms_channel.py):
+    # here "3" is not an answer, and the question is asked again
+    assert "yes, no or not sure" in " ".join(texts(say("3")))
+    which = " ".join(texts(say("Not sure")))
+    assert "Do any of these apply" in question and "Which of these applies?" in which
     say("none of these")
     assert servers.slots(sender)["screen_outcome"] == "clear"
 
@@ -108,3 +111,23 @@ def test_booking_runs_the_screen_first(servers):
     assert "should be fine for you" in booking
     assert "online, by phone or in person" in booking
     assert "What name should I put the booking under?" in booking
+
+
+def test_an_earlier_maybe_is_settled_by_a_later_no_but_a_yes_is_not(servers):
+    """One merge rule (clinic/screening/findings.py) for the memory and the form: the
+    patient's definite "not pregnant" settles their earlier "might be"; it does not
+    unsay an earlier "I'm pregnant"."""
+    sender, say = conversation(servers)
+    question = " ".join(texts(say("I might be pregnant. Is massage safe for me?")))
+    assert "Pregnancy" in question and "- Pregnancy" not in question
+    say("no, I'm not pregnant")
+    slots = servers.slots(sender)
+    assert slots["screen_outcome"] == "clear", slots
+    assert slots["screen_unsure"] == [] and "pregnancy" in slots["screen_ruled_out"]
+
+    sender, say = conversation(servers)
+    say("I'm pregnant. Is massage safe for me?")
+    say("no, I'm not pregnant")
+    slots = servers.slots(sender)
+    assert slots["screen_outcome"] == "doctor_first"
+    assert slots["screen_conditions"] == ["pregnancy"]

@@ -7,6 +7,7 @@ import phonenumbers
 import pytest
 from twilio.request_validator import RequestValidator
 
+from channels.sms_text import segments
 from tests.conftest import CLINIC_NAME, TWILIO_TOKEN
 
 pytestmark = pytest.mark.server
@@ -84,6 +85,27 @@ def test_screen_by_sms_digits(servers):
     question = " ".join(sms(servers, number, "is massage safe for me?"))
     assert "Reply 1 for Yes, 2 for No, 3 for Not sure." in question
     assert "should be fine for you" in " ".join(sms(servers, number, "2"))
+
+
+def test_a_booking_by_sms_costs_few_segments_and_the_list_is_short(servers):
+    """SMS is billed per segment: the notice takes one, the screen's question with its
+    list two (the domain's `channel: sms` variants). Before them the same request
+    took about 7."""
+    number = new_number()
+    notice, *rest = sms(servers, number, "Hi can I book a massage consultation")
+    assert CLINIC_NAME in notice and "delete my data" in notice
+    assert segments(notice) == 1, notice
+    question = rest[-1]
+    assert "Diabetes" in question and "Reply 1 for Yes, 2 for No" in question
+    assert segments(question) <= 2, (len(question), question)
+    assert sum(segments(part) for part in [notice, *rest]) <= 4
+    # "which one?" by SMS numbers the list's short labels; a digit picks by id
+    which = " ".join(sms(servers, number, "1"))
+    assert "for Pregnancy" in which and "for Blood thinners" in which
+    options = which.split("Reply ", 1)[1].rstrip(".").split(", ")
+    [diabetes] = [o for o in options if o.endswith(" for Diabetes")]
+    result = " ".join(sms(servers, number, diabetes.split()[0]))
+    assert "Diabetes" in result and "check with your doctor" in result
 
 
 def test_stop_silences_until_start_and_help_says_who_we_are(servers):

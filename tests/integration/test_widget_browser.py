@@ -5,6 +5,7 @@ starts (the session stack comes from the same launcher). Any console error fails
 """
 
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
+CLOSED = "A widget socket closed."  # channels/socketio.py, at DEBUG
 
 
 @pytest.fixture
@@ -116,3 +118,28 @@ def test_chat_widget_answers_buttons_and_keeps_history_after_reload(servers, pag
         urlsplit(page_url).netloc,
         urlsplit(servers.stack.settings.rasa_url).netloc,
     }, hosts
+
+
+def test_a_widget_that_closes_leaves_no_error_in_the_log(servers, page):
+    """An ERROR in the Rasa log should mean something went wrong: a patient closing
+    the page is not that (the socket.io route returns no response when a websocket
+    session ends, channels/socketio.py)."""
+    log = servers.rasa_log
+    start = log.stat().st_size
+    page.goto(servers.stack.settings.web_url + "/")
+    page.click(".rw-launcher")
+    box = page.locator(".rw-new-message")
+    box.fill("how long is a session?")
+    box.press("Enter")
+    page.locator(".rw-response", has_text="minutes").first.wait_for(timeout=60_000)
+    page.close()  # the browser drops the websocket
+    added = ""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and CLOSED not in added:
+        time.sleep(0.2)
+        added = log.read_bytes()[start:].decode(errors="replace")
+    time.sleep(1)  # the route's own end comes just after the socket's
+    added = log.read_bytes()[start:].decode(errors="replace")
+    assert CLOSED in added, "the websocket's end never reached the server"
+    assert [line for line in added.splitlines() if " ERROR " in line] == []
+    assert "Traceback" not in added

@@ -22,10 +22,7 @@ def _domain_buttons(form_questions: bool):
             continue
         for variant in variants:
             for button in variant.get("buttons", []):
-                if (
-                    not button["payload"].startswith("/")
-                    and button["payload"] != "Not sure"
-                ):
+                if not button["payload"].startswith("/"):
                     yield response, button["payload"]
 
 
@@ -33,16 +30,19 @@ def question_buttons():
     return [payload for _, payload in _domain_buttons(form_questions=False)]
 
 
-def test_form_answer_buttons_are_understood_by_their_form():
-    from clinic.booking.validation import parse_mode
+def test_form_buttons_carry_intents_or_values_never_their_titles():
+    """A form's buttons answer with an intent or a value ('/inform{"mode":
+    "online"}'), so what the patient reads can change without changing what it
+    means."""
+    assert list(_domain_buttons(form_questions=True)) == []
+    from actions.booking import MODES
 
-    answers = list(_domain_buttons(form_questions=True))
-    assert answers, "no form buttons found"
-    for response, payload in answers:
-        if "booking_mode" in response:
-            assert parse_mode(payload) is not None, payload
-        else:
-            assert response.startswith("utter_ask_screen"), (response, payload)
+    modes = {
+        button["payload"]
+        for variant in domain()["responses"]["utter_ask_booking_mode"]
+        for button in variant["buttons"]
+    }
+    assert modes == {f'/inform{{"mode": "{mode}"}}' for mode in MODES}
 
 
 @pytest.mark.server

@@ -1,5 +1,6 @@
-"""The trained model on messages it never saw: figures are printed; the bars are issue
-6's (training is seeded, so the figures do not move unless data or pipeline change)."""
+"""The trained model on the team's held-out messages, which it never saw: figures are
+printed and held to the bars below (the project's goals for the team's own wording;
+training is seeded, so the figures move only when data or pipeline change)."""
 
 import pytest
 

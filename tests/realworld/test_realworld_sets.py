@@ -2,7 +2,7 @@
 assistant learns from, and the health screen's figures on them.
 
 The screen is judged on the first message, as the running assistant reads it
-(/model/parse: the classifiers, then the health memory with the clinic's list).
+(/model/parse: the classifiers, then the health reader with the clinic's list).
 Targets are the clinical-safety issue's; the dev split was used for tuning the list and
 its rules, the test split only for the figures reported at the end.
 """
@@ -76,7 +76,7 @@ def test_no_real_world_text_is_in_training_data_or_the_phrase_lists():
 def net_thresholds() -> Dict[str, Any]:
     """The emergency net's settings in config.yml (the health memory's)."""
     pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
-    return next(s for s in pipeline if s["name"].endswith("HealthMemory"))
+    return next(s for s in pipeline if s["name"].endswith("HealthReader"))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from clinic.booking.store import (
     StoreUnavailable,
     bookings,
     normalise_reference,
+    reference_in,
 )
 from tests.databases import temporary_postgres
 
@@ -168,6 +169,12 @@ def test_references_carry_40_bits_and_read_back_as_typed(store):
     assert normalise_reference(typed) == record.reference
     assert store.find_booking(typed).reference == record.reference
     assert len(REFERENCE_ALPHABET) ** REFERENCE_LENGTH >= 2**40
+    # found inside a message however it is typed back; other words are not one
+    compact = record.reference.replace("-", "")
+    assert reference_in(f"hi, my ref is {typed}, thanks") == record.reference
+    assert reference_in(f"{compact} please") == record.reference
+    assert reference_in("RV-7K3Q") == "RV-7K3Q"  # the first version's references
+    assert reference_in("I'll arrive early and reserve a parking spot") is None
 
 
 def test_an_unknown_reference_and_a_wrong_contact_look_the_same(store):

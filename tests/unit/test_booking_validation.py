@@ -134,6 +134,6 @@ def test_opening_hours_config_is_checked_and_described():
     ],
 )
 def test_yes_or_no_in_a_sentence(text, answer):
-    from actions.forms import yes_or_no_sentence
+    from clinic.answers import yes_or_no
 
-    assert yes_or_no_sentence(text) is answer
+    assert yes_or_no(text) is answer

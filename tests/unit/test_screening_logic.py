@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clinic.screening.answers import yes_no_unsure
+from clinic.answers import answer, goes_on, yes_or_no
 from clinic.screening.conditions import all_conditions, contraindications, red_flags
 from clinic.screening.matcher import find_conditions
 from clinic.screening.rules import UNSPECIFIED, outcome
@@ -84,25 +84,6 @@ def test_hard_case(case):
         assert value == set(case.get(key, [])), key
 
 
-def test_precision_and_recall_over_all_phrasings(capsys):
-    true_pos = false_pos = false_neg = 0
-    for case in PHRASINGS:
-        found = find_conditions(case["text"])
-        expected = set(case.get("present", [])) | set(case.get("urgent", []))
-        got = found.present | found.urgent
-        true_pos += len(expected & got)
-        false_pos += len(got - expected)
-        false_neg += len(expected - got)
-    precision = true_pos / (true_pos + false_pos)
-    recall = true_pos / (true_pos + false_neg)
-    with capsys.disabled():
-        print(
-            f"\nscreen matcher on {len(PHRASINGS)} phrasings: "
-            f"precision {precision:.3f}, recall {recall:.3f}"
-        )
-    assert precision >= 0.95 and recall >= 0.95
-
-
 @pytest.mark.parametrize(
     "ids, expected",
     [
@@ -124,18 +105,33 @@ def test_outcome(ids, expected):
     [
         ("yes", None, "yes"),
         ("Y", None, "yes"),
-        ("1", None, "yes"),
         ("nope", None, "no"),
-        ("2", None, "no"),
         ("None of these", None, "no"),
         ("not sure", None, "unsure"),
-        ("3", None, "unsure"),
         ("idk", None, "unsure"),
         ("whatever", "affirm", "yes"),
         ("whatever", "deny", "no"),
         ("my back hurts", "faq", None),
         ("", None, None),
+        # longer answers, read by how they start; careful wins
+        ("yes, book it", None, "yes"),
+        ("yeah I think so", None, "yes"),
+        ("no thanks, wrong day", None, "no"),
+        ("no, I'm not sure", None, "unsure"),
+        ("Not sure", "deny", "unsure"),  # the NLU's deny for "not sure": careful wins
+        ("yes but the time is wrong", None, None),
+        # a question is no answer, and a digit is a button only where numbered (SMS)
+        ("ok, and what does it cost?", None, None),
+        ("ok what does it cost", "faq", None),
+        ("1", None, None),
+        ("3", None, None),
     ],
 )
-def test_yes_no_unsure(text, intent, expected):
-    assert yes_no_unsure(text, intent) == expected
+def test_one_reader_of_yes_no_and_not_sure(text, intent, expected):
+    assert answer(text, intent) == expected
+    assert yes_or_no(text, intent) == {"yes": True, "no": False}.get(expected or "")
+
+
+def test_go_on_after_a_help_text():
+    assert goes_on("Continue.", None) and goes_on("/affirm", "affirm")
+    assert not goes_on("my name is Jo", "inform")
