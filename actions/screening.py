@@ -62,17 +62,23 @@ def domain_text(domain: DomainDict, response: str) -> str:
     return str(domain["responses"][response][0]["text"])
 
 
-def screen_slots(tracker: Tracker, answered: Findings = Findings()) -> Dict[str, Any]:
+def screen_slots(
+    tracker: Tracker,
+    answered: Optional[Findings] = None,
+    memory: Optional[Findings] = None,
+) -> Dict[str, Any]:
     """The screen's slots, derived from the conversation's memory (every message's
     reading and the screen's own answers, actions/tracker.py) with this answer's
     merged in: the slots show the memory, they never keep a copy of their own.
 
     `screen_answers` is the record of what only the screen's questions established
     (a "yes" to an item asked by name, an item picked by its button): no message
-    reading holds those, so the memory reads them from it."""
+    reading holds those, so the memory reads them from it. `memory`: the
+    conversation's, when the caller has it already."""
+    answered = answered or Findings()
     answered = established(answered.present, answered.unsure, answered.absent)
     recorded = Findings.from_reading(tracker.get_slot(ANSWERS_SLOT)).then(answered)
-    state = health_memory(tracker).then(answered)
+    state = (memory or health_memory(tracker)).then(answered)
     return {
         "screen_conditions": sorted(state.present | state.urgent),
         "screen_unsure": sorted(state.unsure),
@@ -155,7 +161,10 @@ class ActionScreenIntake(Action):
         asked = asked_in(turn_message(tracker))
         reason = "booking" if asked == "book_consultation" else "check"
         return [
-            *[SlotSet(slot, value) for slot, value in screen_slots(tracker).items()],
+            *[
+                SlotSet(slot, value)
+                for slot, value in screen_slots(tracker, memory=memory).items()
+            ],
             SlotSet("screen_named", in_list_order(memory.to_ask_by_name)),
             SlotSet("screen_outcome", None),
             SlotSet("screen_reason", reason),
