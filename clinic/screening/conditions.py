@@ -173,32 +173,30 @@ def crisis_list() -> CrisisList:
     return CrisisList(_words(entry["phrases"]), _words(entry.get("exclude")))
 
 
-@lru_cache(maxsize=1)
-def cues() -> Dict[str, Tuple[str, ...]]:
-    """Cue category -> phrases (lowercase), from cues.yml."""
-    data = yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))
-    unknown, missing = set(data) - CUE_CATEGORIES, CUE_CATEGORIES - set(data)
+def _named_lists(path: Path, names: FrozenSet[str]) -> Dict[str, Tuple[str, ...]]:
+    """A file of named word lists holding exactly `names` (lowercase, file order)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    unknown, missing = set(data) - names, names - set(data)
     if unknown or missing:
         raise ValueError(
-            f"cues.yml: unknown categories {sorted(unknown)}, missing {sorted(missing)}"
+            f"{path.name}: unknown lists {sorted(unknown)}, missing {sorted(missing)}"
         )
     return {name: _words(values) for name, values in data.items()}
 
 
 @lru_cache(maxsize=1)
+def cues() -> Dict[str, Tuple[str, ...]]:
+    """Cue category -> phrases, from cues.yml."""
+    return _named_lists(CUES_PATH, CUE_CATEGORIES)
+
+
+@lru_cache(maxsize=1)
 def words() -> Dict[str, Tuple[str, ...]]:
-    """Word list name -> words (lowercase, in file order), from words.yml."""
-    data = yaml.safe_load(WORDS_PATH.read_text(encoding="utf-8"))
-    unknown, missing = set(data) - WORD_LISTS, WORD_LISTS - set(data)
-    if unknown or missing:
-        raise ValueError(
-            f"words.yml: unknown lists {sorted(unknown)}, missing {sorted(missing)}"
-        )
-    if len(data["number_units"]) != 20 or len(data["number_tens"]) != 8:
+    """Word list name -> words, from words.yml (numbers: units 0-19, tens 20-90)."""
+    lists = _named_lists(WORDS_PATH, WORD_LISTS)
+    if len(lists["number_units"]) != 20 or len(lists["number_tens"]) != 8:
         raise ValueError("words.yml: number_units must be 0-19, number_tens 20-90")
-    return {
-        name: tuple(str(w).lower() for w in values) for name, values in data.items()
-    }
+    return lists
 
 
 def _known_keys(entry: Dict[str, Any], allowed: FrozenSet[str], where: str) -> None:
