@@ -36,7 +36,12 @@ from clinic.screening.memory import established
 from clinic.screening.rules import UNSPECIFIED, explained, outcome, reason_lines
 
 FORM_SLOTS = ("screen_named_answer", "screen_any", "screen_which", "screen_misses")
-ASK_ACTIONS = ("action_ask_screen_named_answer", "action_ask_screen_any")
+# the screen's questions, as the bot messages carry them (`utter_action`)
+ASK_RESPONSES = (
+    "utter_ask_screen_named_answer",
+    "utter_ask_screen_any",
+    "utter_ask_screen_any_other",
+)
 CONDITION_ENTITY = "condition"  # domain/screening.yml
 ANSWER_ENTITY = "answer"  # domain/screening.yml: the "Not sure" button's
 ANSWERS_SLOT = "screen_answers"  # what only the screen's questions established
@@ -97,23 +102,25 @@ def still_unknown(*known: Sequence[str]) -> List[Condition]:
     return [c for c in contraindications() if c.id not in skip]
 
 
-def asked_before(events: List[Dict[str, Any]], ask_actions: Sequence[str]) -> bool:
-    """Whether this screen already asked one of these questions (a re-ask skips the
-    intro)."""
+def asked_before(events: List[Dict[str, Any]], responses: Sequence[str]) -> bool:
+    """Whether this screen (since its intake) already said one of these questions, so
+    a re-ask (after a FAQ question in between, say) skips the intro. Read from the bot
+    messages: Rasa logs no action event for a form's ask action."""
     for event in reversed(events):
         if (
             event.get("event") == "action"
             and event.get("name") == "action_screen_intake"
         ):
             return False
-        if event.get("event") == "action" and event.get("name") in ask_actions:
+        utter = (event.get("metadata") or {}).get("utter_action")
+        if event.get("event") == "bot" and utter in responses:
             return True
     return False
 
 
 def open_screen(tracker: Tracker, dispatcher: CollectingDispatcher) -> None:
     """Before the screen's first question: what it already knows, or its intro."""
-    if asked_before(tracker.events, ASK_ACTIONS):
+    if asked_before(tracker.events, ASK_RESPONSES):
         return
     known, unsure = _ids(tracker, "screen_conditions"), _ids(tracker, "screen_unsure")
     if known:

@@ -55,9 +55,15 @@ def test_first_question_lists_only_what_is_unknown(run):
 
 
 def test_a_repeated_question_skips_the_intro(run):
+    """As Rasa logs a form's question: no action event for the ask action, the bot
+    message with its response name."""
+    asked = {"event": "bot", "metadata": {"utter_action": "utter_ask_screen_any"}}
     events = [
         {"event": "action", "name": "action_screen_intake"},
-        {"event": "action", "name": "action_ask_screen_any"},
+        {"event": "action", "name": "screening_form"},
+        {"event": "bot", "metadata": {"utter_action": "utter_screen_intro"}},
+        asked,
+        {"event": "user", "text": "what should I wear?", "parse_data": {}},
     ]
     _, dispatcher = run(ActionAskScreenAny(), make_tracker(events=events))
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_screen_any"]

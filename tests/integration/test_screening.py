@@ -131,3 +131,13 @@ def test_an_earlier_maybe_is_settled_by_a_later_no_but_a_yes_is_not(servers):
     slots = servers.slots(sender)
     assert slots["screen_outcome"] == "doctor_first"
     assert slots["screen_conditions"] == ["pregnancy"]
+
+
+def test_a_faq_question_in_the_middle_gets_its_answer_and_the_question_again(servers):
+    """The question is repeated after the answer, without the screen's intro again."""
+    sender, say = conversation(servers)
+    first = " ".join(texts(say("is massage safe for me?")))
+    assert "A few quick safety questions first" in first
+    again = " ".join(texts(say("what should I wear?")))
+    assert "everyday clothing is fine" in again and "Do any of these apply" in again
+    assert "A few quick safety questions first" not in again
