@@ -28,10 +28,11 @@ from actions.tracker import (
     channel,
     health_memories,
     intent,
+    read_answer,
     user_text,
 )
 from clinic import facts
-from clinic.answers import goes_on, yes_or_no
+from clinic.answers import goes_on
 from clinic.booking.timeparse import HORIZON_DAYS, TimeChoice, parse_when
 from clinic.booking.validation import (
     clean_name,
@@ -53,9 +54,9 @@ def now_in_clinic() -> datetime:
 
 
 def answered_yes(tracker: Tracker) -> Optional[bool]:
-    """Yes/no, also in longer words ("yes, book it", "no thanks"); None if neither
-    (clinic/answers.py, the one reader)."""
-    return yes_or_no(user_text(tracker), intent(tracker))
+    """Yes/no, also in longer words ("yes, book it", "no thanks"); None if neither,
+    "not sure" included."""
+    return {"yes": True, "no": False}.get(read_answer(tracker) or "")
 
 
 def sms_sender_phone(tracker: Tracker) -> Optional[str]:

@@ -24,12 +24,10 @@ from actions.tracker import (
     channel,
     entity_value,
     health_memory,
-    intent,
     latest_reading,
+    read_answer,
     turn_message,
-    user_text,
 )
-from clinic import answers
 from clinic.screening.conditions import Condition, contraindications
 from clinic.screening.findings import Findings
 from clinic.screening.memory import established
@@ -43,17 +41,9 @@ ASK_RESPONSES = (
     "utter_ask_screen_any_other",
 )
 CONDITION_ENTITY = "condition"  # domain/screening.yml
-ANSWER_ENTITY = "answer"  # domain/screening.yml: the "Not sure" button's
 ANSWERS_SLOT = "screen_answers"  # what only the screen's questions established
 MAX_MISSES = 2  # unclear answers to one question before the screen moves on carefully
 CALL_911_SIGNS = {"chest_pain", "stroke_signs"}  # "call 911, don't drive yourself"
-
-
-def read_answer(tracker: Tracker) -> Optional[str]:
-    """The patient's yes, no or "not sure" (clinic/answers.py), typed or a button."""
-    return answers.answer(
-        user_text(tracker), intent(tracker), entity_value(tracker, ANSWER_ENTITY)
-    )
 
 
 def choice_payload(condition_id: str) -> str:

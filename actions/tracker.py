@@ -7,11 +7,12 @@ from typing import Any, Dict, List, Optional, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from clinic import answers
 from clinic.privacy import pseudonym
-from clinic.screening.findings import Findings
-from clinic.screening.memory import from_readings
+from clinic.screening.findings import Findings, merged
 
 SMS_CHANNEL = "sms"
+ANSWER_ENTITY = "answer"  # domain/screening.yml: a button's answer ("unsure")
 
 
 def user_text(tracker: Tracker) -> str:
@@ -22,6 +23,14 @@ def user_text(tracker: Tracker) -> str:
 
 def intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def read_answer(tracker: Tracker) -> Optional[str]:
+    """The patient's yes, no or "not sure" to the question just asked, typed or a
+    button (clinic/answers.py, the one reader; a button may carry `answer`)."""
+    return answers.answer(
+        user_text(tracker), intent(tracker), entity_value(tracker, ANSWER_ENTITY)
+    )
 
 
 def entity_value(tracker: Tracker, entity: str) -> Optional[str]:
@@ -87,9 +96,9 @@ def health_memories(tracker: Tracker, back: int = 0) -> Tuple[Findings, Findings
     users = [e for e in conversation_events(tracker) if e.get("event") == "user"]
     users = users[: len(users) - back]
     earlier, latest = users[:-1], users[-1:]
-    before = from_readings(
-        (e.get("parse_data") or {}).get("health") for e in earlier
-    ).then(Findings.from_reading(tracker.get_slot("screen_answers")))
+    before = merged((e.get("parse_data") or {}).get("health") for e in earlier).then(
+        Findings.from_reading(tracker.get_slot("screen_answers"))
+    )
     now = before.then(
         Findings.from_reading(
             latest[0].get("parse_data", {}).get("health") if latest else None

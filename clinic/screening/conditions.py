@@ -24,7 +24,6 @@ WORD_LISTS = frozenset(
      "age_not_duration",
      "number_units", "number_tens"}
 )  # fmt: skip
-OUTCOMES = ("clear", "doctor_first", "urgent")
 # The keys an entry of contraindications.yml may have (anything else is a typo that
 # would silently turn a rule off, so loading refuses it).
 CONDITION_KEYS = frozenset(

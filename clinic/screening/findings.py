@@ -23,7 +23,7 @@ later reading settles an earlier *doubt* but never an earlier *yes*:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Mapping, Optional, Set
 
 # Most careful first: the order every combination of outcomes follows.
@@ -91,16 +91,6 @@ class Findings:
             crisis=self.crisis or later.crisis,
         ).settle()
 
-    def copy(self) -> Findings:
-        return replace(
-            self,
-            present=set(self.present),
-            unsure=set(self.unsure),
-            absent=set(self.absent),
-            urgent=set(self.urgent),
-            likely=set(self.likely),
-        )
-
     def as_dict(self) -> Dict[str, Any]:
         """The parse data's `health` form (lists, sorted)."""
         return {
@@ -132,7 +122,8 @@ def outcome_of(urgent: bool, flagged: bool) -> str:
 
 
 def merged(readings: Iterable[Optional[Mapping[str, Any]]]) -> Findings:
-    """Readings merged oldest first."""
+    """Readings merged oldest first: the conversation's memory, from its messages'
+    readings."""
     result = Findings()
     for reading in readings:
         result = result.then(Findings.from_reading(reading))

@@ -2,23 +2,19 @@
 
 The NLU pipeline reads each message for the clinic's list (nlp/health_reader.py) and
 stores the ids under `health` in the message's parse data. The memory is those
-readings merged oldest first, by the one merge rule (findings.py): a later "I'm not
-pregnant" settles an earlier "maybe pregnant"; a condition once affirmed stays
-affirmed. The screen starts from it, the booking and "Did you mean" consult it.
+readings merged oldest first, by the one merge rule (findings.py, `merged`): a later
+"I'm not pregnant" settles an earlier "maybe pregnant"; a condition once affirmed
+stays affirmed. This module adds what the screen's own questions
+establish. The screen starts from it, the booking and "Did you mean" consult it.
 Plain data in, plain data out: no Rasa here.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Mapping, Optional
+from typing import Iterable, List
 
 from clinic.screening.conditions import red_flags
-from clinic.screening.findings import Findings, merged
-
-
-def from_readings(readings: Iterable[Optional[Mapping[str, Any]]]) -> Findings:
-    """The memory of a conversation whose messages read so, oldest first."""
-    return merged(readings)
+from clinic.screening.findings import Findings
 
 
 def established(
