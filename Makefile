@@ -44,18 +44,21 @@ NET_INPUTS := nlp/emergency_net.py nlp/minilm.py nlp/question.py nlp/embedding_c
   tests/realworld/screen_dev.yml tests/unit/screening_adversarial.yml data/screen/narratives.yml \
   $(shell find data/nlu -name "*.yml" 2>/dev/null) $(wildcard clinic/screening/*)
 
-.PHONY: run run-replicas shell shell-nlu loadtest bench test lint install spacy wordllama minilm net train web browser validate staff clean
+.PHONY: run run-replicas nginx shell shell-nlu loadtest bench test lint install spacy wordllama minilm net train web browser validate staff clean
 
-run: install spacy train web
+# A Rasa replica per core (at most 2; RASA_REPLICAS to change) behind nginx on 5005,
+# conversations in SQLite; one replica when nginx is missing (the launcher says so).
+run: install spacy train web nginx
 	$(BIN)/python -m scripts.launch run
 
-# Two Rasa replicas (5005, 5006) on PostgreSQL + Redis, checked (and the database
-# created) first. DATABASE_URL and REDIS_URL default to the local servers.
+# The same on PostgreSQL + Redis (checked, and the database created, first), as
+# several machines would share them. DATABASE_URL and REDIS_URL default to the local
+# servers.
 run-replicas: export DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/clinic
 run-replicas: export REDIS_URL ?= redis://127.0.0.1:6379/1
-run-replicas: install spacy train web
+run-replicas: install spacy train web nginx
 	$(BIN)/python -m scripts.prepare_services
-	$(BIN)/python -m scripts.launch run --replicas 2
+	$(BIN)/python -m scripts.launch run
 
 # Staff chat in the terminal, against the running assistant (make run in another one).
 # ARGS=--debug shows intents and predictions.
@@ -76,7 +79,7 @@ bench: install spacy train
 loadtest: install spacy train
 	$(BIN)/python -m scripts.loadtest $(ARGS)
 
-test: install spacy train web browser lint
+test: install spacy train web browser nginx lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The house rules: ruff (lint and format), mypy on the core and the action glue, and
@@ -167,6 +170,13 @@ $(WEB_BUILD): web/bundle.py $(VENV)/.installed
 	  package/files/inter-latin-400-normal.woff2 package/files/inter-latin-500-normal.woff2 \
 	  package/files/inter-latin-700-normal.woff2
 	$(BIN)/python -m web.bundle build/web/package/lib/index.js $@
+
+# The load balancer in front of the replicas (Debian's package, nginx-light: no extra
+# modules). Best effort: without it `make run` serves with one replica.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light; } \
+	  || echo "nginx could not be installed: one Rasa replica"; }
 
 # Headless Chromium for the browser test (Debian's package; Playwright's own
 # browser download cannot work offline).

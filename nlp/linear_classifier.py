@@ -58,6 +58,7 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.preprocessing import FunctionTransformer
 
 from nlp.calibrated_svm import CalibratedLinearSVM
+from nlp.feature_plan import FeaturePlan
 from nlp.question import question_span
 from nlp.sentence_encoder import CLASSIFIER_ORIGIN, reading
 
@@ -200,13 +201,24 @@ def _scaled(matrix: Any, weight: float = 1.0) -> Any:
     return matrix * weight if weight != 1.0 else matrix
 
 
-def probabilities(estimator: Pipeline, batch: List[Features]) -> np.ndarray:
-    """The fitted pipeline's `predict_proba`, with its feature parts run one after the
-    other here: FeatureUnion hands each part to joblib.Parallel, costly for one
-    message."""
-    parts = [part for _, part in estimator.named_steps["features"].transformer_list]
-    features = sparse.hstack([part.transform(batch) for part in parts]).tocsr()
-    return estimator.named_steps["classifier"].predict_proba(features)
+def feature_parts(estimator: Pipeline) -> List[Any]:
+    return [part for _, part in estimator.named_steps["features"].transformer_list]
+
+
+def union_features(estimator: Pipeline, batch: List[Features]) -> sparse.csr_matrix:
+    """The fitted union's features, each part through its own `transform` (the
+    reference FeaturePlan is held to; FeatureUnion itself would hand each part to
+    joblib.Parallel, costly for one message)."""
+    return sparse.hstack([p.transform(batch) for p in feature_parts(estimator)]).tocsr()
+
+
+def probabilities(
+    estimator: Pipeline, batch: List[Features], plan: Optional[FeaturePlan] = None
+) -> np.ndarray:
+    """The fitted pipeline's `predict_proba`, its features computed by `plan`
+    (nlp/feature_plan.py; built here when not given)."""
+    plan = plan or FeaturePlan(feature_parts(estimator))
+    return estimator.named_steps["classifier"].predict_proba(plan.transform(batch))
 
 
 def split_scores(
@@ -271,6 +283,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         self._labels: List[str] = (
             list(estimator.classes_) if estimator is not None else []
         )
+        self._plan = FeaturePlan(feature_parts(estimator)) if estimator else None
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
@@ -329,6 +342,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         # an array: CalibratedClassifierCV counts examples per class with `y == label`
         self._estimator = build_estimator(config).fit(list(texts), np.array(labels))
         self._labels = list(self._estimator.classes_)
+        self._plan = FeaturePlan(feature_parts(self._estimator))
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._estimator, Path(directory) / MODEL_FILE)
         return self._resource
@@ -357,7 +371,9 @@ class LinearClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         if self._estimator is None:
             return messages
-        scores = probabilities(self._estimator, [features_of(m) for m in messages])
+        scores = probabilities(
+            self._estimator, [features_of(m) for m in messages], self._plan
+        )
         for message, row in zip(messages, scores, strict=True):
             intents, topics = split_scores(self._labels, row)
             name, confidence = intents[0]

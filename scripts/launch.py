@@ -5,15 +5,19 @@
 prove is what users run. They differ only in the `Settings` they pass: ports, the data
 folder and the log level.
 
-    python -m scripts.launch run                # make run: actions, Rasa, demo page
-    python -m scripts.launch run --replicas 2   # make run-replicas (PostgreSQL + Redis)
+    python -m scripts.launch run                # make run: actions, Rasa, nginx, page
+    python -m scripts.launch run --replicas 1   # one Rasa server, no nginx
     python -m scripts.launch shell [--debug]    # make shell: chat in the terminal
     python -m scripts.launch shell nlu          # make shell-nlu: only what NLU
     understood
 
-Without arguments the settings come from the environment: RASA_PORT (5005), ACTION_PORT
-(5055), WEB_PORT (8080), CLINIC_DATA_DIR (.rasa). A shell started this way talks to the
-action server and the conversation store of the `make run` with the same settings.
+Without arguments the settings come from the environment: RASA_PORT (5005, the public
+port), RASA_REPLICAS (default: one per core, at most 2), REPLICA_PORT (5105, the first
+replica's port on 127.0.0.1), ACTION_PORT (5055), WEB_PORT (8080), CLINIC_DATA_DIR
+(.rasa). With several replicas, nginx listens on the public port (scripts/balancer.py);
+without nginx, one replica does and the launcher says so. A shell started this way
+talks to the action server and the conversation store of the `make run` with the same
+settings.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from clinic import keys, retention
+from scripts import balancer
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"  # the Rasa server side (rasa, TensorFlow)
@@ -52,6 +57,8 @@ class Settings:
     """Everything that differs between one stack and another."""
 
     rasa_ports: Tuple[int, ...] = (5005,)
+    # nginx's public port in front of the replicas; None: the one replica is public
+    balancer_port: Optional[int] = None
     action_port: int = 5055
     web_port: Optional[int] = 8080  # None: no demo page
     data_dir: Path = ROOT / ".rasa"
@@ -64,28 +71,47 @@ class Settings:
     env: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_environment(cls, replicas: int = 1) -> Settings:
-        first = int(os.environ.get("RASA_PORT") or 5005)
-        return cls(
-            rasa_ports=tuple(range(first, first + replicas)),
+    def from_environment(cls, replicas: Optional[int] = None) -> Settings:
+        public = int(os.environ.get("RASA_PORT") or 5005)
+        count = replicas or int(os.environ.get("RASA_REPLICAS") or default_replicas())
+        common = dict(
             action_port=int(os.environ.get("ACTION_PORT") or 5055),
             web_port=int(os.environ.get("WEB_PORT") or 8080),
             data_dir=Path(os.environ.get("CLINIC_DATA_DIR") or ROOT / ".rasa"),
+        )
+        if count <= 1:
+            return cls(rasa_ports=(public,), **common)  # type: ignore[arg-type]
+        first = int(os.environ.get("REPLICA_PORT") or 5105)
+        return cls(
+            rasa_ports=tuple(range(first, first + count)),
+            balancer_port=public,
+            **common,  # type: ignore[arg-type]
         )
 
     def as_environment(self) -> Dict[str, str]:
         """The variables `from_environment` reads, so another command (make shell)
         finds this stack."""
         return {
-            "RASA_PORT": str(self.rasa_ports[0]),
+            "RASA_PORT": str(self.public_port),
+            "RASA_REPLICAS": str(len(self.rasa_ports)),
+            "REPLICA_PORT": str(self.rasa_ports[0]),
             "ACTION_PORT": str(self.action_port),
             "WEB_PORT": str(self.web_port or ""),
             "CLINIC_DATA_DIR": str(self.data_dir),
         }
 
     @property
+    def public_port(self) -> int:
+        return self.balancer_port or self.rasa_ports[0]
+
+    @property
     def rasa_url(self) -> str:
-        return f"http://localhost:{self.rasa_ports[0]}"
+        """Where patients' channels reach the assistant: nginx, or the one replica."""
+        return f"http://localhost:{self.public_port}"
+
+    def without_balancer(self) -> Settings:
+        """One replica on the public port (no nginx on this machine)."""
+        return replace(self, rasa_ports=(self.public_port,), balancer_port=None)
 
     @property
     def web_url(self) -> str:
@@ -100,9 +126,20 @@ class Settings:
         return f"http://localhost:{self.web_port},http://127.0.0.1:{self.web_port}"
 
 
+def default_replicas() -> int:
+    """A Rasa replica per core (one Python process uses one), at most two."""
+    return max(1, min(os.cpu_count() or 1, 2))
+
+
 def environment(settings: Settings) -> Dict[str, str]:
     """The environment of every process of a stack (secrets included, never argv)."""
-    env = {**os.environ, **BASE_ENVIRONMENT, "CLINIC_DATA_DIR": str(settings.data_dir)}
+    env = {
+        **os.environ,
+        **BASE_ENVIRONMENT,
+        "CLINIC_DATA_DIR": str(settings.data_dir),
+        # several replicas on one machine share the lock (stores/lock_store.py)
+        "RASA_REPLICAS": str(len(settings.rasa_ports)),
+    }
     if settings.web_origins and "WEB_ORIGINS" not in os.environ:
         env["WEB_ORIGINS"] = settings.web_origins
     env["ACTION_SERVER_URL"] = (
@@ -141,7 +178,9 @@ def action_server_command(settings: Settings) -> List[str]:
 def rasa_server_command(settings: Settings, port: int) -> List[str]:
     """The Rasa server: REST, socket.io and SMS channels, and the HTTP API (its token
     comes from the environment). No --cors: the widget's socket.io channel answers CORS
-    itself, and a second set of headers makes browsers refuse both."""
+    itself, and a second set of headers makes browsers refuse both. Behind nginx a
+    replica listens on 127.0.0.1 only: the public port is nginx's."""
+    interface = ["--interface", "127.0.0.1"] if settings.balancer_port else []
     return [
         str(PYTHON),
         "-m",
@@ -156,7 +195,22 @@ def rasa_server_command(settings: Settings, port: int) -> List[str]:
         "credentials.yml",
         "--endpoints",
         "endpoints.yml",
+        *interface,
     ] + (["--debug"] if settings.debug else [])
+
+
+def balancer_command(settings: Settings) -> List[str]:
+    """nginx on the public port, in front of the replicas; its config and temporary
+    files live in the data folder's run/ folder."""
+    binary = balancer.nginx_binary()
+    if binary is None or settings.balancer_port is None:
+        raise RuntimeError("nginx is needed in front of several replicas")
+    config = balancer.write_config(
+        settings.balancer_port,
+        list(settings.rasa_ports),
+        prepared_data_dir(settings) / "run" / "nginx",
+    )
+    return balancer.nginx_command(binary, config)
 
 
 def retention_command(settings: Settings) -> List[str]:
@@ -240,7 +294,8 @@ class Stack:
 
     @property
     def rasa_url(self) -> str:
-        return self.rasa_urls[0]
+        """The public door: nginx in front of the replicas, or the one replica."""
+        return f"http://127.0.0.1:{self.settings.public_port}"
 
     @property
     def action_url(self) -> str:
@@ -267,6 +322,8 @@ class Stack:
             if rasa:
                 for port in self.settings.rasa_ports:
                     self.start_rasa(port, wait=False)
+                if self.settings.balancer_port:
+                    self._spawn("balancer", balancer_command(self.settings))
             if web and self.settings.web_port:
                 self._spawn("web", web_command(self.settings))
             if rasa:  # the stack that stores conversations deletes old ones
@@ -309,6 +366,8 @@ class Stack:
             return f"http://127.0.0.1:{self.settings.action_port}/health"
         if name == "web":
             return f"{self.web_url}/health"
+        if name == "balancer":  # answers once a replica behind it does
+            return f"{self.rasa_url}/"
         # Rasa answers once its model is loaded
         return f"http://127.0.0.1:{name.split('-', 1)[1]}/"
 
@@ -340,6 +399,22 @@ class Stack:
             if log and log.exists()
             else ""
         )
+
+    def supervise(self) -> bool:
+        """Restart a Rasa replica that died while others serve (nginx routes around
+        it meanwhile); False when any other process has ended: the stack stops."""
+        for name, process in list(self.processes.items()):
+            if process.poll() is None:
+                continue
+            if name.startswith("rasa-") and self.settings.balancer_port:
+                print(
+                    f"{name} ended (code {process.returncode}); restarting it.",
+                    flush=True,
+                )
+                self.start_rasa(int(name.split("-", 1)[1]), wait=False)
+                continue
+            return False
+        return True
 
     def kill(self, name: str) -> None:
         """A crash, not a polite shutdown."""
@@ -391,7 +466,7 @@ def run(settings: Settings) -> int:
     try:
         stack.start(wait=False)
         print(
-            f"Assistant starting (Rasa on {', '.join(map(str, settings.rasa_ports))}): "
+            f"Assistant starting ({describe_rasa(settings)}): "
             f"demo page {settings.web_url}/, REST "
             f"{settings.rasa_url}/webhooks/rest/webhook, "
             f"SMS {settings.rasa_url}/webhooks/sms/webhook. HTTP API token: "
@@ -404,9 +479,7 @@ def run(settings: Settings) -> int:
             "stops.",
             flush=True,
         )
-        while not stop["now"] and all(
-            p.poll() is None for p in stack.processes.values()
-        ):
+        while not stop["now"] and stack.supervise():
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
@@ -414,6 +487,29 @@ def run(settings: Settings) -> int:
         print("Stopping...", flush=True)
         stack.stop()
     return 0
+
+
+def describe_rasa(settings: Settings) -> str:
+    ports = ", ".join(map(str, settings.rasa_ports))
+    if settings.balancer_port:
+        return (
+            f"{len(settings.rasa_ports)} Rasa replicas on 127.0.0.1:{ports} behind "
+            f"nginx on {settings.balancer_port}"
+        )
+    return f"Rasa on {ports}"
+
+
+def with_available_balancer(settings: Settings) -> Settings:
+    """The settings as this machine can run them: without nginx, one replica on the
+    public port, said aloud."""
+    if settings.balancer_port and balancer.nginx_binary() is None:
+        print(
+            f"nginx is not installed (make nginx): one Rasa replica on port "
+            f"{settings.balancer_port} instead of {len(settings.rasa_ports)}.",
+            flush=True,
+        )
+        return settings.without_balancer()
+    return settings
 
 
 def shell(settings: Settings, extra: Sequence[str]) -> None:
@@ -432,9 +528,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     run_parser.add_argument(
         "--replicas",
         type=int,
-        default=1,
-        help="Rasa servers on consecutive ports (several need DATABASE_URL and "
-        "REDIS_URL)",
+        default=None,
+        help="Rasa servers behind nginx (default: RASA_REPLICAS, else one per core, "
+        "at most 2)",
     )
     run_parser.add_argument("--debug", action="store_true")
     commands.add_parser(
@@ -448,7 +544,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if extra:
             parser.error(f"unknown arguments: {' '.join(extra)}")
         settings = replace(Settings.from_environment(args.replicas), debug=args.debug)
-        return run(settings)
+        return run(with_available_balancer(settings))
     shell(Settings.from_environment(), extra)
     return 0
 

@@ -16,18 +16,18 @@ from rasa.shared.core.events import Event
 from clinic import crypto
 
 
-def encrypted_row(table: Any, sender_id: str, event: Event) -> Any:
-    """The row Rasa's SQLTrackerStore.save writes for an event, with the event
-    encrypted and no intent or action name in clear (`table`: the store's SQLEvent)."""
+def encrypted_row(sender_id: str, event: Event) -> Dict[str, Any]:
+    """The column values Rasa's SQLTrackerStore.save writes for an event, with the
+    event encrypted and no intent or action name in clear."""
     data = event.as_dict()
-    return table(
-        sender_id=sender_id,
-        type_name=event.type_name,
-        timestamp=data.get("timestamp"),
-        intent_name=None,
-        action_name=None,
-        data=crypto.encrypt(json.dumps(data)),
-    )
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": None,
+        "action_name": None,
+        "data": crypto.encrypt(json.dumps(data)),
+    }
 
 
 def event_data(stored: str) -> Dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Per-conversation locks: in memory for one server, Redis for several replicas.
+"""Per-conversation locks: in memory for one server; for several replicas, Redis, or a
+SQLite file when they share one machine and no Redis is configured.
 
 Rasa takes a conversation's lock around every turn, so that two messages of one
 patient are answered one after the other, each seeing the other's events.
@@ -9,22 +10,25 @@ replicas taking a ticket at the same moment both get ticket 0 and run the two tu
 at once (RasaHQ/rasa#9213; the fix, ConcurrentRedisLockStore, is only in Rasa Pro). Our
 replica test caught it as a conversation stored user, user, bot, bot.
 
-RedisMutexLockStore takes the lock with one atomic Redis command (SET NX with an
-expiry and a random token) and frees it with a compare-and-delete script, so only
-its holder can free it, and a crashed holder's lock expires after the lock lifetime.
-Messages waiting in the same replica queue in arrival order on an asyncio lock first,
-so only one of them at a time polls Redis: a patient's burst of SMS to one replica is
-answered in order.
+MutexLockStore takes the lock with one atomic operation and a random token (Redis: SET
+NX with an expiry; SQLite: an insert guarded by the primary key, in one transaction)
+and frees it with a compare-and-delete, so only its holder can free it, and a crashed
+holder's lock expires after the lock lifetime. Messages waiting in the same replica
+queue in arrival order on an asyncio lock first, so only one of them at a time polls
+the shared store: a patient's burst of SMS to one replica is answered in order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
+import sqlite3
 import time
 import uuid
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, AsyncIterator, Dict, Optional
 
 from rasa.core.lock import TicketLock
@@ -36,6 +40,8 @@ from rasa.core.lock_store import (
 )
 from rasa.utils.endpoints import EndpointConfig
 from redis import Redis
+
+from clinic import paths
 
 logger = logging.getLogger(__name__)
 
@@ -74,23 +80,29 @@ class _LocalQueue:
                 del self._locks[conversation_id]
 
 
-class RedisMutexLockStore(LockStore):
-    """One conversation lock for every replica on the same Redis and key prefix."""
+class MutexLockStore(LockStore):
+    """One conversation lock for every replica sharing the same backing store.
 
-    def __init__(
-        self,
-        client: Redis,
-        key_prefix: Optional[str] = None,
-        poll_seconds: float = POLL_SECONDS,
-    ) -> None:
-        self._client = client
-        self._prefix = f"{key_prefix}:lock:" if key_prefix else "lock:"
+    A subclass supplies two atomic operations on that store: take a key (only if
+    nobody holds it, or its holder's expiry has passed) and free it (only with the
+    holder's token)."""
+
+    def __init__(self, poll_seconds: float = POLL_SECONDS) -> None:
         self._poll_seconds = poll_seconds
-        self._release = client.register_script(RELEASE_SCRIPT)
         self._local = _LocalQueue()
 
     def key(self, conversation_id: str) -> str:
-        return self._prefix + conversation_id
+        raise NotImplementedError
+
+    def _take(self, key: str, token: str, lifetime: float) -> bool:
+        raise NotImplementedError
+
+    def _free(self, key: str, token: str) -> None:
+        raise NotImplementedError
+
+    def held(self, conversation_id: str) -> bool:
+        """Whether someone holds the conversation's lock now (tests, diagnostics)."""
+        raise NotImplementedError
 
     @asynccontextmanager
     async def lock(  # type: ignore[override]
@@ -111,7 +123,7 @@ class RedisMutexLockStore(LockStore):
                 yield
             finally:
                 try:
-                    self._release(keys=[key], args=[token])
+                    self._free(key, token)
                 except Exception:  # noqa: BLE001 - the lock expires by itself
                     logger.warning(
                         "Could not free a conversation lock; it will expire."
@@ -119,8 +131,7 @@ class RedisMutexLockStore(LockStore):
 
     async def _acquire(self, key: str, token: str, lifetime: float) -> None:
         deadline = time.monotonic() + 2 * lifetime
-        expiry_ms = max(1, int(lifetime * 1000))
-        while not self._client.set(key, token, nx=True, px=expiry_ms):
+        while not self._take(key, token, lifetime):
             if time.monotonic() > deadline:
                 raise LockError("Timed out waiting for a conversation's lock.")
             await asyncio.sleep(self._poll_seconds)
@@ -131,23 +142,119 @@ class RedisMutexLockStore(LockStore):
         return None
 
     def delete_lock(self, conversation_id: str) -> None:
-        self._client.delete(self.key(conversation_id))
+        raise NotImplementedError("A mutex lock is freed only by its holder.")
 
     def save_lock(self, lock: TicketLock) -> None:
-        raise NotImplementedError("RedisMutexLockStore keeps no ticket locks.")
+        raise NotImplementedError("A mutex lock store keeps no ticket locks.")
+
+
+class RedisMutexLockStore(MutexLockStore):
+    """The lock in Redis: one atomic SET NX PX to take it, a compare-and-delete script
+    to free it."""
+
+    def __init__(
+        self,
+        client: Redis,
+        key_prefix: Optional[str] = None,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        super().__init__(poll_seconds)
+        self._client = client
+        self._prefix = f"{key_prefix}:lock:" if key_prefix else "lock:"
+        self._release = client.register_script(RELEASE_SCRIPT)
+
+    def key(self, conversation_id: str) -> str:
+        return self._prefix + conversation_id
+
+    def _take(self, key: str, token: str, lifetime: float) -> bool:
+        expiry_ms = max(1, int(lifetime * 1000))
+        return bool(self._client.set(key, token, nx=True, px=expiry_ms))
+
+    def _free(self, key: str, token: str) -> None:
+        self._release(keys=[key], args=[token])
+
+    def held(self, conversation_id: str) -> bool:
+        return bool(self._client.exists(self.key(conversation_id)))
+
+
+class SqliteMutexLockStore(MutexLockStore):
+    """The lock in a small SQLite file beside the conversations, for replicas on one
+    machine without Redis (`make run`'s default).
+
+    A row per held conversation: taking the lock deletes an expired row and inserts
+    one in a single immediate transaction (the primary key lets only one insert win);
+    freeing deletes the row only with the holder's token. Rows hold a hash of the
+    conversation id, never the id. Nothing here needs to survive a power cut (a lost
+    row is a lock nobody holds), so commits do not wait for the disk.
+    """
+
+    def __init__(self, path: Path, poll_seconds: float = POLL_SECONDS) -> None:
+        super().__init__(poll_seconds)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(
+            str(path), timeout=5, isolation_level=None, check_same_thread=False
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS conversation_lock "
+            "(key TEXT PRIMARY KEY, token TEXT NOT NULL, expires REAL NOT NULL)"
+        )
+
+    def key(self, conversation_id: str) -> str:
+        return hashlib.sha256(conversation_id.encode()).hexdigest()
+
+    def _take(self, key: str, token: str, lifetime: float) -> bool:
+        now = time.time()  # wall clock: the same for every process on the machine
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(
+                "DELETE FROM conversation_lock WHERE key = ? AND expires < ?",
+                (key, now),
+            )
+            taken = db.execute(
+                "INSERT OR IGNORE INTO conversation_lock VALUES (?, ?, ?)",
+                (key, token, now + lifetime),
+            ).rowcount
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return taken == 1
+
+    def _free(self, key: str, token: str) -> None:
+        self._db.execute(
+            "DELETE FROM conversation_lock WHERE key = ? AND token = ?", (key, token)
+        )
+
+    def held(self, conversation_id: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM conversation_lock WHERE key = ? AND expires >= ?",
+            (self.key(conversation_id), time.time()),
+        ).fetchone()
+        return row is not None
 
 
 def redis_lock_store(url: str, key_prefix: Optional[str] = None) -> RedisMutexLockStore:
     return RedisMutexLockStore(Redis.from_url(url, socket_timeout=10), key_prefix)
 
 
+def shared_lock_path() -> Path:
+    return paths.data_dir() / "locks.sqlite"
+
+
 class ClinicLockStore:
-    """A factory Rasa loads by module path: Redis when REDIS_URL is set, else memory."""
+    """A factory Rasa loads by module path: Redis when REDIS_URL is set; else, when
+    several replicas share this machine's data folder (RASA_REPLICAS > 1, set by the
+    launcher), the SQLite lock file there; else memory (one server)."""
 
     def __new__(
         cls, endpoint_config: Optional[EndpointConfig] = None, **_: Any
     ) -> LockStore:
         url = os.environ.get("REDIS_URL")
-        if not url:
-            return InMemoryLockStore()
-        return redis_lock_store(url, os.environ.get("REDIS_LOCK_PREFIX") or None)
+        if url:
+            return redis_lock_store(url, os.environ.get("REDIS_LOCK_PREFIX") or None)
+        if int(os.environ.get("RASA_REPLICAS") or 1) > 1:
+            return SqliteMutexLockStore(shared_lock_path())
+        return InMemoryLockStore()

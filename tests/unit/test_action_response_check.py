@@ -35,3 +35,51 @@ def test_a_malformed_answer_is_rejected_with_rasa_s_explanation(answer):
         ValidationError, match="Failed to validate Action server response"
     ):
         action()._validate_action_result(answer)
+
+
+def _variants(value):
+    """The answer with each part in turn replaced by a value of another type or
+    dropped: the shapes a broken action server could send."""
+    yield value
+    wrong = [None, 1, "x", [], {}, True]
+    if isinstance(value, dict):
+        for key in list(value):
+            for other in wrong:
+                yield {**value, key: other}
+            rest = {k: v for k, v in value.items() if k != key}
+            yield rest
+            for inner in _variants(value[key]):
+                yield {**value, key: inner}
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            for inner in _variants(item):
+                yield value[:index] + [inner] + value[index + 1 :]
+
+
+def test_the_compiled_check_and_jsonschema_give_the_same_verdicts():
+    from jsonschema.validators import validator_for
+
+    schema = RemoteAction.action_response_format_spec()
+    reference = validator_for(schema)(schema)  # what jsonschema.validate uses
+    answer = {
+        "events": [
+            {"event": "slot", "name": "screen_outcome", "value": "clear"},
+            {"event": "followup", "name": "action_listen"},
+            {"event": "active_loop", "name": None},
+            {"event": "reminder", "intent": "remind", "date_time": "2026-12-04"},
+        ],
+        "responses": [
+            {"text": "Thanks.", "buttons": [{"title": "a", "payload": "/b"}]}
+        ],
+    }
+    verdicts = set()
+    for variant in _variants(answer):
+        expected = reference.is_valid(variant)
+        try:
+            action()._validate_action_result(variant)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted == expected, variant
+        verdicts.add(expected)
+    assert verdicts == {True, False}

@@ -122,3 +122,59 @@ def test_the_calibrated_svm_gives_scikit_learns_calibrated_probabilities():
     np.testing.assert_allclose(
         ours.predict_proba(probe), reference.predict_proba(probe), atol=1e-4
     )
+
+
+def test_the_feature_plan_gives_the_fitted_unions_features_on_every_held_text():
+    """The classifier computes its features with nlp/feature_plan.py, not through
+    scikit-learn's transforms: the two must agree on every message the repository
+    holds, or answers would change."""
+    from collections import Counter
+    from pathlib import Path
+
+    from nlp.feature_plan import FeaturePlan
+    from nlp.linear_classifier import (
+        EncoderReading,
+        build_estimator,
+        feature_parts,
+        features_from_words,
+        union_features,
+    )
+    from scripts.nlu_eval import read_examples
+
+    root = Path(__file__).resolve().parents[2]
+    rng = np.random.default_rng(0)
+
+    def features(text: str):
+        words = [(w.lower(), i) for i, w in enumerate(text.split())]
+        return features_from_words(text, words, rng.normal(size=8))
+
+    train = read_examples(root / "tests" / "realworld" / "nlu_dev.yml")
+    counts = Counter(label for _, label in train)
+    train = [(t, label) for t, label in train if counts[label] >= 3]
+    config = {
+        **LinearClassifier.get_default_config(),
+        "calibration_folds": 3,
+        "question_weight": 0.5,
+    }
+    estimator = build_estimator(config)
+    estimator.steps[0][1].transformer_list.append(("encoder", EncoderReading(1.5)))
+    estimator.fit([features(t) for t, _ in train], np.array([lb for _, lb in train]))
+    held = [
+        text
+        for path in sorted((root / "tests").glob("**/*.yml"))
+        if "conversations" not in path.parts
+        for text, _ in _examples(read_examples, path)
+    ]
+    assert len(held) > 2000
+    plan = FeaturePlan(feature_parts(estimator))
+    for text in held + ["", "?!", "ÜBER ünïcode 😀 tëxt"]:
+        item = [features(text)]
+        expected = union_features(estimator, item).toarray()
+        assert np.allclose(plan.transform(item).toarray(), expected, atol=1e-12), text
+
+
+def _examples(read, path):
+    try:
+        return read(path)
+    except (KeyError, TypeError, AttributeError):
+        return []

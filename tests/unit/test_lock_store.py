@@ -1,11 +1,11 @@
-"""The Redis conversation lock keeps two replicas from running one conversation's
-turns at the same time, keeps one replica's waiting messages in order, and survives
-a holder that died.
+"""The shared conversation lock (Redis, or the SQLite file of `make run`'s replicas)
+keeps two replicas from running one conversation's turns at the same time, keeps one
+replica's waiting messages in order, and survives a holder that died.
 
 Replicas are separate processes; here each is a thread with its own event loop, its
-own Redis connection and its own store, which is what makes Rasa's stock
-RedisLockStore fail this test (its read-add-write of the ticket races).
-Needs Redis (skipped with the reason when absent, failed in CI).
+own connection and its own store, which is what makes Rasa's stock RedisLockStore
+fail this test (its read-add-write of the ticket races). The Redis cases need Redis
+(skipped with the reason when absent, failed in CI).
 """
 
 from __future__ import annotations
@@ -13,45 +13,50 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
+from typing import Callable
 
 import pytest
-from redis import Redis
 
-from stores.lock_store import ClinicLockStore, RedisMutexLockStore, redis_lock_store
+from stores.lock_store import (
+    ClinicLockStore,
+    MutexLockStore,
+    RedisMutexLockStore,
+    SqliteMutexLockStore,
+    redis_lock_store,
+)
 from tests.databases import reachable_redis_url
 
 
-@pytest.fixture(scope="module")
-def redis_url() -> str:
-    return reachable_redis_url()
+@pytest.fixture(params=["redis", "sqlite"])
+def replica(request, tmp_path) -> Callable[[], MutexLockStore]:
+    """Makes one replica's lock store; every replica of a test shares the backend."""
+    if request.param == "redis":
+        url, prefix = reachable_redis_url(), uuid.uuid4().hex
+        return lambda: redis_lock_store(url, prefix)
+    return lambda: SqliteMutexLockStore(tmp_path / "locks.sqlite")
 
 
-@pytest.fixture
-def prefix() -> str:
-    return uuid.uuid4().hex
-
-
-def replica(redis_url: str, prefix: str) -> RedisMutexLockStore:
-    return redis_lock_store(redis_url, prefix)
-
-
-def test_two_replicas_never_hold_one_conversation_at_once(redis_url, prefix):
-    counter, inside = f"{prefix}:counter", f"{prefix}:inside"
+def test_two_replicas_never_hold_one_conversation_at_once(replica):
+    shared = {"counter": 0, "inside": 0}
+    guard = threading.Lock()  # makes the bookkeeping itself exact
     turns_each, overlaps, errors = 25, [], []
     start = threading.Barrier(2)
 
     def run_replica() -> None:
-        store, client = replica(redis_url, prefix), Redis.from_url(redis_url)
+        store = replica()
 
         async def turns() -> None:
             for _ in range(turns_each):
                 async with store.lock("patient-1"):
-                    if client.incr(inside) != 1:
-                        overlaps.append(1)
-                    seen = int(client.get(counter) or 0)  # a turn reads the tracker,
+                    with guard:
+                        shared["inside"] += 1
+                        if shared["inside"] != 1:
+                            overlaps.append(1)
+                    seen = shared["counter"]  # a turn reads the tracker,
                     await asyncio.sleep(0.002)  # works,
-                    client.set(counter, seen + 1)  # and saves it
-                    client.decr(inside)
+                    shared["counter"] = seen + 1  # and saves it
+                    with guard:
+                        shared["inside"] -= 1
 
         start.wait()
         try:
@@ -64,17 +69,13 @@ def test_two_replicas_never_hold_one_conversation_at_once(redis_url, prefix):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    client = Redis.from_url(redis_url)
-    try:
-        assert not errors
-        assert not overlaps, f"{len(overlaps)} turns ran while another held the lock"
-        assert int(client.get(counter)) == 2 * turns_each, "a turn's save was lost"
-    finally:
-        client.delete(counter, inside)
+    assert not errors
+    assert not overlaps, f"{len(overlaps)} turns ran while another held the lock"
+    assert shared["counter"] == 2 * turns_each, "a turn's save was lost"
 
 
-def test_one_replicas_waiting_messages_are_answered_in_arrival_order(redis_url, prefix):
-    store, answered = replica(redis_url, prefix), []
+def test_one_replicas_waiting_messages_are_answered_in_arrival_order(replica):
+    store, answered = replica(), []
 
     async def turn(number: int) -> None:
         async with store.lock("patient-2"):
@@ -92,10 +93,8 @@ def test_one_replicas_waiting_messages_are_answered_in_arrival_order(redis_url, 
     assert answered == list(range(6))
 
 
-def test_a_dead_holders_lock_expires_and_other_conversations_never_wait(
-    redis_url, prefix
-):
-    dead, alive = replica(redis_url, prefix), replica(redis_url, prefix)
+def test_a_dead_holders_lock_expires_and_other_conversations_never_wait(replica):
+    dead, alive = replica(), replica()
 
     async def scenario() -> float:
         holder = dead.lock("patient-3", lock_lifetime=0.3)
@@ -111,9 +110,9 @@ def test_a_dead_holders_lock_expires_and_other_conversations_never_wait(
     assert 0.1 < waited < 2.0
 
 
-def test_a_late_holder_cannot_free_the_lock_someone_else_now_holds(redis_url, prefix):
-    first, second = replica(redis_url, prefix), replica(redis_url, prefix)
-    client, still_held = Redis.from_url(redis_url), []
+def test_a_late_holder_cannot_free_the_lock_someone_else_now_holds(replica):
+    first, second = replica(), replica()
+    still_held = []
 
     async def scenario() -> None:
         second_holds, first_done = asyncio.Event(), asyncio.Event()
@@ -122,7 +121,7 @@ def test_a_late_holder_cannot_free_the_lock_someone_else_now_holds(redis_url, pr
             async with second.lock("patient-4", lock_lifetime=30):
                 second_holds.set()
                 await first_done.wait()
-                still_held.append(client.exists(second.key("patient-4")))
+                still_held.append(second.held("patient-4"))
 
         async with first.lock("patient-4", lock_lifetime=0.2):
             task = asyncio.create_task(second_turn())
@@ -131,13 +130,38 @@ def test_a_late_holder_cannot_free_the_lock_someone_else_now_holds(redis_url, pr
         await task
 
     asyncio.run(scenario())
-    assert still_held == [1]
+    assert still_held == [True]
 
 
-def test_without_redis_url_one_server_locks_in_memory(monkeypatch):
+def test_the_lock_is_free_again_after_a_turn(replica):
+    store = replica()
+
+    async def turn() -> bool:
+        async with store.lock("patient-5"):
+            return store.held("patient-5")
+
+    assert asyncio.run(turn()) is True
+    assert store.held("patient-5") is False
+
+
+def test_the_sqlite_lock_file_holds_no_conversation_id(tmp_path):
+    store = SqliteMutexLockStore(tmp_path / "locks.sqlite")
+
+    async def turn() -> None:
+        async with store.lock("sms:patient-6"):
+            assert b"patient-6" not in (tmp_path / "locks.sqlite-wal").read_bytes()
+
+    asyncio.run(turn())
+
+
+def test_the_store_follows_the_deployment(monkeypatch, tmp_path):
     from rasa.core.lock_store import InMemoryLockStore
 
+    monkeypatch.setenv("CLINIC_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("REDIS_URL", raising=False)
-    assert isinstance(ClinicLockStore(), InMemoryLockStore)
+    monkeypatch.delenv("RASA_REPLICAS", raising=False)
+    assert isinstance(ClinicLockStore(), InMemoryLockStore)  # one server
+    monkeypatch.setenv("RASA_REPLICAS", "2")  # replicas on this machine
+    assert isinstance(ClinicLockStore(), SqliteMutexLockStore)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
     assert isinstance(ClinicLockStore(), RedisMutexLockStore)
