@@ -6,6 +6,7 @@ the sentence encoder's latency and the NLU variant table.
     python -m scripts.bench --no-variants  # skip the NLU variant table (~12 min)
     python -m scripts.bench --tiny      # a few requests of each kind: checks the tool
     works
+    python -m scripts.bench --load-only # only the load through nginx, 1 and 2 replicas
 
 Starts its own action server and Rasa server (free ports, temporary databases) with
 models/clinic.tar.gz and writes reports/bench.md, reports/bench.json and PNG plots
@@ -32,6 +33,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import aiohttp
 import yaml
 
+from scripts import bench_load
 from scripts.launch import PYTHON, ROOT, Stack
 from scripts.loadtest import ERROR_TEXT, SCRIPT, local_stack
 from scripts.nlu_eval import evaluate, http_parser, labels_of, read_examples
@@ -502,6 +504,7 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
     else:
         text += "| figure | value | goal |\n|---|---|---|\n"
         text += "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    text += bench_load.markdown(figures["load"]) if figures.get("load") else ""
     text += realworld_section(figures["nlu"].get("realworld"))
     text += encoder_section(figures.get("encoder_ms"))
     if figures.get("variants"):
@@ -638,8 +641,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument(
         "--no-variants", action="store_true", help="skip the NLU variant table"
     )
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="only the load through nginx, 1 and 2 replicas (scripts/bench_load.py)",
+    )
     parser.add_argument("--out", default=str(ROOT / "reports"))
     args = parser.parse_args(argv)
+    if args.load_only:
+        return load_only(Path(args.out))
     levels, closed_levels, per_worker = (
         ([1, 2], [2], 3) if args.tiny else ([1, 10, 20, 50], [20], 20)
     )
@@ -686,6 +696,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         }
     finally:
         stack.stop()
+    # the load as `make run` serves it, 1 and 2 replicas, nothing else running
+    if not args.tiny:
+        figures["load"] = bench_load.replica_runs(workdir, faq_questions())
     # in-process figures, with the servers stopped: nothing else on the cores
     figures["encoder_ms"] = encoder_latency(10 if args.tiny else 100)
     print(f"encoder: {figures['encoder_ms']}", flush=True)
@@ -703,6 +716,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     report = markdown(figures, baseline)
     (out / "bench.md").write_text(report)
     shutil.rmtree(workdir, ignore_errors=True)
+    print(report)
+    return 0
+
+
+def load_only(out: Path) -> int:
+    """`--load-only`: the load section alone, written to reports/load.md and .json."""
+    out.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    try:
+        results = bench_load.replica_runs(workdir, faq_questions())
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    (out / "load.json").write_text(json.dumps(results, indent=2))
+    report = "# Load" + bench_load.markdown(results)
+    (out / "load.md").write_text(report)
     print(report)
     return 0
 

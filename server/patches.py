@@ -17,10 +17,11 @@ the launcher uses (`python -m server`, for `run` and `shell`) and, for anyone wh
 - Every answer from the action server is checked against a JSON schema with
   `jsonschema.validate`, which first re-checks the schema itself: about 50 ms of CPU per
   custom action, during which the server answers no one (a screen turn runs three). Here
-  the schema is compiled once with fastjsonschema (several times faster than even a
-  reused jsonschema validator, which was still 4 % of the server's CPU); an answer it
-  rejects goes through jsonschema for Rasa's own error message. The two are held to
-  the same verdicts (tests/unit/test_action_response_check.py).
+  the schema is compiled once with fastjsonschema and each event checked against its
+  own type's part only (server/action_answers.py; a reused jsonschema validator was
+  still 4 % of the server's CPU, a session start's answer 7 ms); an answer it rejects
+  goes through jsonschema for Rasa's own error message. The two are held to the same
+  verdicts (tests/unit/test_action_response_check.py).
 - The dialogue states each prediction rebuilds from a conversation's first event, and
   RulePolicy's walk over all of them, are resumed and bounded
   (server/dialogue_speed.py): same predictions, a cost that no longer grows with the
@@ -85,12 +86,13 @@ def _apologising(run):
 
 @lru_cache(maxsize=1)
 def _action_response_check() -> Any:
-    """Rasa's action response schema, compiled by fastjsonschema (raises on a bad
-    answer)."""
-    import fastjsonschema
+    """Rasa's action response schema, compiled (server/action_answers.py); None: use
+    jsonschema alone."""
     from rasa.core.actions.action import RemoteAction
 
-    return fastjsonschema.compile(RemoteAction.action_response_format_spec())
+    from server.action_answers import compile_check
+
+    return compile_check(RemoteAction.action_response_format_spec())
 
 
 @lru_cache(maxsize=1)
@@ -114,15 +116,13 @@ def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
     CPU under load. This copy does the same check with the same error message, with a
     validator built once from Rasa's own public schema (action_response_format_spec).
     tests/unit/test_action_response_check.py holds both to the same answers."""
-    from fastjsonschema import JsonSchemaException
     from jsonschema.exceptions import best_match
     from rasa.shared.constants import DOCS_BASE_URL
 
-    try:
-        _action_response_check()(result)
+    check = _action_response_check()
+    if check is not None and check(result):
         return True
-    except JsonSchemaException:
-        pass  # jsonschema says why, in Rasa's words
+    # rejected: jsonschema says why, in Rasa's words
     error = best_match(_action_response_validator().iter_errors(result))
     if error is not None:
         error.message += (

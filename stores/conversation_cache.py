@@ -5,9 +5,11 @@ Rasa rebuilds a conversation from its stored rows on every turn (JSON decoding, 
 search of every Event subclass per event), so a turn's cost grew with the
 conversation's length. The store keeps the latest session's events of recent
 conversations here and uses them while the database's newest event of that
-conversation is still the one it saved; after a write by another replica it reads the
-database as before. Bounded by the size of the stored events (a 20-turn conversation
-is about 50 KB): CONVERSATION_CACHE_MB, default 64.
+conversation is still the one it saved; after a write by another replica it reads
+only the events stored since (events are never changed once stored), and the whole
+conversation as before when it shrank (forgotten, purged). Bounded by the size of the
+stored events (a 20-turn conversation is about 50 KB): CONVERSATION_CACHE_MB, default
+64.
 """
 
 from __future__ import annotations
@@ -50,15 +52,32 @@ class RecentConversations:
         self._limit = cache_bytes() if limit_bytes is None else limit_bytes
 
     def events(
-        self, sender: str, newest_stored: Callable[[], Optional[int]]
+        self,
+        sender: str,
+        newest_stored: Callable[[], Optional[int]],
+        stored_after: Callable[[int], List[Tuple[int, Event, int]]],
     ) -> Optional[List[Event]]:
-        """The kept events, if the database's newest event (asked only when some are
-        kept) is still the one kept; else None, and they are dropped (another replica
-        wrote)."""
+        """The conversation's latest session, if kept: as kept while the database's
+        newest event (asked only when some are kept) is still the one kept; with the
+        events stored since (`stored_after(id)`: (id, event, bytes) rows) when
+        another replica wrote; else None, and nothing is kept (it shrank)."""
         cached = self._recent.get(sender)
-        if cached is None or cached[0] != newest_stored():
+        newest = newest_stored() if cached is not None else None
+        if cached is None or newest is None or newest < cached[0]:
             self.drop(sender)
             return None
+        if newest != cached[0]:
+            rows = stored_after(cached[0])
+            if not rows:
+                self.drop(sender)
+                return None
+            self.remember(
+                sender,
+                [*cached[1], *(event for _, event, _ in rows)],
+                rows[-1][0],
+                sum(size for _, _, size in rows),
+            )
+            cached = self._recent[sender]
         self._recent.move_to_end(sender)
         return list(cached[1])  # events are never changed once logged: shared
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -73,7 +73,11 @@ class ClinicTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         events = (
-            self._recent.events(sender_id, lambda: self._newest_event_id(sender_id))
+            self._recent.events(
+                sender_id,
+                lambda: self._newest_event_id(sender_id),
+                lambda after: self._events_after(sender_id, after),
+            )
             if self.domain is not None
             else None
         )
@@ -85,6 +89,14 @@ class ClinicTrackerStore(SQLTrackerStore):
             tracker = await super().retrieve(sender_id)
         if tracker is not None:
             setattr(tracker, STORED_EVENTS, len(tracker.events))
+        return tracker
+
+    def init_tracker(self, sender_id: str) -> DialogueStateTracker:
+        """A new conversation's tracker (Rasa calls this only after `retrieve` found no
+        stored events, under the conversation's lock): nothing of it is stored yet,
+        so its first save needs no count query."""
+        tracker = super().init_tracker(sender_id)
+        setattr(tracker, STORED_EVENTS, 0)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -145,6 +157,22 @@ class ClinicTrackerStore(SQLTrackerStore):
         )
         with self.engine.connect() as connection:
             return connection.execute(query).scalar()
+
+    def _events_after(self, sender_id: str, after: int) -> List[Tuple[int, Event, int]]:
+        """(id, event, stored bytes) of the conversation's events stored after event
+        `after`, oldest first: what another replica added since this one kept it."""
+        events = self.SQLEvent.__table__
+        query = (
+            sa.select(events.c.id, events.c.data)
+            .where(events.c.sender_id == sender_id, events.c.id > after)
+            .order_by(events.c.id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            (row.id, Event.from_parameters(event_data(row.data)), len(row.data))
+            for row in rows
+        ]
 
     def forget(self, sender_id: str) -> int:
         """Delete every stored event of one conversation, its copy in memory and the

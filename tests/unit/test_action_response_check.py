@@ -67,13 +67,17 @@ def test_the_compiled_check_and_jsonschema_give_the_same_verdicts():
             {"event": "followup", "name": "action_listen"},
             {"event": "active_loop", "name": None},
             {"event": "reminder", "intent": "remind", "date_time": "2026-12-04"},
+            {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "x"}}},
+            {"event": "bot", "text": "hello", "data": {"buttons": []}},
+            {"event": "no_such_event"},
         ],
         "responses": [
             {"text": "Thanks.", "buttons": [{"title": "a", "payload": "/b"}]}
         ],
     }
     verdicts = set()
-    for variant in _variants(answer):
+    valid = {**answer, "events": answer["events"][:-1]}  # all but no_such_event
+    for variant in [*_variants(valid), *_variants(answer)]:
         expected = reference.is_valid(variant)
         try:
             action()._validate_action_result(variant)
@@ -82,4 +86,6 @@ def test_the_compiled_check_and_jsonschema_give_the_same_verdicts():
             accepted = False
         assert accepted == expected, variant
         verdicts.add(expected)
+    assert reference.is_valid(valid) and not reference.is_valid(answer)
     assert verdicts == {True, False}
+    assert patches._action_response_check() is not None  # the compiled check ran

@@ -187,11 +187,43 @@ def test_recent_conversations_stay_within_their_memory_bound():
     events = [UserUttered("x" * 500) for _ in range(2)]  # about 1.2 KB stored
     for sender in ("a", "b", "c"):
         cache.remember(sender, events, newest=1, added=0)
+    nothing_after = lambda after: []  # noqa: E731
     # the least recently used went first; the others are served while current
-    assert cache.events("a", lambda: 1) is None
-    assert len(cache.events("c", lambda: 1)) == 2
-    assert cache.events("b", lambda: 2) is None  # another replica wrote: dropped
-    assert cache.events("b", lambda: 1) is None
+    assert cache.events("a", lambda: 1, nothing_after) is None
+    assert len(cache.events("c", lambda: 1, nothing_after)) == 2
+    assert cache.events("b", lambda: 0, nothing_after) is None  # it shrank: dropped
+    assert cache.events("b", lambda: 1, nothing_after) is None
+
+
+def test_a_replica_reads_only_what_another_replica_added(tmp_path):
+    """Two stores on one database, a conversation alternating between them: each
+    reads the other's new events only, and both see the whole conversation."""
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    first, second = (ClinicTrackerStore(domain=DOMAIN, url=url) for _ in range(2))
+    read_after = []
+    original = ClinicTrackerStore._events_after
+
+    def counting(self, sender, after):
+        rows = original(self, sender, after)
+        read_after.append(len(rows))
+        return rows
+
+    ClinicTrackerStore._events_after = counting
+    try:
+        texts = []
+        for turn in range(6):
+            store = (first, second)[turn % 2]
+            tracker = asyncio.run(store.retrieve("alternating")) or (
+                DialogueStateTracker("alternating", DOMAIN.slots)
+            )
+            tracker.update(UserUttered(f"message {turn}"))
+            texts.append(f"message {turn}")
+            asyncio.run(store.save(tracker))
+            seen = [e.text for e in tracker.events if isinstance(e, UserUttered)]
+            assert seen == texts
+    finally:
+        ClinicTrackerStore._events_after = original
+    assert read_after == [1, 1, 1, 1], "each turn read the one event the other added"
 
 
 def test_the_retention_job_deletes_old_conversations_and_bookings(
