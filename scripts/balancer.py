@@ -85,14 +85,17 @@ http {{
   server {{
     listen {public_port};
     proxy_http_version 1.1;
-    proxy_set_header Host $http_host;
-    proxy_set_header X-Forwarded-For $remote_addr;
     proxy_next_upstream error timeout;
     proxy_connect_timeout 2s;
     proxy_read_timeout 120s;
 
+    # proxy_set_header in a location replaces every inherited one: each location
+    # sets all of its own. The Host the client used reaches the replica, which the
+    # SMS channel's signature check needs (it signs the URL the client called).
     location /socket.io/ {{
       proxy_pass http://rasa_sticky;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection $connection_upgrade;
       proxy_buffering off;
@@ -100,6 +103,8 @@ http {{
     }}
     location / {{
       proxy_pass http://rasa;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
       proxy_set_header Connection "";
     }}
   }}

@@ -462,7 +462,10 @@ def run(settings: Settings) -> int:
         else keys.path_of(keys.API_TOKEN, settings.data_dir)
     )
     stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    # a closed terminal (SIGHUP) stops everything too: nginx would outlive it, since
+    # it reads SIGHUP as "reload"
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda *_: stop.update(now=True))
     try:
         stack.start(wait=False)
         print(

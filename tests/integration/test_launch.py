@@ -87,3 +87,61 @@ def test_the_stack_runs_the_one_retention_job(servers):
         time.sleep(0.5)
     text = log.read_text()
     assert "Retention: Deleted" in text and "conversation events" in text, text
+
+
+def test_make_run_puts_a_replica_per_core_behind_nginx_on_the_public_port(
+    monkeypatch, capsys
+):
+    from scripts import balancer, launch
+
+    for name in ("RASA_PORT", "RASA_REPLICAS", "REPLICA_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(launch.os, "cpu_count", lambda: 2)
+    settings = launch.Settings.from_environment()
+    assert settings.balancer_port == 5005 and settings.rasa_ports == (5105, 5106)
+    assert settings.rasa_url == "http://localhost:5005"
+    command = launch.rasa_server_command(settings, 5105)
+    assert command[command.index("--interface") + 1] == "127.0.0.1"
+    monkeypatch.setattr(launch.os, "cpu_count", lambda: 8)
+    assert len(launch.Settings.from_environment().rasa_ports) == 2  # at most 2
+    monkeypatch.setenv("RASA_REPLICAS", "3")
+    assert len(launch.Settings.from_environment().rasa_ports) == 3  # configurable
+    monkeypatch.setenv("RASA_REPLICAS", "1")
+    one = launch.Settings.from_environment()
+    assert one.balancer_port is None and one.rasa_ports == (5005,)
+    assert "--interface" not in launch.rasa_server_command(one, 5005)
+
+    # a machine without nginx: one replica on the public port, and the launcher says so
+    monkeypatch.setattr(balancer, "nginx_binary", lambda: None)
+    fallback = launch.with_available_balancer(settings)
+    assert fallback.balancer_port is None and fallback.rasa_ports == (5005,)
+    assert "nginx is not installed" in capsys.readouterr().out
+
+
+def test_the_nginx_config_routes_as_documented(tmp_path):
+    from scripts import balancer
+
+    config = balancer.nginx_config(5005, [5105, 5106], tmp_path)
+    assert "listen 5005;" in config
+    assert config.count("server 127.0.0.1:5105") == 2  # both upstreams
+    assert "hash $remote_addr consistent;" in config  # socket.io: sticky
+    assert "least_conn;" in config  # the rest: the least busy replica
+    assert "client_max_body_size 64k;" in config
+    assert "access_log off;" in config
+    if balancer.nginx_binary():  # nginx itself accepts it
+        path = balancer.write_config(5005, [5105, 5106], tmp_path / "run")
+        checked = subprocess.run(
+            [
+                balancer.nginx_binary(),
+                "-t",
+                "-e",
+                "stderr",
+                "-p",
+                str(path.parent),
+                "-c",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert checked.returncode == 0, checked.stderr
