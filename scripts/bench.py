@@ -34,6 +34,7 @@ import aiohttp
 import yaml
 
 from scripts import bench_load
+from scripts.bench_load import percentiles
 from scripts.launch import PYTHON, ROOT, Stack
 from scripts.loadtest import ERROR_TEXT, SCRIPT, local_stack
 from scripts.nlu_eval import evaluate, http_parser, labels_of, read_examples
@@ -52,14 +53,6 @@ TARGETS = {
     "out_of_scope_recall": ">= 0.9",
     "wrong_answer_rate": "<= 0.02",
 }
-
-
-def percentiles(values: List[float]) -> Dict[str, Optional[float]]:
-    ordered = sorted(values)
-    if not ordered:
-        return {"p50": None, "p95": None, "p99": None, "n": 0}
-    pick = lambda p: round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)  # noqa: E731
-    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "n": len(ordered)}
 
 
 def peak_rss_mb(pid: int) -> Optional[float]:

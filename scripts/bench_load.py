@@ -30,31 +30,20 @@ from typing import Any, Dict, List, Optional, Tuple
 import aiohttp
 
 from scripts import balancer
-from scripts.launch import PYTHON, Settings, Stack, free_port
+from scripts.launch import PYTHON
+from scripts.loadtest import ERROR_TEXT, local_stack
 
 CONVERSATIONS, TURNS = 20, 10
 PY_SPY = PYTHON.parent / "py-spy"
 
 
 def percentiles(values: List[float]) -> Dict[str, Optional[float]]:
+    """p50, p95, p99 (ms, one decimal) and the count."""
     ordered = sorted(values)
     if not ordered:
         return {"p50": None, "p95": None, "p99": None, "n": 0}
     pick = lambda p: round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)  # noqa: E731
     return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "n": len(ordered)}
-
-
-def balanced_stack(workdir: Path, replicas: int) -> Stack:
-    """A stack as `make run` starts it, on free ports, its data in `workdir`."""
-    settings = Settings(
-        rasa_ports=tuple(free_port() for _ in range(replicas)),
-        balancer_port=free_port(),
-        action_port=free_port(),
-        web_port=None,
-        data_dir=workdir / "data",
-        env={"DATABASE_URL": "", "REDIS_URL": "", "TRACKER_DATABASE_URL": ""},
-    )
-    return Stack(settings, log_dir=workdir)
 
 
 async def closed_loop(
@@ -83,7 +72,11 @@ async def closed_loop(
                         f"{url}/webhooks/rest/webhook", json=body
                     ) as response:
                         answer = await response.json(content_type=None)
-                        ok = response.status == 200 and bool(answer)
+                        ok = (
+                            response.status == 200
+                            and bool(answer)
+                            and [m.get("text") for m in answer] != [ERROR_TEXT]
+                        )
                 except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
                     ok = False
                 elapsed = (time.perf_counter() - started) * 1000
@@ -118,7 +111,7 @@ def replica_runs(
         return {"skipped": "nginx is not installed (make nginx)"}
     results: Dict[str, Any] = {}
     for count in counts:
-        stack = balanced_stack(workdir / f"replicas-{count}", count)
+        stack = local_stack(workdir / f"replicas-{count}", replicas=count)
         try:
             stack.start(web=False)
             url = stack.rasa_url

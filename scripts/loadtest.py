@@ -90,11 +90,13 @@ class Figures:
         return data
 
 
-def local_stack(workdir: Path) -> Stack:
+def local_stack(workdir: Path, replicas: Optional[int] = None) -> Stack:
     """An action server and a Rasa server of our own (the launcher's), on free ports,
-    with their data in `workdir`, so a run never touches real data."""
+    with their data in `workdir`, so a run never touches real data. With `replicas`,
+    that many Rasa servers behind nginx, as `make run` starts them."""
     settings = Settings(
-        rasa_ports=(free_port(),),
+        rasa_ports=tuple(free_port() for _ in range(replicas or 1)),
+        balancer_port=free_port() if replicas else None,
         action_port=free_port(),
         web_port=None,
         data_dir=workdir / "data",

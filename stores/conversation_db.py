@@ -8,6 +8,8 @@ by default. Rasa's SQLTrackerStore wants dialect, host, port and db separately;
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any, Dict
 
@@ -43,6 +45,22 @@ def store_arguments(url: str) -> Dict[str, Any]:
     }
 
 
+def use_wal(connection: Any, seconds: float = 10.0) -> None:
+    """Put a SQLite file in WAL mode. Changing the journal mode does not wait for a
+    busy file: two replicas opening a new data folder at once made one of them fail
+    with "database is locked". So it is retried for a while (once a file is in WAL
+    mode, the call finds it so at once)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def sqlite_engine(database: str) -> sa.engine.Engine:
     """A few kept-open SQLite connections, committing in WAL mode with
     synchronous=NORMAL.
@@ -66,8 +84,8 @@ def sqlite_engine(database: str) -> sa.engine.Engine:
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _: Any) -> None:
+        use_wal(dbapi_connection)
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten
         cursor.close()

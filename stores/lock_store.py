@@ -42,6 +42,7 @@ from rasa.utils.endpoints import EndpointConfig
 from redis import Redis
 
 from clinic import paths
+from stores.conversation_db import use_wal
 
 logger = logging.getLogger(__name__)
 
@@ -141,9 +142,6 @@ class MutexLockStore(LockStore):
     def get_lock(self, conversation_id: str) -> Optional[TicketLock]:
         return None
 
-    def delete_lock(self, conversation_id: str) -> None:
-        raise NotImplementedError("A mutex lock is freed only by its holder.")
-
     def save_lock(self, lock: TicketLock) -> None:
         raise NotImplementedError("A mutex lock store keeps no ticket locks.")
 
@@ -176,6 +174,9 @@ class RedisMutexLockStore(MutexLockStore):
     def held(self, conversation_id: str) -> bool:
         return bool(self._client.exists(self.key(conversation_id)))
 
+    def delete_lock(self, conversation_id: str) -> None:
+        self._client.delete(self.key(conversation_id))
+
 
 class SqliteMutexLockStore(MutexLockStore):
     """The lock in a small SQLite file beside the conversations, for replicas on one
@@ -194,7 +195,7 @@ class SqliteMutexLockStore(MutexLockStore):
         self._db = sqlite3.connect(
             str(path), timeout=5, isolation_level=None, check_same_thread=False
         )
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db)
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS conversation_lock "
@@ -226,6 +227,11 @@ class SqliteMutexLockStore(MutexLockStore):
     def _free(self, key: str, token: str) -> None:
         self._db.execute(
             "DELETE FROM conversation_lock WHERE key = ? AND token = ?", (key, token)
+        )
+
+    def delete_lock(self, conversation_id: str) -> None:
+        self._db.execute(
+            "DELETE FROM conversation_lock WHERE key = ?", (self.key(conversation_id),)
         )
 
     def held(self, conversation_id: str) -> bool:

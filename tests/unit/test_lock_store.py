@@ -165,3 +165,25 @@ def test_the_store_follows_the_deployment(monkeypatch, tmp_path):
     assert isinstance(ClinicLockStore(), SqliteMutexLockStore)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
     assert isinstance(ClinicLockStore(), RedisMutexLockStore)
+
+
+def test_replicas_opening_a_new_lock_file_at_once_all_start(tmp_path):
+    """Two replicas starting on a new data folder create the lock file together;
+    switching it to WAL mode raced ("database is locked") about once in 40."""
+    errors = []
+    for trial in range(150):
+        start = threading.Barrier(2)
+
+        def open_store(path=tmp_path / f"{trial}.sqlite", start=start) -> None:
+            start.wait()
+            try:
+                SqliteMutexLockStore(path)
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=open_store) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert not errors
