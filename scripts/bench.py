@@ -33,7 +33,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import aiohttp
 import yaml
 
-from scripts import bench_load
+from scripts import bench_load, bench_widget
 from scripts.bench_load import percentiles
 from scripts.launch import PYTHON, ROOT, Stack
 from scripts.loadtest import ERROR_TEXT, SCRIPT, local_stack
@@ -46,7 +46,10 @@ REALWORLD_TEST = ROOT / "tests" / "realworld" / "nlu_test.yml"
 # The goals the figures are read against (docs/evaluation.md explains each).
 TARGETS = {
     "faq_p95_ms_at_20": "<= 60 ms and <= 1.5 x bare parse",
-    "cold_start_s": "<= 15 s",
+    "cold_start_s": "<= 10 s",
+    "rss_per_replica_mb": "<= 900 MB (encoder loaded)",
+    "widget_first_s": f"<= {bench_widget.FIRST_ANSWER_GOAL_S} s",
+    "widget_follow_up_s": f"<= {bench_widget.FOLLOW_UP_GOAL_S} s",
     "train_full_s": "<= 180 s",
     "train_response_only_s": "<= 30 s",
     "heldout_accuracy": ">= 0.95",
@@ -447,11 +450,22 @@ def summary_rows(figures: Dict[str, Any]) -> List[Tuple[str, str, str]]:
     )
     rows.append(
         (
-            "peak RSS Rasa server / action server",
+            "peak RSS per Rasa replica / action server",
             f"{figures['rss_mb']['rasa']} / {figures['rss_mb']['actions']} MB",
-            "",
+            TARGETS["rss_per_replica_mb"],
         )
     )
+    widget = figures.get("widget")
+    if widget:
+        for key, label in (("first_s", "first"), ("follow_up_s", "follow_up")):
+            rows.append(
+                (
+                    f"widget in Chromium, Enter to the {label.replace('_', '-')} "
+                    "answer (median / max)",
+                    f"{widget[key]['median']} / {widget[key]['max']} s",
+                    TARGETS[f"widget_{label}_s"],
+                )
+            )
     return rows
 
 
@@ -498,6 +512,7 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
         text += "| figure | value | goal |\n|---|---|---|\n"
         text += "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
     text += bench_load.markdown(figures["load"]) if figures.get("load") else ""
+    text += bench_widget.markdown(figures["widget"]) if figures.get("widget") else ""
     text += realworld_section(figures["nlu"].get("realworld"))
     text += encoder_section(figures.get("encoder_ms"))
     if figures.get("variants"):
@@ -692,6 +707,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     # the load as `make run` serves it, 1 and 2 replicas, nothing else running
     if not args.tiny:
         figures["load"] = bench_load.replica_runs(workdir, faq_questions())
+        figures["widget"] = bench_widget.run(workdir / "widget")
+        print(f"widget: {figures['widget']}", flush=True)
     # in-process figures, with the servers stopped: nothing else on the cores
     figures["encoder_ms"] = encoder_latency(10 if args.tiny else 100)
     print(f"encoder: {figures['encoder_ms']}", flush=True)

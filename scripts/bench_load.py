@@ -222,6 +222,14 @@ def _component(frames: List[str]) -> str:
     return "graph runner"
 
 
+# The same load on the main before the speed work (one Rasa server under `make run`,
+# issue 25's two runs): the "before" the rows below are read against.
+BEFORE_ROW = (
+    "| before: 1 server (two runs, issue 25) | 421 / 480 | 2,101 / 2,217 | | | | "
+    "28 / 27 | | CPU ms: 91-112 / 50-57 / 65-69 |\n"
+)
+
+
 def markdown(results: Dict[str, Any]) -> str:
     """The replica table, the stage breakdown and the growth rows."""
     if "skipped" in results:
@@ -233,6 +241,7 @@ def markdown(results: Dict[str, Any]) -> str:
         "p95 | turns/s | errors | turn 1 / 10 / 50 alone |\n"
         "|---|---|---|---|---|---|---|---|---|\n"
     )
+    text += BEFORE_ROW
     for key, row in results.items():
         if not key.endswith("replica(s)"):
             continue

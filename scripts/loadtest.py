@@ -90,15 +90,18 @@ class Figures:
         return data
 
 
-def local_stack(workdir: Path, replicas: Optional[int] = None) -> Stack:
+def local_stack(
+    workdir: Path, replicas: Optional[int] = None, web: bool = False
+) -> Stack:
     """An action server and a Rasa server of our own (the launcher's), on free ports,
     with their data in `workdir`, so a run never touches real data. With `replicas`,
-    that many Rasa servers behind nginx, as `make run` starts them."""
+    that many Rasa servers behind nginx, as `make run` starts them; with `web`, the
+    demo page too."""
     settings = Settings(
         rasa_ports=tuple(free_port() for _ in range(replicas or 1)),
         balancer_port=free_port() if replicas else None,
         action_port=free_port(),
-        web_port=None,
+        web_port=free_port() if web else None,
         data_dir=workdir / "data",
         env={"DATABASE_URL": "", "REDIS_URL": "", "TRACKER_DATABASE_URL": ""},
     )

@@ -78,6 +78,12 @@ def create_app(socket_url: str) -> Sanic:
             STATIC / "inter.css", mime_type="text/css", headers=CACHE
         )
 
+    @app.get("/static/typing.js")
+    async def typing_dots(_: Request) -> HTTPResponse:
+        return await response.file(
+            STATIC / "typing.js", mime_type="application/javascript", headers=CACHE
+        )
+
     @app.get("/static/fonts/<name:str>")
     async def font(_: Request, name: str) -> HTTPResponse:
         path = FONTS / name

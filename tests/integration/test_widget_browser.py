@@ -4,19 +4,19 @@ The page, the widget's socket.io channel and their origins are the ones `make ru
 starts (the session stack comes from the same launcher). Any console error fails.
 """
 
-import shutil
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from scripts import bench_widget
 from tests.conftest import CLINIC_NAME
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = bench_widget.CHROMIUM
 ARTIFACTS = ROOT / "test-artifacts"
 CLOSED = "A widget socket closed."  # channels/socketio.py, at DEBUG
 
@@ -28,17 +28,7 @@ def page():
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium missing: `make test` installs it (make browser)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = bench_widget.launch_browser(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         page.console_errors = []
         page.on(
@@ -143,3 +133,57 @@ def test_a_widget_that_closes_leaves_no_error_in_the_log(servers, page):
     assert CLOSED in added, "the websocket's end never reached the server"
     assert [line for line in added.splitlines() if " ERROR " in line] == []
     assert "Traceback" not in added
+
+
+# Runs before the page's own scripts: notes each time the typing dots (web/static/
+# typing.js) enter or leave the page, however briefly.
+DOTS_RECORDER = """
+window.clinicDots = [];
+new MutationObserver(function (records) {
+  records.forEach(function (record) {
+    record.addedNodes.forEach(function (node) {
+      if (node.classList && node.classList.contains("clinic-typing")) {
+        window.clinicDots.push("shown");
+      }
+    });
+    record.removedNodes.forEach(function (node) {
+      if (node.classList && node.classList.contains("clinic-typing")) {
+        window.clinicDots.push("gone");
+      }
+    });
+  });
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_answers_appear_promptly_with_typing_dots_only_while_waiting(servers, page):
+    """The issue's widget goals: the first answer (asked as soon as the widget opens,
+    so the greeting and the notice come in the same wait) within 1.5 s of Enter, each
+    follow-up within 1.0 s; the dots show after each send and go with the answer."""
+    page.add_init_script(DOTS_RECORDER)
+    page_url = servers.stack.settings.web_url + "/"
+    page.goto(page_url)
+    page.click(".rw-launcher")
+    seen = []
+    first = bench_widget.ask(page, *bench_widget.FIRST_TURN)
+    seen.append(page.evaluate("window.clinicDots.splice(0)"))
+    follow_ups = []
+    for turn in bench_widget.FOLLOW_UPS:
+        follow_ups.append(bench_widget.ask(page, *turn))
+        seen.append(page.evaluate("window.clinicDots.splice(0)"))
+    # a quick reply button is a send too
+    bench_widget.ask(page, "what should I wear?", "everyday clothing is fine")
+    page.evaluate("window.clinicDots.splice(0)")
+    page.locator(".rw-reply", has_text="What happens in a session?").last.click()
+    wait_for_answer(page, "towel and lie on a massage table")
+    seen.append(page.evaluate("window.clinicDots.splice(0)"))
+
+    assert first <= bench_widget.FIRST_ANSWER_GOAL_S, (
+        f"first answer after {first:.2f} s"
+    )
+    assert max(follow_ups) <= bench_widget.FOLLOW_UP_GOAL_S, follow_ups
+    for turn in seen:
+        assert turn and turn[0] == "shown" and turn[-1] == "gone", seen
+    assert page.locator(".clinic-typing").count() == 0, "dots left after the answer"
+    assert page.locator(".rw-typing-indication").count() == 0
+    assert page.console_errors == []
