@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from clinic.booking.availability import Availability
 from clinic.hours import OpeningHours
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "clinic.yml"
@@ -52,11 +53,15 @@ def load_facts(path: Optional[Path] = None) -> Dict[str, Any]:
         data = yaml.safe_load(handle) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping of clinic facts")
-    unknown = set(data) - set(SLOT_FOR_FACT) - {"time_zone"}
+    unknown = set(data) - set(SLOT_FOR_FACT) - {"time_zone", "appointments"}
     if unknown:
         raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
     OpeningHours.from_config(data.get("opening_hours"))  # a typo fails at start-up
     ZoneInfo(str(data.get("time_zone") or "UTC"))
+    if data.get("appointments") is not None:
+        Availability.from_config(
+            data["appointments"], str(data.get("time_zone") or "UTC")
+        )
     return data
 
 
@@ -89,6 +94,17 @@ def opening_hours() -> OpeningHours:
     """Structured hours for booking checks (`OpeningHours.unknown()` until filled
     in)."""
     return OpeningHours.from_config(clinic_facts().get("opening_hours"))
+
+
+def availability() -> Optional[Availability]:
+    """When consultations can be booked (clinic.yml's `appointments`); None without
+    that block: bookings are then requests the clinic team confirms."""
+    facts = clinic_facts()
+    if facts.get("appointments") is None:
+        return None
+    return Availability.from_config(
+        facts["appointments"], str(facts.get("time_zone") or "UTC")
+    )
 
 
 def time_zone() -> ZoneInfo:

@@ -1,6 +1,6 @@
 """Bookings and callback requests, stored with SQLAlchemy.
 
-One small schema (three tables, prefixed `clinic_` so they can share a database with
+One small schema (four tables, prefixed `clinic_` so they can share a database with
 Rasa's tracker store): a SQLite file by default, PostgreSQL when DATABASE_URL is set.
 Tables are created, and later versions migrated, the first time a store connects.
 
@@ -31,7 +31,7 @@ from clinic import paths
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: 32 = 5 bits
 REFERENCE_LENGTH = 8  # 40 bits, read aloud as two groups: RV-7K3Q-M2XP
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Wrong reference-and-contact pairs before a conversation or a reference is locked,
 # and for how long (kept in the database, so every replica and a restart share it).
 MAX_FAILED_CHECKS = 5
@@ -99,8 +99,58 @@ def _longer_references(conn: sa.engine.Connection) -> None:
             )
 
 
+# Consultation times held or booked (appointment_book.py writes them; a booking's
+# claim goes when the booking is cancelled, forgotten or purged).
+claims = sa.Table(
+    "clinic_slot_claims",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("seat", sa.Integer, nullable=False),
+    sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+    # the consultation and its buffers: what no other claim on the seat may overlap
+    sa.Column("blocked_from", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),  # "hold" | "booking"
+    sa.Column("holder_key", sa.String(64), nullable=False, index=True),
+    sa.Column("booking_reference", sa.String(16), nullable=True, unique=True),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+    sa.UniqueConstraint("mode", "seat", "starts_at", name="clinic_slot_claims_seat"),
+)
+EXCLUSION = (
+    "ALTER TABLE clinic_slot_claims ADD CONSTRAINT clinic_slot_claims_no_overlap "
+    "EXCLUDE USING gist (mode WITH =, seat WITH =, "
+    "tstzrange(blocked_from, blocked_until) WITH &&)"
+)
+
+
+def _no_overlap_on_postgresql(conn: sa.engine.Connection) -> None:
+    """Version 3 (and every new claims table): PostgreSQL refuses two overlapping
+    claims on one seat by itself."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
+    present = conn.execute(
+        sa.text(
+            "SELECT 1 FROM pg_constraint "
+            "WHERE conname = 'clinic_slot_claims_no_overlap'"
+        )
+    ).first()
+    if not present:
+        conn.execute(sa.text(EXCLUSION))
+
+
+@sa.event.listens_for(claims, "after_create")
+def _claims_created(_: sa.Table, conn: sa.engine.Connection, **__: Any) -> None:
+    _no_overlap_on_postgresql(conn)
+
+
 # Later schema changes go here as {version: function(connection)}; each runs once.
-MIGRATIONS: Dict[int, Callable[[sa.engine.Connection], None]] = {2: _longer_references}
+MIGRATIONS: Dict[int, Callable[[sa.engine.Connection], None]] = {
+    2: _longer_references,
+    3: _no_overlap_on_postgresql,
+}
 
 
 class StoreUnavailable(RuntimeError):
@@ -273,6 +323,17 @@ class BookingStore:
     def _guard(self) -> _Guard:
         return _Guard()
 
+    def guard(self) -> _Guard:
+        """For the other booking modules that write to these tables: database errors
+        become StoreUnavailable, as here."""
+        return _Guard()
+
+    def booking_for_request(self, request_key: str) -> Optional[Record]:
+        """The booking saved for this request, if any (a retried save returns it)."""
+        self.ensure_schema()
+        with self._guard():
+            return self._by_key(bookings, request_key)
+
     # ------------------------------------------------------------ bookings
     def save_booking(self, request: BookingRequest) -> Record:
         """Insert once per request_key; a repeat returns the existing booking."""
@@ -308,7 +369,13 @@ class BookingStore:
         return _booking(row) if row else None
 
     def cancel_booking(self, reference: str) -> Record:
-        return self._update_open(bookings, reference, status="cancelled")
+        """Cancel an open booking; its time is free again."""
+        record = self._update_open(bookings, reference, status="cancelled")
+        with self._guard(), self.engine.begin() as conn:
+            conn.execute(
+                claims.delete().where(claims.c.booking_reference == record.reference)
+            )
+        return record
 
     def reschedule_booking(
         self, reference: str, starts_at: datetime, time_confirmed: bool = True
@@ -375,6 +442,17 @@ class BookingStore:
         request of this conversation."""
         self.ensure_schema()
         with self._guard(), self.engine.begin() as conn:
+            references = sa.select(bookings.c.reference).where(
+                bookings.c.sender_key == sender_key
+            )
+            conn.execute(
+                claims.delete().where(
+                    sa.or_(
+                        claims.c.holder_key == sender_key,
+                        claims.c.booking_reference.in_(references),
+                    )
+                )
+            )
             count = 0
             for table in (bookings, callbacks):
                 count += int(
@@ -401,6 +479,7 @@ class BookingStore:
                 callbacks.delete().where(callbacks.c.created_at < cutoff)
             ).rowcount
             conn.execute(attempts.delete().where(attempts.c.first_at < stale))
+            conn.execute(claims.delete().where(claims.c.blocked_until < cutoff))
         return int(count)
 
     # ------------------------------------------- checking who asks for a change
