@@ -8,9 +8,11 @@ saved yet and offered a retry, and it is written as soon as the database is back
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -18,7 +20,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import services
+from actions import appointments, services
 from actions.forms import (
     ContactQuestions,
     answered_yes,
@@ -36,6 +38,8 @@ from actions.tracker import (
 )
 from clinic import facts
 from clinic.answers import NO, answer
+from clinic.booking import outbox
+from clinic.booking.appointment_book import SlotTaken
 from clinic.booking.store import BookingRequest, StoreUnavailable
 from clinic.booking.timeparse import parse_when
 from clinic.booking.validation import contact_from_slot, parse_contact, parse_mode
@@ -44,6 +48,8 @@ from clinic.screening.findings import Findings, most_careful
 
 # Slots of one booking attempt (the patient's name and contact are kept for later).
 ATTEMPT_SLOTS = (
+    appointments.OFFERS_SLOT,
+    appointments.SKIP_SLOT,
     "booking_mode",
     "booking_time",
     "booking_confirm",
@@ -106,6 +112,12 @@ def effective_outcome(tracker: Tracker, memory: Optional[Findings] = None) -> st
     return most_careful(tracker.get_slot("screen_outcome"), memory.outcome)
 
 
+def times_are_real() -> bool:
+    """Whether a booked time is the clinic's own (open times from clinic.yml's
+    `appointments`, or its opening hours) rather than a request staff confirm."""
+    return services.appointment_book() is not None or facts.opening_hours().configured
+
+
 def booking_request(tracker: Tracker) -> BookingRequest:
     """The booking as the store keeps it; a doctor-first booking carries the flagged
     condition ids (ids only) for the physical therapist."""
@@ -120,7 +132,7 @@ def booking_request(tracker: Tracker) -> BookingRequest:
         contact=tracker.get_slot("patient_contact"),
         mode=tracker.get_slot("booking_mode"),
         starts_at=datetime.fromisoformat(tracker.get_slot("booking_time")),
-        time_confirmed=facts.opening_hours().configured,
+        time_confirmed=times_are_real(),
         with_physio=with_physio,
         condition_ids=sorted(flagged) if with_physio else [],
     )
@@ -139,9 +151,28 @@ class ActionBookingSave(Action):
             dispatcher.utter_message(response="utter_booking_nothing_to_save")
             return [SlotSet("booking_pending", None)]
         request = booking_request(tracker)
+        book = services.appointment_book()
         try:
-            record = await services.save_or_keep(request)
+            if book is None:
+                record = await services.save_or_keep(request)
+            else:
+                record = await services.call(
+                    book.book, request, conversation_key(tracker), now_in_clinic()
+                )
+                await asyncio.to_thread(outbox.drop, request.request_key)
+        except SlotTaken:
+            await asyncio.to_thread(outbox.drop, request.request_key)
+            dispatcher.utter_message(response="utter_booking_time_taken_at_save")
+            return [
+                SlotSet("booking_time", None),
+                SlotSet("booking_confirm", None),
+                FollowupAction("booking_form"),
+            ]
         except StoreUnavailable:
+            if book is not None:  # kept as a request the clinic team confirms
+                await asyncio.to_thread(
+                    outbox.keep, replace(request, time_confirmed=False)
+                )
             dispatcher.utter_message(response="utter_booking_not_saved_yet")
             return [SlotSet("booking_pending", True)]
         local = (record.starts_at or request.starts_at).astimezone(facts.time_zone())
@@ -198,7 +229,7 @@ class ValidateBookingForm(ContactQuestions):
             "booking_mode", tracker, dispatcher, "utter_invalid_booking_mode"
         )
 
-    def validate_booking_time(
+    async def validate_booking_time(
         self,
         value: Any,
         dispatcher: CollectingDispatcher,
@@ -207,9 +238,41 @@ class ValidateBookingForm(ContactQuestions):
     ) -> Dict[str, Any]:
         if value is None:
             return {}
+        result = await self._open_time(tracker, dispatcher)
+        if result is not None:
+            return result
         return self.time_answer("booking_time", tracker, dispatcher)
 
-    def validate_booking_confirm(
+    async def _open_time(
+        self, tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> Optional[Dict[str, Any]]:
+        """The answer read against the clinic's open times (None without them, or
+        while the database cannot say which are open: then a requested time)."""
+        book = services.appointment_book()
+        mode = tracker.get_slot("booking_mode")
+        if book is None or not mode:
+            return None
+        default_day = tracker.get_slot("booking_day")
+        try:
+            result = await appointments.read_time(
+                book,
+                mode,
+                "booking_time",
+                user_text(tracker),
+                tracker,
+                dispatcher,
+                now_in_clinic(),
+                date.fromisoformat(default_day) if default_day else None,
+            )
+        except StoreUnavailable:
+            return None
+        if result is None:
+            return self.count_miss(
+                "booking_time", tracker, dispatcher, "utter_invalid_booking_time"
+            )
+        return {**result, "booking_misses": 0} if result["booking_time"] else result
+
+    async def validate_booking_confirm(
         self,
         value: Any,
         dispatcher: CollectingDispatcher,
@@ -227,6 +290,14 @@ class ValidateBookingForm(ContactQuestions):
         if yes is False or re.search(r"\b(change|wrong|edit|fix)", text):
             return {"booking_confirm": None, "booking_editing": True}
         # "make it Wednesday at 10 instead": a new time straight away
+        if (
+            services.appointment_book() is not None
+            and parse_when(text, now_in_clinic(), facts.opening_hours()).status
+            != "unparsed"
+        ):
+            opened = await self._open_time(tracker, dispatcher)
+            if opened is not None:
+                return {**opened, "booking_confirm": None}
         choice = parse_when(text, now_in_clinic(), facts.opening_hours())
         if choice.status != "unparsed":
             return {
@@ -311,7 +382,7 @@ class ActionAskBookingConfirm(Action):
             dispatcher.utter_message(response="utter_ask_booking_change")
             return []
         starts_at = datetime.fromisoformat(tracker.get_slot("booking_time"))
-        confirmed = facts.opening_hours().configured
+        confirmed = times_are_real()
         dispatcher.utter_message(
             response="utter_ask_booking_confirm"
             if confirmed
@@ -323,4 +394,28 @@ class ActionAskBookingConfirm(Action):
             ),
             when=when_text(starts_at),
         )
+        return []
+
+
+class ActionAskBookingTime(Action):
+    """The open times as buttons (numbered on SMS), or, without the clinic's
+    appointments (or while the database cannot say), the question for a preferred
+    time that the clinic team confirms."""
+
+    def name(self) -> str:
+        return "action_ask_booking_time"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        book = services.appointment_book()
+        mode = tracker.get_slot("booking_mode")
+        if book is not None and mode:
+            try:
+                return await appointments.offer(
+                    book, mode, tracker, dispatcher, domain, now_in_clinic()
+                )
+            except StoreUnavailable:
+                pass
+        dispatcher.utter_message(response="utter_ask_booking_time")
         return []

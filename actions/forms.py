@@ -31,6 +31,7 @@ from actions.tracker import (
     read_answer,
     user_text,
 )
+from clinic import clock as clinic_clock
 from clinic import facts
 from clinic.answers import goes_on
 from clinic.booking.timeparse import HORIZON_DAYS, TimeChoice, parse_when
@@ -50,7 +51,7 @@ MISSES_SLOT = "booking_misses"
 
 
 def now_in_clinic() -> datetime:
-    return datetime.now(facts.time_zone())
+    return clinic_clock.now(facts.time_zone())
 
 
 def answered_yes(tracker: Tracker) -> Optional[bool]:

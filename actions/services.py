@@ -17,7 +17,9 @@ import logging
 import os
 from typing import Callable, Optional, TypeVar, Union
 
+from clinic import facts
 from clinic.booking import outbox
+from clinic.booking.appointment_book import AppointmentBook
 from clinic.booking.store import (
     BookingRequest,
     BookingStore,
@@ -32,6 +34,7 @@ T = TypeVar("T")
 DEFAULT_STORE_TIMEOUT = 4.0  # two attempts stay within ACTION_TIMEOUT (10 s)
 RETRY_PAUSE = 0.3  # seconds between two save attempts
 _store: Optional[BookingStore] = None
+_book: Optional[AppointmentBook] = None
 
 
 def store_timeout() -> float:
@@ -45,6 +48,22 @@ def store() -> BookingStore:
     if _store is None:
         _store = BookingStore()
     return _store
+
+
+def appointment_book() -> Optional[AppointmentBook]:
+    """Open times, holds and bookings on this process's store; None while clinic.yml
+    has no `appointments` block (bookings are then requests staff confirm)."""
+    availability = facts.availability()
+    if availability is None:
+        return None
+    global _book
+    if (
+        _book is None
+        or _book.store is not store()
+        or _book.availability is not availability
+    ):
+        _book = AppointmentBook(store(), availability)
+    return _book
 
 
 def use_store(replacement: BookingStore) -> None:

@@ -96,6 +96,7 @@ def opening_hours() -> OpeningHours:
     return OpeningHours.from_config(clinic_facts().get("opening_hours"))
 
 
+@lru_cache(maxsize=1)
 def availability() -> Optional[Availability]:
     """When consultations can be booked (clinic.yml's `appointments`); None without
     that block: bookings are then requests the clinic team confirms."""

@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import List, Optional, Sequence, TextIO
 
-from clinic import facts
+from clinic import clock, facts
 from clinic.booking import outbox
 from clinic.booking.store import BookingStore, NotFound, Record, StoreUnavailable
 from clinic.booking.validation import MODE_LABELS
@@ -149,7 +149,7 @@ def main(
                     )
                     status = 1
             return status
-        today = datetime.now(facts.time_zone()).date()
+        today = clock.now(facts.time_zone()).date()
         try:
             day = parse_day(args.day, today)
         except argparse.ArgumentTypeError as error:

@@ -11,11 +11,14 @@ import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from clinic import clock
 from scripts.launch import Settings, Stack, free_port
 from tests.helpers import MODEL, ROOT, http_json
 
@@ -30,6 +33,15 @@ TEST_SECRETS = {
     "ACTION_SERVER_SECRET": "test-action-secret",
 }
 os.environ.update(TEST_SECRETS)
+
+
+def next_monday_morning() -> datetime:
+    zone = ZoneInfo("America/Los_Angeles")  # the fixture's time_zone
+    today = datetime.now(zone).date()
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    return datetime.combine(monday, time(6, 0), tzinfo=zone)
+
+
 # The clinic's facts for every test process and stack (the real clinic.yml is staff's).
 CLINIC_FIXTURE = ROOT / "tests" / "fixtures" / "clinic.yml"
 CLINIC_NAME = "Harbourside Test Clinic"
@@ -37,6 +49,11 @@ os.environ["CLINIC_CONFIG"] = str(CLINIC_FIXTURE)
 # The test process's own data (stores opened by unit tests) stays out of the project's
 # .rasa; every stack gets a data folder of its own anyway.
 os.environ["CLINIC_DATA_DIR"] = tempfile.mkdtemp(prefix="clinic-test-data-")
+# Every test process and stack lives from 6:00 on the coming Monday in the clinic's
+# zone (clinic/clock.py), so "tomorrow at 10am" is a Tuesday inside the fixture's
+# consultation hours whatever day the tests run.
+TEST_CLOCK_START = next_monday_morning()
+os.environ[clock.START_VARIABLE] = TEST_CLOCK_START.isoformat()
 os.umask(0o077)  # as the launcher does: files the tests create are private too
 
 

@@ -85,6 +85,12 @@ def forget(sender_key: str, directory: Optional[Path] = None) -> int:
     return removed
 
 
+def drop(request_key: str, directory: Optional[Path] = None) -> None:
+    """A kept request that was settled another way (booked on a retry, or its time
+    was taken meanwhile): it must not be saved later as well."""
+    (directory or outbox_dir()).joinpath(f"{request_key}.json").unlink(missing_ok=True)
+
+
 def save_now(store: BookingStore, request: Request) -> Record:
     """Save older kept requests, then this one. Raises StoreUnavailable when the
     database is down (the caller keeps the request: actions/services.py)."""

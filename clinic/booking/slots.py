@@ -199,6 +199,21 @@ def nearest_open(
     return sorted(closest[:limit], key=instant)
 
 
+def slot_id(moment: datetime) -> str:
+    """A time as a button carries it: its UTC minute, 12 digits (202701041700)."""
+    return instant(moment).strftime("%Y%m%d%H%M")
+
+
+def from_slot_id(text: Optional[str]) -> Optional[datetime]:
+    """The time a button carried, or None for anything else."""
+    if not text or len(text) != 12 or not text.isdigit():
+        return None
+    try:
+        return datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def in_quiet_hours(moment: datetime, availability: Availability) -> bool:
     """Whether `moment` falls in the clinic's quiet hours (no reminder goes out)."""
     clock = moment.astimezone(availability.zone).time()

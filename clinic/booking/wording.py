@@ -20,6 +20,16 @@ def spoken_time(moment: datetime) -> str:
     )
 
 
+def slot_label(moment: datetime) -> str:
+    """A button's title for an open time: 'Tue Jan 5, 9:30 am' (clinic's zone, as
+    given)."""
+    hour = moment.hour % 12 or 12
+    return (
+        f"{moment:%a} {moment:%b} {moment.day}, {hour}:{moment.minute:02d} "
+        f"{'am' if moment.hour < 12 else 'pm'}"
+    )
+
+
 def spoken_day(moment: date) -> str:
     return f"{moment:%A}, {moment:%B} {moment.day}"
 

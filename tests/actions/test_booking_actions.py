@@ -1,17 +1,17 @@
 """Booking and handoff actions against a real SQLite file and an unreachable
 database."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from actions import services
 from actions.booking import ActionBookingSave
 from actions.handoff import ActionHandoff
-from clinic import facts
 from clinic.booking import outbox
 from clinic.booking.store import BookingStore
 from tests.actions.conftest import make_tracker
+from tests.conftest import TEST_CLOCK_START
 
 DEAD = "postgresql://nobody@127.0.0.1:1/none"
 
@@ -29,7 +29,9 @@ def database(tmp_path, monkeypatch):
 
 
 def confirmed_booking(**slots):
-    when = datetime.now(facts.time_zone()).replace(microsecond=0) + timedelta(days=1)
+    # an open time in the fixture clinic's hours: Tuesday 9:00 after the test clock's
+    # Monday morning (tests/conftest.py)
+    when = TEST_CLOCK_START.replace(hour=9) + timedelta(days=1)
     values = {
         "booking_confirm": "yes",
         "booking_request": "req-42",
@@ -69,11 +71,12 @@ def test_database_down_keeps_the_booking_tells_the_patient_and_saves_it_on_retry
     events, dispatcher = run(
         ActionBookingSave(), confirmed_booking(booking_pending=True)
     )
-    assert responses(dispatcher) == ["utter_booking_saved_to_confirm"]  # no hours set
+    assert responses(dispatcher) == ["utter_booking_saved"]  # an open time, booked
     reference = dispatcher.messages[0]["reference"]
     assert outbox.pending() == []
     record = BookingStore(url).find_booking(reference)
     assert record.with_physio and record.condition_ids == ["pregnancy"]
+    assert record.time_confirmed
     # the same confirmed request once more (a retried call): same booking
     _, again = run(ActionBookingSave(), confirmed_booking())
     assert again.messages[0]["reference"] == reference
@@ -113,3 +116,24 @@ def test_handoff_asks_for_missing_details_first(database, run, tmp_path):
     events, dispatcher = run(ActionHandoff(), tracker)
     assert responses(dispatcher) == ["utter_handoff_intro"]
     assert {"event": "followup", "timestamp": None, "name": "handoff_form"} in events
+
+
+def test_a_time_taken_while_the_database_was_down_is_asked_again_not_kept(
+    database, run, tmp_path
+):
+    """The kept copy is dropped: it must not reach the clinic later as a request
+    for a time someone else has."""
+    database(DEAD)
+    run(ActionBookingSave(), confirmed_booking())
+    assert len(outbox.pending()) == 1
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite'}"
+    database(url)
+    other = confirmed_booking(booking_request="someone-else")
+    run(ActionBookingSave(), other)  # another patient books that time first
+    events, dispatcher = run(
+        ActionBookingSave(), confirmed_booking(booking_pending=True)
+    )
+    assert responses(dispatcher) == ["utter_booking_time_taken_at_save"]
+    assert {"event": "followup", "timestamp": None, "name": "booking_form"} in events
+    assert outbox.pending() == []
+    assert len(BookingStore(url).open_records()) == 1

@@ -7,23 +7,54 @@ import io
 import random
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
+from clinic.booking.slots import from_slot_id
 from clinic.booking.store import BookingStore
 from scripts import staff
-from tests.helpers import says, texts
+from tests.helpers import buttons, says, texts
 from tests.integration.test_sms_channel import sms
 
 pytestmark = pytest.mark.server
+LA = ZoneInfo("America/Los_Angeles")  # the fixture clinic's zone
 REFERENCE = re.compile(r"\b(RV-[0-9A-Z]{4}-[0-9A-Z]{4})\b")
 CALLBACK = re.compile(r"\b(CB-[0-9A-Z]{4}-[0-9A-Z]{4})\b")
 
 
+class Chat:
+    """One REST conversation: `say(text)` returns the replies' text; the last replies'
+    buttons stay at hand, for a patient who taps one."""
+
+    def __init__(self, servers, sender: str) -> None:
+        self.servers, self.sender, self.last = servers, sender, []
+
+    def __call__(self, message: str) -> str:
+        self.last = self.servers.say(message, self.sender)
+        return " ".join(texts(self.last))
+
+    def time_buttons(self):
+        return [b for b in buttons(self.last) if '"slot_time"' in b["payload"]]
+
+    def tap(self, title: str) -> str:
+        payload = next(b["payload"] for b in buttons(self.last) if b["title"] == title)
+        return self(payload)
+
+
 def conversation(servers):
     sender = uuid.uuid4().hex
-    return sender, (lambda message: " ".join(texts(servers.say(message, sender))))
+    return sender, Chat(servers, sender)
+
+
+def offered_times(chat: Chat):
+    """The open times offered, as (title, UTC time), "Other times" left out."""
+    return [
+        (b["title"], from_slot_id(b["payload"].split('"')[-2]))
+        for b in chat.time_buttons()
+        if from_slot_id(b["payload"].split('"')[-2])
+    ]
 
 
 def store(servers) -> BookingStore:
@@ -37,17 +68,20 @@ def start_booking(say) -> None:
     assert "What name should I put the booking under?" in say("no")
 
 
-def fill_details(
-    say, mode="In person", contact="(760) 555-0100", when="tomorrow at 10am"
-):
+def fill_details(say, mode="In person", contact="(760) 555-0100", when=None):
+    """Name, mode and contact, then the time: typed (`when`), or the first open time
+    offered, tapped."""
     assert "How would you like to have the consultation?" in say("Jane Doe")
     asked = say(mode)
     assert "mobile number" in asked
     assert "Which day and time" in say(contact)
-    return say(when)
+    if when is not None:
+        return say(when)
+    title, _ = offered_times(say)[0]
+    return say.tap(title)
 
 
-def book(servers, mode="In person", contact="(760) 555-0100", when="tomorrow at 10am"):
+def book(servers, mode="In person", contact="(760) 555-0100", when=None):
     sender, say = conversation(servers)
     start_booking(say)
     summary = fill_details(say, mode, contact, when)
@@ -69,7 +103,19 @@ def book(servers, mode="In person", contact="(760) 555-0100", when="tomorrow at 
 def test_happy_path_for_each_mode_is_saved_and_shown_to_staff(
     servers, monkeypatch, mode, contact, stored_mode, stored_contact
 ):
-    sender, say, reference = book(servers, mode, contact)
+    sender, say = conversation(servers)
+    start_booking(say)
+    assert "How would you like to have the consultation?" in say("Jane Doe")
+    say(mode)
+    assert says(say(contact), "utter_ask_booking_time_open")
+    offered = offered_times(say)
+    assert len(offered) == 3 and [b["title"] for b in buttons(say.last)][-1] == (
+        "Other times"
+    )
+    title, starts_at = offered[0]
+    summary = say.tap(title)
+    assert "Please check your booking" in summary
+    reference = REFERENCE.search(say("yes")).group(1)
     record = store(servers).find_booking(reference)
     assert (record.name, record.mode, record.contact, record.status) == (
         "Jane Doe",
@@ -77,14 +123,15 @@ def test_happy_path_for_each_mode_is_saved_and_shown_to_staff(
         stored_contact,
         "open",
     )
-    assert record.starts_at.hour in (17, 18)  # 10 am in California, stored in UTC
+    assert record.starts_at == starts_at and record.time_confirmed
     assert not record.with_physio and record.condition_ids == []
     assert servers.slots(sender)["booking_reference"] == reference
 
     monkeypatch.setenv("DATABASE_URL", servers.db_url)
     monkeypatch.setenv("CLINIC_DATA_DIR", str(servers.data_dir))
     out = io.StringIO()
-    assert staff.main(["list", "--day", "tomorrow"], out=out, err=io.StringIO()) == 0
+    day = starts_at.astimezone(ZoneInfo("America/Los_Angeles")).date().isoformat()
+    assert staff.main(["list", "--day", day], out=out, err=io.StringIO()) == 0
     assert reference in out.getvalue() and "Jane Doe" in out.getvalue()
 
 
@@ -129,23 +176,32 @@ def test_closed_or_past_times_get_a_helpful_suggestion(servers):
     say("online")
     say("jane@example.com")
     night = say("tomorrow at 11pm")
-    assert "outside the times" in night and "Would " in night
+    assert says(night, "utter_booking_time_not_open") and offered_times(say)
     past = say("yesterday at 10am")
-    assert "already passed" in past
-    assert "Please check your booking" in say("yes")  # accepts the suggested time
+    assert "already passed" in past and offered_times(say)
+    saturday = say("saturday")  # the fixture's hours are Monday to Friday
+    assert says(saturday, "utter_booking_day_full")
+    assert all(t.astimezone(LA).weekday() < 5 for _, t in offered_times(say))
+    title, _ = offered_times(say)[0]
+    assert "Please check your booking" in say.tap(title)
 
 
 def test_change_of_mind_at_the_summary(servers):
     _, say = conversation(servers)
     start_booking(say)
-    summary = fill_details(say, when="tomorrow at 10am")
-    assert "10:00 am" in summary
+    first = fill_details(say)
+    assert "Please check your booking" in first
     assert "What would you like to change?" in say("no")
     assert "Which day and time" in say("Day and time")
-    again = say("tomorrow at 2pm")
-    assert "Please check your booking" in again and "2:00 pm" in again
+    nearest = offered_times(say)
+    say.tap("Other times")
+    later = offered_times(say)
+    assert len(later) == 3 and later[0][1] > nearest[-1][1]  # the next three
+    title, starts_at = later[1]
+    again = say.tap(title)
+    assert "Please check your booking" in again
     reference = REFERENCE.search(say("yes, book it")).group(1)
-    assert store(servers).find_booking(reference).starts_at.minute == 0
+    assert store(servers).find_booking(reference).starts_at == starts_at
 
 
 def test_stop_at_the_summary_books_nothing(servers):
@@ -253,9 +309,29 @@ def test_sms_booking_offers_the_senders_number(servers):
     assert "1" in say("Jane Doe")
     offer = say("3")  # In person
     assert f"ending {number[-4:]}" in offer
-    assert "Which day and time" in say("1")  # yes, this number
-    summary = say("tomorrow at 10am")
+    asked = say("1")  # yes, this number
+    assert "Which time suits you? Reply with its number" in asked
+    assert "1 for " in asked and "4 for Other times" in asked
+    summary = say("1")  # the first open time
     assert f"({number[2:5]}) {number[5:8]}-{number[8:]}" in summary
     reference = REFERENCE.search(say("1")).group(1)
     record = store(servers).find_booking(reference)
     assert record.contact == number and record.channel == "sms"
+
+
+def test_a_typed_time_is_taken_when_open_and_its_neighbours_offered_when_not(servers):
+    """Tuesday 11:30 am by phone (the test clock's Monday + 1): only this test asks
+    for it."""
+    _, first = conversation(servers)
+    start_booking(first)
+    wanted = "tuesday at 11:30am"
+    summary = fill_details(first, mode="By phone", when=wanted)
+    assert "Please check your booking" in summary and "11:30 am" in summary
+    _, second = conversation(servers)
+    start_booking(second)
+    reply = fill_details(second, mode="By phone", when=wanted)
+    assert says(reply, "utter_booking_time_not_open")  # held by the first patient
+    near = [t.astimezone(LA).strftime("%H:%M") for _, t in offered_times(second)]
+    assert near == ["10:30", "11:00", "12:00"]
+    # the second patient's own words for an open time are taken
+    assert "Please check your booking" in second("tuesday at 4:30pm")

@@ -21,7 +21,7 @@ def test_forget_me_after_confirmation_deletes_conversation_and_open_booking(serv
         "Jane Doe",
         "online",
         "jane@example.com",
-        "tomorrow at 10am",
+        "thursday at 3pm",
     ]:
         say(message)
     reference = re.search(r"RV-[0-9A-Z]{4}-[0-9A-Z]{4}", say("yes")).group(0)

@@ -47,7 +47,7 @@ def test_debug_logs_hold_no_name_or_contact_from_a_booking(servers):
         "Zelda Quixote",
         "online",
         "zelda.q@example.com",
-        "tomorrow at 10am",
+        "thursday at 4pm",
     ]:
         servers.say(message, sender)
     assert servers.slots(sender)["patient_contact"] == "zelda.q@example.com"

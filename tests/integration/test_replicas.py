@@ -32,14 +32,14 @@ def redis_url():
 
 @pytest.fixture(scope="module")
 def replicas(servers, model_path, postgres_url, redis_url, tmp_path_factory):
-    """Two Rasa replicas, as `make run-replicas` starts them, on the session's
-    actions."""
+    """Two Rasa replicas and an action server, as `make run-replicas` starts them:
+    conversations and bookings on PostgreSQL, locks on Redis."""
     base = tmp_path_factory.mktemp("replicas")
     settings = stack_settings(
         base / "data",
         model=model_path,
         web_port=None,
-        action_url=servers.action_url,
+        action_port=free_port(),
         rasa_ports=(free_port(), free_port()),
         env=dict(
             DATABASE_URL=postgres_url,
@@ -47,7 +47,7 @@ def replicas(servers, model_path, postgres_url, redis_url, tmp_path_factory):
             REDIS_LOCK_PREFIX=uuid.uuid4().hex,
         ),
     )
-    with Stack(settings, log_dir=base).start(actions=False) as stack:
+    with Stack(settings, log_dir=base).start() as stack:
         yield stack
 
 
@@ -85,6 +85,50 @@ def test_simultaneous_messages_to_both_replicas_are_both_answered_in_turn(replic
         kinds = [e["event"] for e in tracker["events"] if e["event"] in ("user", "bot")]
         # the lock serialises the two turns: user, bot, user, bot (never interleaved)
         assert kinds[-4:] == ["user", "bot", "user", "bot"]
+
+
+def rest(url: str, sender: str, message: str):
+    status, body = http_json(
+        f"{url}/webhooks/rest/webhook", {"sender": sender, "message": message}
+    )
+    assert status == 200, body
+    return body
+
+
+def to_the_time_question(url: str, sender: str):
+    for message in ("book a consultation", "no", "Jane Doe", "By phone"):
+        rest(url, sender, message)
+    return rest(url, sender, "(760) 555-0100")
+
+
+def time_buttons(messages):
+    return [
+        b for m in messages for b in m.get("buttons", []) if "slot_time" in b["payload"]
+    ]
+
+
+def test_two_patients_on_two_replicas_race_for_one_time(replicas):
+    """The same open time, tapped by two patients at the same moment through two
+    replicas (bookings on PostgreSQL): exactly one gets it, the other is told and
+    offered the next open time."""
+    a, b = replicas.rasa_urls
+    first, second = uuid.uuid4().hex, uuid.uuid4().hex
+    offer_a = time_buttons(to_the_time_question(a, first))
+    offer_b = time_buttons(to_the_time_question(b, second))
+    assert offer_a[:3] == offer_b[:3]  # the same nearest times for both
+    wanted = offer_a[0]["payload"]
+    with ThreadPoolExecutor(2) as pool:
+        replies = list(
+            pool.map(lambda turn: rest(*turn, wanted), [(a, first), (b, second)])
+        )
+    texts = [" ".join(m.get("text", "") for m in reply) for reply in replies]
+    won = [i for i, text in enumerate(texts) if "Please check your booking" in text]
+    assert len(won) == 1, texts
+    lost = 1 - won[0]
+    assert "someone has just taken that time" in texts[lost]
+    assert time_buttons(replies[lost])[0] == offer_a[1]  # the next open time
+    winner = (a, first) if won[0] == 0 else (b, second)
+    assert "Booked!" in " ".join(m.get("text", "") for m in rest(*winner, "yes"))
 
 
 def test_a_killed_replica_loses_nothing(replicas):

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from clinic import facts
+from clinic import clock, facts
 from clinic.booking.store import BookingRequest, BookingStore, CallbackRequest
 from scripts import staff
 
@@ -41,7 +41,7 @@ def add_booking(store, key, starts_at, **extra):
 
 
 def test_lists_open_requests_as_a_table_filters_by_day_and_marks_handled(db):
-    tomorrow = datetime.now(facts.time_zone()).replace(
+    tomorrow = clock.now(facts.time_zone()).replace(
         hour=10, minute=0, second=0, microsecond=0
     ) + timedelta(days=1)
     first = add_booking(
