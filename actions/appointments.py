@@ -41,6 +41,7 @@ async def offer(
     dispatcher: CollectingDispatcher,
     domain: DomainDict,
     now: datetime,
+    response: str = "utter_ask_booking_time_open",
 ) -> List[EventType]:
     """Ask for a time with the open ones as buttons: the narrowed choice if there is
     one, else the nearest (after those "Other times" skipped; past the last, the
@@ -75,7 +76,7 @@ async def offer(
             "payload": f'/inform{{"{SLOT_ENTITY}": "{MORE}"}}',
         }
     )
-    dispatcher.utter_message(response="utter_ask_booking_time_open", buttons=buttons)
+    dispatcher.utter_message(response=response, buttons=buttons)
     return events
 
 

@@ -19,15 +19,24 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import services
-from actions.forms import ClinicFormValidation, answered_yes, sms_sender_phone
+from actions import appointments, services
+from actions.forms import (
+    ClinicFormValidation,
+    answered_yes,
+    now_in_clinic,
+    sms_sender_phone,
+)
 from actions.tracker import conversation_key, intent, user_text
 from clinic import facts
+from clinic.booking import slots
+from clinic.booking.appointment_book import SlotTaken
 from clinic.booking.store import NotFound, Record, StoreUnavailable, reference_in
 from clinic.booking.validation import parse_contact
 from clinic.booking.wording import when_text
 
 MANAGE_SLOTS = (
+    appointments.OFFERS_SLOT,
+    appointments.SKIP_SLOT,
     "manage_reference",
     "manage_contact",
     "manage_time",
@@ -38,6 +47,8 @@ MANAGE_SLOTS = (
 )
 UNAVAILABLE = "unavailable"  # the database cannot be reached: the form ends
 LOCKED = "locked"  # too many wrong pairs: the form ends, the clinic team is offered
+LATE = "late"  # inside the late-cancellation window: the clinic team is offered
+ENDED = (UNAVAILABLE, LOCKED, LATE)
 
 
 def local(moment: Optional[datetime]) -> str:
@@ -45,6 +56,17 @@ def local(moment: Optional[datetime]) -> str:
     if moment is None:
         return ""
     return when_text(moment.astimezone(facts.time_zone()))
+
+
+def too_late(record: Record) -> bool:
+    """Whether a change now falls inside the clinic's late-cancellation window (only
+    with the clinic's appointments in clinic.yml)."""
+    book = services.appointment_book()
+    if book is None or record.starts_at is None:
+        return False
+    return slots.within_late_cancel(
+        record.starts_at, now_in_clinic(), book.availability
+    )
 
 
 def check_keys(tracker: Tracker, reference: Optional[str]) -> List[str]:
@@ -89,7 +111,7 @@ class ValidateManageForm(ClinicFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[str]:
-        if tracker.get_slot("manage_reference") in (UNAVAILABLE, LOCKED):
+        if tracker.get_slot("manage_reference") in ENDED:
             return []
         if tracker.get_slot("manage_action") == "cancel":
             return ["manage_reference", "manage_contact", "manage_confirm"]
@@ -99,6 +121,15 @@ class ValidateManageForm(ClinicFormValidation):
     def _unavailable(dispatcher: CollectingDispatcher) -> Dict[str, Any]:
         dispatcher.utter_message(response="utter_manage_unavailable")
         return {"manage_reference": UNAVAILABLE, "manage_contact": None}
+
+    @staticmethod
+    def _late(dispatcher: CollectingDispatcher) -> Dict[str, Any]:
+        book = services.appointment_book()
+        hours = (
+            int(book.availability.late_cancel.total_seconds() // 3600) if book else 0
+        )
+        dispatcher.utter_message(response="utter_manage_late", hours=hours)
+        return {"manage_reference": LATE, "manage_contact": None}
 
     @staticmethod
     def _locked(dispatcher: CollectingDispatcher) -> Dict[str, Any]:
@@ -112,7 +143,7 @@ class ValidateManageForm(ClinicFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
-        if value is None or value in (UNAVAILABLE, LOCKED):
+        if value is None or value in ENDED:
             return {}
         reference = reference_in(user_text(tracker)) or reference_in(str(value))
         if not reference:
@@ -128,7 +159,10 @@ class ValidateManageForm(ClinicFormValidation):
                 return self._locked(dispatcher)
             # texting from the number on the booking: no need to ask for it
             texting = sms_sender_phone(tracker)
-            if texting and await verified(reference, texting):
+            record = await verified(reference, texting) if texting else None
+            if record is not None and too_late(record):
+                return self._late(dispatcher)
+            if record is not None:
                 return {
                     "manage_reference": reference,
                     "manage_contact": texting,
@@ -146,7 +180,7 @@ class ValidateManageForm(ClinicFormValidation):
         domain: DomainDict,
     ) -> Dict[str, Any]:
         reference = tracker.get_slot("manage_reference")
-        if value is None or reference in (None, UNAVAILABLE, LOCKED):
+        if value is None or reference in (None, *ENDED):
             return {}
         contact = parse_contact(user_text(tracker)) or parse_contact(str(value))
         if contact is None:
@@ -155,8 +189,11 @@ class ValidateManageForm(ClinicFormValidation):
             )
         keys = check_keys(tracker, reference)
         try:
-            if await verified(reference, contact.value):
+            record = await verified(reference, contact.value)
+            if record is not None:
                 await services.call(services.store().clear_failed_checks, keys[:1])
+                if too_late(record):
+                    return self._late(dispatcher)
                 return {"manage_contact": contact.value, "booking_misses": 0}
             if await services.call(services.store().record_failed_check, keys):
                 return self._locked(dispatcher)
@@ -166,7 +203,7 @@ class ValidateManageForm(ClinicFormValidation):
         dispatcher.utter_message(response="utter_manage_no_match")
         return {"manage_reference": None, "manage_contact": None}
 
-    def validate_manage_time(
+    async def validate_manage_time(
         self,
         value: Any,
         dispatcher: CollectingDispatcher,
@@ -175,6 +212,34 @@ class ValidateManageForm(ClinicFormValidation):
     ) -> Dict[str, Any]:
         if value is None:
             return {}
+        book = services.appointment_book()
+        if book is not None:
+            try:
+                record = await verified(
+                    tracker.get_slot("manage_reference"),
+                    tracker.get_slot("manage_contact"),
+                )
+                if record is not None:
+                    result = await appointments.read_time(
+                        book,
+                        record.mode,
+                        "manage_time",
+                        user_text(tracker),
+                        tracker,
+                        dispatcher,
+                        now_in_clinic(),
+                        None,
+                    )
+                    if result is None:
+                        return self.count_miss(
+                            "manage_time",
+                            tracker,
+                            dispatcher,
+                            "utter_invalid_booking_time",
+                        )
+                    return result
+            except StoreUnavailable:
+                return self._unavailable(dispatcher)
         return self.time_answer("manage_time", tracker, dispatcher)
 
     def validate_manage_confirm(
@@ -240,7 +305,7 @@ class ActionManageFinish(Action):
     ) -> List[EventType]:
         reference = tracker.get_slot("manage_reference")
         reset = [SlotSet(slot, None) for slot in (*MANAGE_SLOTS, "manage_action")]
-        if reference in (UNAVAILABLE, LOCKED, None):
+        if reference in (*ENDED, None):
             return reset
         if tracker.get_slot("manage_confirm") != "yes":
             dispatcher.utter_message(
@@ -258,19 +323,70 @@ class ActionManageFinish(Action):
                     response="utter_manage_cancelled", reference=reference
                 )
             else:
-                record = await services.call(
-                    store.reschedule_booking,
-                    reference,
-                    datetime.fromisoformat(tracker.get_slot("manage_time")),
-                    time_confirmed=facts.opening_hours().configured,
-                )
+                new_time = datetime.fromisoformat(tracker.get_slot("manage_time"))
+                book = services.appointment_book()
+                if book is None:
+                    record = await services.call(
+                        store.reschedule_booking,
+                        reference,
+                        new_time,
+                        time_confirmed=facts.opening_hours().configured,
+                    )
+                else:
+                    record = await services.call(
+                        book.move,
+                        reference,
+                        conversation_key(tracker),
+                        new_time,
+                        now_in_clinic(),
+                    )
                 dispatcher.utter_message(
                     response="utter_manage_moved",
                     reference=reference,
                     when=local(record.starts_at),
                 )
-        except NotFound:
+        except SlotTaken:
+            dispatcher.utter_message(response="utter_manage_time_taken")
+            return [
+                SlotSet("manage_time", None),
+                SlotSet("manage_confirm", None),
+                FollowupAction("manage_form"),
+            ]
+        except (NotFound, LookupError):
             dispatcher.utter_message(response="utter_manage_no_match")
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_manage_unavailable")
         return reset
+
+
+class ActionAskManageTime(Action):
+    """The open times for the booking's kind of consultation, as for a new booking
+    (or, without the clinic's appointments, the question for a preferred time)."""
+
+    def name(self) -> str:
+        return "action_ask_manage_time"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        book = services.appointment_book()
+        if book is not None:
+            try:
+                record = await verified(
+                    tracker.get_slot("manage_reference"),
+                    tracker.get_slot("manage_contact"),
+                )
+                if record is not None:
+                    return await appointments.offer(
+                        book,
+                        record.mode,
+                        tracker,
+                        dispatcher,
+                        domain,
+                        now_in_clinic(),
+                        response="utter_ask_manage_time_open",
+                    )
+            except StoreUnavailable:
+                pass
+        dispatcher.utter_message(response="utter_ask_manage_time")
+        return []

@@ -270,7 +270,7 @@ def test_doctor_first_books_with_a_physical_therapist_and_keeps_condition_ids(se
 
 
 def test_cancel_by_reference_checks_the_contact_on_file(servers):
-    _, _, reference = book(servers)
+    _, _, reference = book(servers, when="friday at 2pm")  # outside the 24 h window
     _, say = conversation(servers)  # a new conversation, as on another day
     assert says(
         say(f"please cancel my booking {reference}"), "utter_ask_manage_contact"
@@ -282,23 +282,43 @@ def test_cancel_by_reference_checks_the_contact_on_file(servers):
     assert says(question, "utter_ask_manage_confirm_cancel", reference=reference)
     assert says(say("yes"), "utter_manage_cancelled", reference=reference)
     assert store(servers).find_booking(reference).status == "cancelled"
+    # the time is open again
+    _, again = conversation(servers)
+    start_booking(again)
+    assert "Please check your booking" in fill_details(again, when="friday at 2pm")
 
 
 def test_reschedule_asks_for_the_reference_contact_and_new_time(servers):
-    _, _, reference = book(servers)
+    _, _, reference = book(servers, when="friday at 3pm")
     _, say = conversation(servers)
     assert says(say("can I move my appointment?"), "utter_ask_manage_reference")
     # an unknown reference is only told apart once the contact is checked with it
     assert says(say("RV-2222-3333"), "utter_ask_manage_contact")
     assert says(say("(760) 555-0100"), "utter_manage_no_match")
     assert says(say(reference.lower()), "utter_ask_manage_contact")
-    assert says(say("(760) 555-0100"), "utter_ask_manage_time")
-    question = say("the day after tomorrow at 3pm")
+    assert says(say("(760) 555-0100"), "utter_ask_manage_time_open")
+    title, new_time = offered_times(say)[0]
+    question = say.tap(title)
     assert says(question, "utter_ask_manage_confirm_move", reference=reference)
-    assert "3:00 pm" in question
     assert says(say("yes"), "utter_manage_moved", reference=reference)
     record = store(servers).find_booking(reference)
-    assert record.status == "open" and record.starts_at.minute == 0
+    assert record.status == "open" and record.starts_at == new_time
+    # the old time (Friday 3 pm) is open again, the new one is not
+    _, other = conversation(servers)
+    start_booking(other)
+    assert "Please check your booking" in fill_details(other, when="friday at 3pm")
+
+
+def test_a_change_inside_the_late_cancellation_window_goes_to_the_clinic_team(
+    servers,
+):
+    _, _, reference = book(servers)  # the nearest open time: within 24 hours
+    _, say = conversation(servers)
+    assert says(say(f"cancel my booking {reference}"), "utter_ask_manage_contact")
+    late = say("(760) 555-0100")
+    assert says(late, "utter_manage_late", hours="24")
+    assert "Talk to the clinic team" in [b["title"] for b in buttons(say.last)]
+    assert store(servers).find_booking(reference).status == "open"
 
 
 def test_sms_booking_offers_the_senders_number(servers):
