@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from functools import lru_cache
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import (
@@ -34,6 +35,9 @@ from twilio.request_validator import RequestValidator
 from channels.input_guard import as_command, clean_text, is_refused_command
 from channels.replies import or_apology
 from channels.sms_text import MAX_MESSAGE, render, twiml
+from clinic import clock, facts
+from clinic.booking.reminders import Reminders
+from clinic.booking.store import BookingStore
 from clinic.channel_texts import text as channel_text
 from clinic.privacy import pseudonym, sms_conversation_id
 from stores.sms_state import SmsState, sms_state
@@ -175,6 +179,9 @@ class SmsInput(InputChannel):
             return [channel_text("sms_media" if has_media else "empty")]
         if len(body) > MAX_MESSAGE:
             return [channel_text("too_long", limit=f"{MAX_MESSAGE:,}")]
+        answered = await self._reminder_reply(conversation, body)
+        if answered:
+            return [answered]
         chosen = await self._chosen_option(conversation, body)
         if not chosen and is_refused_command(body):
             return [channel_text("unknown_command")]
@@ -194,6 +201,23 @@ class SmsInput(InputChannel):
         await asyncio.to_thread(state.set_options, conversation, payloads)
         return parts
 
+    async def _reminder_reply(self, conversation: str, body: str) -> Optional[str]:
+        """The answer to a reply to the reminder this number got last ("C" confirms,
+        "X" cancels outside the late window); None when the text is no such reply: it
+        then also waits for a person and goes on to the assistant."""
+        reference = await asyncio.to_thread(self._state.reminder, conversation)
+        if not reference:
+            return None
+        await asyncio.to_thread(self._state.set_reminder, conversation, None)
+        try:
+            outcome, hours = await asyncio.to_thread(reminder_reply, reference, body)
+        except Exception:  # the database is down: the assistant answers as usual
+            logger.exception("SMS channel: could not record a reminder reply")
+            return None
+        if outcome == "noted":
+            return None
+        return channel_text(f"reminder_{outcome}", reference=reference, hours=hours)
+
     async def _chosen_option(self, conversation: str, body: str) -> Optional[str]:
         """'2' after "Reply 1 for ..., 2 for ..." means the second option's payload."""
         if not body.isdigit():
@@ -201,3 +225,18 @@ class SmsInput(InputChannel):
         options = await asyncio.to_thread(self._state.options, conversation)
         index = int(body) - 1
         return options[index] if 0 <= index < len(options) else None
+
+
+@lru_cache(maxsize=1)
+def _reminders() -> Optional[Reminders]:
+    availability = facts.availability()
+    return Reminders(BookingStore(), availability) if availability else None
+
+
+def reminder_reply(reference: str, body: str) -> Tuple[str, str]:
+    """(outcome, the late window in hours) of a reply to a reminder (blocking)."""
+    reminders = _reminders()
+    if reminders is None:
+        return "noted", ""
+    hours = str(int(reminders.availability.late_cancel.total_seconds() // 3600))
+    return reminders.reply(reference, body, clock.now()), hours

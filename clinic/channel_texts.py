@@ -28,6 +28,9 @@ TEXTS: Dict[str, FrozenSet[str]] = {
     "sms_media": frozenset(),
     "sms_options": frozenset({"options"}),
     "sms_option": frozenset({"number", "title"}),
+    "reminder_confirmed": frozenset({"reference"}),
+    "reminder_cancelled": frozenset({"reference"}),
+    "reminder_late": frozenset({"reference", "hours"}),
 }
 
 

@@ -213,6 +213,9 @@ def balancer_command(settings: Settings) -> List[str]:
     return balancer.nginx_command(binary, config)
 
 
+JOBS = ("retention", "reminders")  # processes without a port: up while they run
+
+
 def retention_command(settings: Settings) -> List[str]:
     """The retention job (scripts/retention.py), once per stack."""
     return [
@@ -222,6 +225,11 @@ def retention_command(settings: Settings) -> List[str]:
         "--every",
         str(retention.PURGE_EVERY_SECONDS),
     ]
+
+
+def reminders_command(settings: Settings) -> List[str]:
+    """The reminder sender (scripts/reminders.py), once per stack."""
+    return [str(PYTHON), "-m", "scripts.reminders", "--every", "60"]
 
 
 def web_command(settings: Settings) -> List[str]:
@@ -328,6 +336,8 @@ class Stack:
                 self._spawn("web", web_command(self.settings))
             if rasa:  # the stack that stores conversations deletes old ones
                 self._spawn("retention", retention_command(self.settings))
+            if actions:  # the stack that books sends the reminders
+                self._spawn("reminders", reminders_command(self.settings))
             if wait:
                 self.wait_until_up()
         except BaseException:
@@ -360,7 +370,7 @@ class Stack:
         return process
 
     def health_url(self, name: str) -> Optional[str]:
-        if name == "retention":
+        if name in JOBS:
             return None  # a job, not a server: up while it runs
         if name == "actions":
             return f"http://127.0.0.1:{self.settings.action_port}/health"

@@ -41,6 +41,12 @@ class SmsState:
                 "CREATE TABLE IF NOT EXISTS options (conversation TEXT PRIMARY KEY, "
                 "payloads TEXT)"
             )
+            # the booking whose reminder was the last text this number got, so a "C"
+            # or "X" back is read as the answer to it (scripts/reminders.py writes it)
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS reminder (conversation TEXT PRIMARY KEY, "
+                "reference TEXT)"
+            )
         self._path.chmod(0o600)
 
     def opted_out(self, conversation: str) -> bool:
@@ -81,9 +87,31 @@ class SmsState:
                 (conversation, json.dumps(payloads)),
             )
 
+    def reminder(self, conversation: str) -> Optional[str]:
+        """The booking reference of the reminder this number got last, if it has not
+        been answered or followed by a conversation since."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT reference FROM reminder WHERE conversation = ?", (conversation,)
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def set_reminder(self, conversation: str, reference: Optional[str]) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "DELETE FROM reminder WHERE conversation = ?", (conversation,)
+            )
+            if reference:
+                self._db.execute(
+                    "INSERT INTO reminder VALUES (?, ?)", (conversation, reference)
+                )
+
     def forget(self, conversation: str) -> None:
         """Remove everything kept for this conversation."""
         with self._lock, self._db:
+            self._db.execute(
+                "DELETE FROM reminder WHERE conversation = ?", (conversation,)
+            )
             self._db.execute(
                 "DELETE FROM opt_out WHERE conversation = ?", (conversation,)
             )

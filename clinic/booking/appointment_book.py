@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from clinic.booking import slots
+from clinic.booking import reminders, slots
 from clinic.booking.availability import Availability
 from clinic.booking.slots import Taken
 from clinic.booking.store import (
@@ -165,6 +165,13 @@ class AppointmentBook:
                     None,
                     check_open=not own,
                 )
+                reminders.schedule(
+                    conn,
+                    reference,
+                    request.contact,
+                    request.starts_at,
+                    self.availability,
+                )
                 conn.execute(
                     bookings.insert().values(
                         reference=reference,
@@ -227,6 +234,9 @@ class AppointmentBook:
                     reference,
                     None,
                     check_open=not own,
+                )
+                reminders.schedule(
+                    conn, reference, record.contact, starts_at, self.availability
                 )
                 conn.execute(
                     bookings.update()

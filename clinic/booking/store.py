@@ -31,7 +31,7 @@ from clinic import paths
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: 32 = 5 bits
 REFERENCE_LENGTH = 8  # 40 bits, read aloud as two groups: RV-7K3Q-M2XP
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Wrong reference-and-contact pairs before a conversation or a reference is locked,
 # and for how long (kept in the database, so every replica and a restart share it).
 MAX_FAILED_CHECKS = 5
@@ -141,6 +141,36 @@ def _no_overlap_on_postgresql(conn: sa.engine.Connection) -> None:
         conn.execute(sa.text(EXCLUSION))
 
 
+# One reminder per booking (reminders.py): when it is due, how it goes, whether it
+# went out, and the patient's reply to it.
+reminders = sa.Table(
+    "clinic_reminders",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("booking_reference", sa.String(16), nullable=False, unique=True),
+    sa.Column("channel", sa.String(8), nullable=False),  # "sms" | "email"
+    sa.Column("due_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    # pending -> sending -> sent; unknown (a sender stopped mid-send: never resent,
+    # staff see it); skipped (too late, or the number sent STOP); cancelled
+    sa.Column("status", sa.String(12), nullable=False, index=True),
+    sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("reply", sa.String(12), nullable=True),  # confirmed | cancelled
+    sa.Column("replied_at", sa.DateTime(timezone=True), nullable=True),
+)
+# Replies to a reminder that were neither "confirm" nor "cancel": for a person.
+# The text is encrypted like the conversations (it may name a health detail).
+reminder_replies = sa.Table(
+    "clinic_reminder_replies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("booking_reference", sa.String(16), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("handled", sa.Boolean, nullable=False, default=False),
+)
+
+
 @sa.event.listens_for(claims, "after_create")
 def _claims_created(_: sa.Table, conn: sa.engine.Connection, **__: Any) -> None:
     _no_overlap_on_postgresql(conn)
@@ -150,6 +180,7 @@ def _claims_created(_: sa.Table, conn: sa.engine.Connection, **__: Any) -> None:
 MIGRATIONS: Dict[int, Callable[[sa.engine.Connection], None]] = {
     2: _longer_references,
     3: _no_overlap_on_postgresql,
+    4: lambda conn: None,  # the reminder tables: new tables, made by create_all
 }
 
 
@@ -375,6 +406,14 @@ class BookingStore:
             conn.execute(
                 claims.delete().where(claims.c.booking_reference == record.reference)
             )
+            conn.execute(
+                reminders.update()
+                .where(
+                    reminders.c.booking_reference == record.reference,
+                    reminders.c.status == "pending",
+                )
+                .values(status="cancelled")
+            )
         return record
 
     def reschedule_booking(
@@ -453,6 +492,10 @@ class BookingStore:
                     )
                 )
             )
+            for table in (reminders, reminder_replies):
+                conn.execute(
+                    table.delete().where(table.c.booking_reference.in_(references))
+                )
             count = 0
             for table in (bookings, callbacks):
                 count += int(
@@ -480,6 +523,11 @@ class BookingStore:
             ).rowcount
             conn.execute(attempts.delete().where(attempts.c.first_at < stale))
             conn.execute(claims.delete().where(claims.c.blocked_until < cutoff))
+            kept = sa.select(bookings.c.reference)
+            for table in (reminders, reminder_replies):
+                conn.execute(
+                    table.delete().where(table.c.booking_reference.not_in(kept))
+                )
         return int(count)
 
     # ------------------------------------------- checking who asks for a change
