@@ -93,9 +93,9 @@ lint: install
 
 install: $(VENV)/.installed $(ACTIONS_VENV)/.installed
 
-# Staff tool: list / handled / export (see scripts/staff.py).
+# Staff tool: the day (default), list / handled / export, feed-url (scripts/staff.py).
 staff: install
-	$(BIN)/python -m scripts.staff $(or $(ARGS),list)
+	$(BIN)/python -m scripts.staff $(or $(ARGS),day)
 
 # Reinstalls only when the pins change. The stamp is written last, so an
 # interrupted install is retried on the next call.

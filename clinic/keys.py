@@ -44,7 +44,10 @@ ACTION_SECRET = Secret("ACTION_SERVER_SECRET", "action-secret")
 PSEUDONYM_KEY = Secret("CLINIC_PSEUDONYM_KEY", "pseudonym-key")
 # Encrypts message text, slots and metadata in the conversation store (Fernet).
 STORE_KEY = Secret("CLINIC_STORE_KEY", "store-key", _fernet_key)
-ALL = (API_TOKEN, ACTION_SECRET, PSEUDONYM_KEY, STORE_KEY)
+# In the staff calendar feed's address (web/app.py): whoever has the address can read
+# the bookings' names and times, so it is a secret like the others.
+FEED_TOKEN = Secret("CLINIC_FEED_TOKEN", "calendar-feed-token")
+ALL = (API_TOKEN, ACTION_SECRET, PSEUDONYM_KEY, STORE_KEY, FEED_TOKEN)
 
 
 def value(secret: Secret, data_dir: Optional[Path] = None) -> str:

@@ -1,10 +1,14 @@
-"""Staff tool: open bookings and callback requests, mark them handled, export CSV.
+"""Staff tool: the day, open bookings and callback requests, mark them handled, export
+CSV, the calendar feed's address.
 
+    python -m scripts.staff day [--day ...]   # open times, bookings, reminders, replies
+    python -m scripts.staff feed-url          # the calendar feed to subscribe to
     python -m scripts.staff list [--day today|tomorrow|YYYY-MM-DD] [--all]
     python -m scripts.staff handled RV-7K3Q [CB-2MPX ...]
     python -m scripts.staff export [--day ...] [--all] [--out bookings.csv]
 
-(`make staff ARGS="list --day today"` does the same.) It reads DATABASE_URL like the
+(`make staff` shows the day; `make staff ARGS="list --day today"` runs `list`.) It
+reads DATABASE_URL like the
 action server, and first saves any requests kept in the outbox while the database was
 down. Health details are limited to the screen's condition ids.
 """
@@ -13,14 +17,17 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import List, Optional, Sequence, TextIO
 
-from clinic import clock, facts
+from clinic import clock, facts, keys
 from clinic.booking import outbox
+from clinic.booking.appointment_book import AppointmentBook
+from clinic.booking.reminders import Reminders
 from clinic.booking.store import BookingStore, NotFound, Record, StoreUnavailable
-from clinic.booking.validation import MODE_LABELS
+from clinic.booking.validation import MODE_LABELS, MODES
 from clinic.booking.wording import shown_contact
 
 COLUMNS = (
@@ -110,6 +117,65 @@ def write_csv(rows: List[dict], target: TextIO) -> None:
     writer.writerows(rows)
 
 
+def feed_url() -> str:
+    """The calendar feed's address, with its secret token (web/app.py serves it)."""
+    base = os.environ.get("WEB_URL") or (
+        f"http://localhost:{os.environ.get('WEB_PORT') or 8080}"
+    )
+    token = keys.value(keys.FEED_TOKEN)
+    return f"{base.rstrip('/')}/staff/calendar/{token}/bookings.ics"
+
+
+def the_day(store: BookingStore, day: date, out: TextIO) -> None:
+    """What staff need for one day: the open times left, the bookings, reminders
+    without a confirmation, and replies that wait for a person."""
+    zone = facts.time_zone()
+    out.write(f"{day:%A, %B} {day.day} ({zone})\n\n")
+    availability = facts.availability()
+    if availability is not None:
+        if availability.placeholder:
+            out.write(
+                "Note: clinic.yml's appointments still hold placeholders "
+                "(placeholder: true).\n"
+            )
+        book = AppointmentBook(store, availability)
+        start = datetime.combine(day, time(0), tzinfo=zone)
+        now = clock.now(zone)
+        out.write("Open times left:\n")
+        for mode in MODES:
+            if not availability.offers(mode):
+                continue
+            left = book.open_times(
+                mode, now, start=start, end=start + timedelta(days=1), limit=100
+            )
+            shown = ", ".join(f"{t.astimezone(zone):%H:%M}" for t in left) or "none"
+            out.write(f"  {MODE_LABELS[mode]}: {shown}\n")
+        out.write("\n")
+    out.write("Bookings:\n")
+    table([row(r) for r in store.open_records(day=day, tz=zone)], out)
+    if availability is None:
+        return
+    reminders = Reminders(store, availability)
+    waiting = reminders.unconfirmed()
+    out.write("\nReminders without a confirmation:\n")
+    if not waiting:
+        out.write("  none\n")
+    for item in waiting:
+        starts = item["starts_at"]
+        starts = starts if starts.tzinfo else starts.replace(tzinfo=timezone.utc)
+        out.write(
+            f"  {item['booking_reference']}  {starts.astimezone(zone):%a %m-%d %H:%M}"
+            f"  {item['name']}  reminder {item['status']}\n"
+        )
+    replies = reminders.open_replies()
+    out.write("\nReplies that need a person:\n")
+    if not replies:
+        out.write("  none\n")
+    for reply in replies:
+        received = reply["received_at"].astimezone(zone)
+        out.write(f"  {reply['reference']}  {received:%m-%d %H:%M}  {reply['text']}\n")
+
+
 def main(
     argv: Optional[Sequence[str]] = None,
     out: TextIO = sys.stdout,
@@ -131,7 +197,13 @@ def main(
             command.add_argument("--out", help="CSV file (default: standard output)")
     handled = commands.add_parser("handled")
     handled.add_argument("references", nargs="+")
+    day_view = commands.add_parser("day")
+    day_view.add_argument("--day", help="today (default), tomorrow or YYYY-MM-DD")
+    commands.add_parser("feed-url")
     args = parser.parse_args(argv)
+    if args.command == "feed-url":
+        out.write(feed_url() + "\n")
+        return 0
 
     store = BookingStore()
     try:
@@ -154,6 +226,9 @@ def main(
             day = parse_day(args.day, today)
         except argparse.ArgumentTypeError as error:
             parser.error(str(error))
+        if args.command == "day":
+            the_day(store, day or today, out)
+            return 0
         records = store.open_records(
             day=day, tz=facts.time_zone(), include_handled=args.all
         )

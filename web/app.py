@@ -11,15 +11,21 @@ Usage: python -m web.app [--port 8080] [--socket-url http://localhost:5005]
 from __future__ import annotations
 
 import argparse
+import asyncio
+import hmac
 import html
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from clinic import clock, facts, keys
+from clinic.booking import calendar_feed
+from clinic.booking.store import BookingStore, StoreUnavailable
 from clinic.facts import clinic_slots
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +43,27 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+
+PRIVATE = {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
+FEED_DAYS_BACK = 30  # past bookings the feed still shows
+
+
+def bookings_feed() -> bytes:
+    """The feed's body: open and handled bookings from a month back on (blocking)."""
+    store = BookingStore()
+    since = clock.now() - timedelta(days=FEED_DAYS_BACK)
+    records = [
+        r
+        for r in store.open_records(include_handled=True)
+        if r.kind == "booking"
+        and r.status != "cancelled"
+        and r.starts_at is not None
+        and r.starts_at >= since
+    ]
+    availability = facts.availability()
+    minutes = int(availability.length.total_seconds() // 60) if availability else 30
+    return calendar_feed.feed(records, minutes, clinic_slots()["clinic_name"])
 
 
 def render_page(socket_url: str) -> str:
@@ -90,6 +117,24 @@ def create_app(socket_url: str) -> Sanic:
         if "/" in name or not name.endswith(".woff2") or not path.is_file():
             return response.text("Not found.", status=404)
         return await response.file(path, mime_type="font/woff2", headers=CACHE)
+
+    @app.get("/staff/calendar/<token:str>/bookings.ics")
+    async def calendar(_: Request, token: str) -> HTTPResponse:
+        """The bookings feed staff's calendar apps subscribe to; the token in its
+        address is the CLINIC_FEED_TOKEN secret (`make staff ARGS=feed-url`)."""
+        if not hmac.compare_digest(
+            token.encode(), keys.value(keys.FEED_TOKEN).encode()
+        ):
+            return response.text("Not found.", status=404)
+        try:
+            body = await asyncio.to_thread(bookings_feed)
+        except StoreUnavailable:
+            return response.text("The bookings cannot be read right now.", status=503)
+        return response.raw(
+            body,
+            content_type="text/calendar; charset=utf-8",
+            headers={"Cache-Control": "no-store", **PRIVATE},
+        )
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:

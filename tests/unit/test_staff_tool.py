@@ -88,3 +88,41 @@ def test_bad_day_and_unreachable_database_give_clear_errors(db, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     code, _, err = run("list")
     assert code == 2 and "database is unreachable" in err
+
+
+def test_the_day_shows_open_times_bookings_reminders_and_replies(db):
+    from clinic.booking.appointment_book import AppointmentBook
+    from clinic.booking.reminders import Reminders
+
+    availability = facts.availability()
+    book = AppointmentBook(db, availability)
+    now = clock.now(facts.time_zone())
+    first = book.open_times("phone", now, limit=1)[0]
+    record = book.book(
+        BookingRequest("k1", "s1", "sms", "Ana Ruiz", "+17605550100", "phone", first),
+        "s1",
+        now,
+    )
+    Reminders(db, availability).reply(record.reference, "running 5 min late", now)
+    day = first.astimezone(facts.time_zone()).date().isoformat()
+    code, out, _ = run("day", "--day", day)
+    assert code == 0
+    assert "Open times left:" in out and "by phone:" in out
+    assert (
+        f"{first.astimezone(facts.time_zone()):%H:%M}"
+        not in out.split("by phone:")[1].splitlines()[0]
+    )  # the booked time is no longer open
+    assert record.reference in out and "Ana Ruiz" in out
+    assert "Reminders without a confirmation:" in out and "reminder pending" in out
+    assert "running 5 min late" in out
+    assert "placeholders" in out  # the fixture's appointments are placeholders
+
+
+def test_feed_url_prints_the_address_with_its_token(db, monkeypatch):
+    monkeypatch.setenv("WEB_PORT", "8123")
+    monkeypatch.setenv("CLINIC_FEED_TOKEN", "s3cret-token")
+    code, out, _ = run("feed-url")
+    assert code == 0
+    assert (
+        out.strip() == "http://localhost:8123/staff/calendar/s3cret-token/bookings.ics"
+    )
