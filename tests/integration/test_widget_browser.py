@@ -4,9 +4,11 @@ The page, the widget's socket.io channel and their origins are the ones `make ru
 starts (the session stack comes from the same launcher). Any console error fails.
 """
 
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -186,4 +188,42 @@ def test_answers_appear_promptly_with_typing_dots_only_while_waiting(servers, pa
         assert turn and turn[0] == "shown" and turn[-1] == "gone", seen
     assert page.locator(".clinic-typing").count() == 0, "dots left after the answer"
     assert page.locator(".rw-typing-indication").count() == 0
+    assert page.console_errors == []
+
+
+def test_a_patient_books_an_offered_time_by_tapping_it_in_the_widget(servers, page):
+    """The booking form in the widget: the open times are buttons; the one tapped is
+    the one booked (checked in the database)."""
+    from clinic.booking.store import BookingStore
+
+    page.goto(servers.stack.settings.web_url + "/")
+    page.click(".rw-launcher")
+    box = page.locator(".rw-new-message")
+    bench_widget.ask(page, "I'd like to book a free consultation", "apply to you")
+    page.locator(".rw-reply", has_text=re.compile(r"^\s*No\s*$")).last.click()
+    wait_for_answer(page, "What name should I put the booking under?")
+    bench_widget.ask(
+        page, "Robin Widget", "How would you like to have the consultation?"
+    )
+    page.locator(".rw-reply", has_text=re.compile(r"^\s*Online\s*$")).last.click()
+    wait_for_answer(page, "mobile number or e-mail")
+    bench_widget.ask(
+        page, "robin.widget@example.com", "Here are the nearest open times"
+    )
+    times = page.locator(".rw-reply").all_inner_texts()
+    assert times[-1] == "Other times" and len(times) == 4, times
+    chosen = times[0]
+    page.locator(".rw-reply", has_text=chosen).last.click()
+    wait_for_answer(page, "Please check your booking")
+    page.locator(".rw-reply", has_text="Yes, book it").last.click()
+    wait_for_answer(page, "Booked!")
+    done = page.locator(".rw-response", has_text="Booked!").last.inner_text()
+    reference = done.split("reference is ")[1].split(":")[0]
+    record = BookingStore(servers.db_url).find_booking(reference)
+    assert record.name == "Robin Widget" and record.mode == "online"
+    assert record.time_confirmed
+    local = record.starts_at.astimezone(ZoneInfo("America/Los_Angeles"))
+    hour = local.hour % 12 or 12
+    assert f"{hour}:{local.minute:02d}" in chosen  # the tapped time is the booked one
+    assert box.count() == 1
     assert page.console_errors == []
