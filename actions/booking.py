@@ -381,7 +381,9 @@ class ActionAskBookingConfirm(Action):
         if tracker.get_slot("booking_editing"):
             dispatcher.utter_message(response="utter_ask_booking_change")
             return []
-        starts_at = datetime.fromisoformat(tracker.get_slot("booking_time"))
+        starts_at = datetime.fromisoformat(tracker.get_slot("booking_time")).astimezone(
+            facts.time_zone()
+        )
         confirmed = times_are_real()
         dispatcher.utter_message(
             response="utter_ask_booking_confirm"

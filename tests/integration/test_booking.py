@@ -333,6 +333,7 @@ def test_sms_booking_offers_the_senders_number(servers):
     assert "Which time suits you? Reply with its number" in asked
     assert "1 for " in asked and "4 for Other times" in asked
     summary = say("1")  # the first open time
+    assert "(PST)" in summary  # the clinic's zone by name (the test clock: December)
     assert f"({number[2:5]}) {number[5:8]}-{number[8:]}" in summary
     reference = REFERENCE.search(say("1")).group(1)
     record = store(servers).find_booking(reference)
