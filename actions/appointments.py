@@ -24,7 +24,12 @@ from actions.screening import domain_text
 from actions.tracker import conversation_key, entity_value
 from clinic.booking import slots
 from clinic.booking.appointment_book import AppointmentBook, SlotTaken
-from clinic.booking.timeparse import TimeChoice, parse_when
+from clinic.booking.timeparse import (
+    TimeChoice,
+    find_part_of_day,
+    normalise,
+    parse_when,
+)
 from clinic.booking.wording import slot_label, spoken_day
 
 SLOT_ENTITY = "slot_time"  # domain/booking.yml: a button's time id, or MORE
@@ -32,6 +37,7 @@ MORE = "more"
 OFFERS_SLOT = "booking_offers"  # ids of the times to offer next (a narrowed choice)
 SKIP_SLOT = "booking_offset"  # how many of the nearest times "Other times" skipped
 PER_OFFER = 3
+LOOK_AHEAD = 60  # open times searched for ones in the part of the day asked for
 
 
 async def offer(
@@ -108,7 +114,7 @@ async def read_time(
         taken = await services.call(book.taken, mode, now, holder)
         if slots.is_open(choice.when, mode, taken, now, book.availability):
             return await _hold(book, mode, slot, choice.when, holder, dispatcher, now)
-    return await _narrowed(book, mode, slot, choice, holder, dispatcher, now)
+    return await _narrowed(book, mode, slot, choice, text, holder, dispatcher, now)
 
 
 async def _hold(
@@ -134,6 +140,7 @@ async def _narrowed(
     mode: str,
     slot: str,
     choice: TimeChoice,
+    text: str,
     holder: str,
     dispatcher: CollectingDispatcher,
     now: datetime,
@@ -163,9 +170,17 @@ async def _narrowed(
             )
             times = await services.call(book.open_times, mode, now, holder, start)
     elif choice.status == "ok" and choice.approximate and choice.when is not None:
+        # "Tuesday afternoon", "any morning", "asap": from the first fitting time, in
+        # that part of the day when one is named
         times = await services.call(
-            book.open_times, mode, now, holder, choice.when
-        )  # "Tuesday afternoon", "any morning", "asap": from the first fitting time
+            book.open_times, mode, now, holder, choice.when, None, LOOK_AHEAD
+        )
+        window = find_part_of_day(normalise(text))
+        if window:
+            times = [
+                t for t in times if window[0] <= t.astimezone(zone).time() < window[1]
+            ]
+        times = times[:PER_OFFER]
     elif choice.when is not None:
         dispatcher.utter_message(response="utter_booking_time_not_open")
         times = await services.call(book.nearest_open, choice.when, mode, now, holder)

@@ -330,8 +330,9 @@ def test_sms_booking_offers_the_senders_number(servers):
     offer = say("3")  # In person
     assert f"ending {number[-4:]}" in offer
     asked = say("1")  # yes, this number
-    assert "Which time suits you? Reply with its number" in asked
+    assert "Which time suits you?" in asked
     assert "1 for " in asked and "4 for Other times" in asked
+    assert len(asked) <= 160, asked  # one SMS
     summary = say("1")  # the first open time
     assert "(PST)" in summary  # the clinic's zone by name (the test clock: December)
     assert f"({number[2:5]}) {number[5:8]}-{number[8:]}" in summary
@@ -356,3 +357,15 @@ def test_a_typed_time_is_taken_when_open_and_its_neighbours_offered_when_not(ser
     assert near == ["10:30", "11:00", "12:00"]
     # the second patient's own words for an open time are taken
     assert "Please check your booking" in second("tuesday at 4:30pm")
+
+
+def test_a_part_of_the_day_narrows_the_offer(servers):
+    _, say = conversation(servers)
+    start_booking(say)
+    fill_details(say, mode="Online", when="wednesday afternoon")
+    offered = [t.astimezone(LA) for _, t in offered_times(say)]
+    assert len(offered) == 3
+    assert all(t.weekday() == 2 and 13 <= t.hour < 17 for t in offered), offered
+    say("any morning")
+    mornings = [t.astimezone(LA) for _, t in offered_times(say)]
+    assert len(mornings) == 3 and all(t.hour < 12 for t in mornings), mornings
