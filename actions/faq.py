@@ -1,18 +1,47 @@
-"""FAQ glue: clarify messages the assistant is unsure about."""
+"""FAQ glue: clarify messages the assistant is unsure about, and put them in the
+staff's review inbox."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker import turn_message
+from actions import services
+from actions.tracker import channel, conversation_key, turn_message
+from clinic import clock, facts
+from clinic.booking.store import StoreUnavailable
 from clinic.clarification import candidate_options, consecutive_misses, topic_questions
+from clinic.review import ReviewInbox, best_guesses
 
+logger = logging.getLogger(__name__)
 # After this many misunderstood messages in a row, offer the clinic team.
 MISSES_BEFORE_HANDOFF = 2
+
+
+async def to_review(tracker: Tracker, message: Dict[str, Any], reason: str) -> None:
+    """Put the message in the staff's review inbox (clinic/review.py); a database that
+    is down costs the item, never the patient's answer."""
+    text = str(message.get("text") or "")
+    if not text or text.startswith("/"):
+        return
+    inbox = ReviewInbox(services.store())
+    try:
+        await services.call(
+            inbox.add,
+            conversation_key(tracker),
+            reason,
+            text,
+            best_guesses(message),
+            channel(tracker) or "unknown",
+            clock.now(),
+            facts.review_redacts_conditions(),
+        )
+    except StoreUnavailable:
+        logger.warning("A review item was not saved: the database is unreachable.")
 
 
 class ActionClarify(Action):
@@ -27,11 +56,13 @@ class ActionClarify(Action):
         tracker: Tracker,
         domain: Dict[str, Any],
     ) -> List[EventType]:
-        if consecutive_misses(tracker.events) >= MISSES_BEFORE_HANDOFF:
+        misses = consecutive_misses(tracker.events)
+        message = turn_message(tracker)  # or the one that raised the net's question
+        await to_review(tracker, message, "second_miss" if misses > 1 else "fallback")
+        if misses >= MISSES_BEFORE_HANDOFF:
             dispatcher.utter_message(response="utter_offer_handoff")
             return []
-        # the latest message, or the one that raised the emergency net's question
-        options = candidate_options(turn_message(tracker), topic_questions())
+        options = candidate_options(message, topic_questions())
         if not options:
             dispatcher.utter_message(response="utter_rephrase")
             return []

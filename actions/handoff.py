@@ -29,12 +29,16 @@ from actions.tracker import channel, conversation_key, last_user_event
 from clinic import facts
 from clinic.booking.store import CallbackRequest, StoreUnavailable
 from clinic.booking.validation import contact_from_slot
+from clinic.review import ReviewInbox
 
 FORM_REASONS = {
     "booking_form": "asked for a person while booking a consultation",
     "screening_form": "asked for a person during the health questions",
     "manage_form": "asked for a person about an existing booking",
 }
+
+
+AFTER_A_MISS = "asked for a person after the assistant did not understand"
 
 
 def handoff_reason(tracker: Tracker) -> str:
@@ -59,7 +63,7 @@ def handoff_reason(tracker: Tracker) -> str:
         ).get("intent_response_key") or "faq"
         return f"asked for a person after a question about {key.split('/')[-1]}"
     if name == "nlu_fallback":
-        return "asked for a person after the assistant did not understand"
+        return AFTER_A_MISS
     return "asked to talk to a person"
 
 
@@ -78,6 +82,15 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         reason: str = tracker.get_slot("handoff_reason") or handoff_reason(tracker)
+        if reason == AFTER_A_MISS:  # the missed message: the strongest review reason
+            try:
+                await services.call(
+                    ReviewInbox(services.store()).mark_latest,
+                    conversation_key(tracker),
+                    "handoff_after_miss",
+                )
+            except StoreUnavailable:
+                pass
         name, contact = (
             tracker.get_slot("patient_name"),
             tracker.get_slot("patient_contact"),

@@ -53,11 +53,14 @@ def load_facts(path: Optional[Path] = None) -> Dict[str, Any]:
         data = yaml.safe_load(handle) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping of clinic facts")
-    unknown = set(data) - set(SLOT_FOR_FACT) - {"time_zone", "appointments"}
+    unknown = set(data) - set(SLOT_FOR_FACT) - {"time_zone", "appointments", "review"}
     if unknown:
         raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
     OpeningHours.from_config(data.get("opening_hours"))  # a typo fails at start-up
     ZoneInfo(str(data.get("time_zone") or "UTC"))
+    review = data.get("review") or {}
+    if not isinstance(review, dict) or set(review) - {"redact_conditions"}:
+        raise ValueError(f"{path}: review: only redact_conditions: true|false")
     if data.get("appointments") is not None:
         Availability.from_config(
             data["appointments"], str(data.get("time_zone") or "UTC")
@@ -106,6 +109,11 @@ def availability() -> Optional[Availability]:
     return Availability.from_config(
         facts["appointments"], str(facts.get("time_zone") or "UTC")
     )
+
+
+def review_redacts_conditions() -> bool:
+    """Whether the review inbox shows a named condition as its id (the default)."""
+    return bool((clinic_facts().get("review") or {}).get("redact_conditions", True))
 
 
 def time_zone() -> ZoneInfo:

@@ -3,6 +3,7 @@ CSV, the calendar feed's address.
 
     python -m scripts.staff day [--day ...]   # open times, bookings, reminders, replies
     python -m scripts.staff feed-url          # the calendar feed to subscribe to
+    python -m scripts.staff review [--list]   # what the assistant could not answer
     python -m scripts.staff list [--day today|tomorrow|YYYY-MM-DD] [--all]
     python -m scripts.staff handled RV-7K3Q [CB-2MPX ...]
     python -m scripts.staff export [--day ...] [--all] [--out bookings.csv]
@@ -29,6 +30,7 @@ from clinic.booking.reminders import Reminders
 from clinic.booking.store import BookingStore, NotFound, Record, StoreUnavailable
 from clinic.booking.validation import MODE_LABELS, MODES
 from clinic.booking.wording import shown_contact
+from scripts import review
 
 COLUMNS = (
     "reference",
@@ -200,7 +202,10 @@ def main(
     day_view = commands.add_parser("day")
     day_view.add_argument("--day", help="today (default), tomorrow or YYYY-MM-DD")
     commands.add_parser("feed-url")
+    review.add_arguments(commands.add_parser("review"))
     args = parser.parse_args(argv)
+    if args.command == "review":
+        return review.run(args, out, err)
     if args.command == "feed-url":
         out.write(feed_url() + "\n")
         return 0

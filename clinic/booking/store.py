@@ -31,7 +31,7 @@ from clinic import paths
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: 32 = 5 bits
 REFERENCE_LENGTH = 8  # 40 bits, read aloud as two groups: RV-7K3Q-M2XP
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Wrong reference-and-contact pairs before a conversation or a reference is locked,
 # and for how long (kept in the database, so every replica and a restart share it).
 MAX_FAILED_CHECKS = 5
@@ -171,6 +171,25 @@ reminder_replies = sa.Table(
 )
 
 
+# What the assistant could not answer, for staff to label (clinic/review.py). The
+# text and the guesses are encrypted like the conversations; the sender is a keyed
+# pseudonym ("forget me" finds it), never a contact or an id.
+review_items = sa.Table(
+    "clinic_review_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_key", sa.String(64), nullable=False, index=True),
+    sa.Column("reason", sa.String(24), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("guesses", sa.Text, nullable=False),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("status", sa.String(12), nullable=False, index=True),  # pending|labelled
+    sa.Column("label", sa.String(64), nullable=True),
+    sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+
 @sa.event.listens_for(claims, "after_create")
 def _claims_created(_: sa.Table, conn: sa.engine.Connection, **__: Any) -> None:
     _no_overlap_on_postgresql(conn)
@@ -181,6 +200,7 @@ MIGRATIONS: Dict[int, Callable[[sa.engine.Connection], None]] = {
     2: _longer_references,
     3: _no_overlap_on_postgresql,
     4: lambda conn: None,  # the reminder tables: new tables, made by create_all
+    5: lambda conn: None,  # the review inbox: a new table, made by create_all
 }
 
 
@@ -496,6 +516,9 @@ class BookingStore:
                 conn.execute(
                     table.delete().where(table.c.booking_reference.in_(references))
                 )
+            conn.execute(
+                review_items.delete().where(review_items.c.sender_key == sender_key)
+            )
             count = 0
             for table in (bookings, callbacks):
                 count += int(
@@ -523,6 +546,9 @@ class BookingStore:
             ).rowcount
             conn.execute(attempts.delete().where(attempts.c.first_at < stale))
             conn.execute(claims.delete().where(claims.c.blocked_until < cutoff))
+            conn.execute(
+                review_items.delete().where(review_items.c.created_at < cutoff)
+            )
             kept = sa.select(bookings.c.reference)
             for table in (reminders, reminder_replies):
                 conn.execute(
