@@ -4,7 +4,7 @@ staff's review inbox."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -71,3 +71,35 @@ class ActionClarify(Action):
             buttons=[{"title": o.title, "payload": o.payload} for o in options],
         )
         return []
+
+
+class ActionReviewUnhelpful(Action):
+    """The patient says the FAQ answer did not help: their question goes to the
+    review inbox with the guesses it got, and they are offered another way."""
+
+    def name(self) -> str:
+        return "action_review_unhelpful"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[EventType]:
+        question = answered_question(tracker)
+        if question is not None:
+            await to_review(tracker, question, "not_helpful")
+        dispatcher.utter_message(response="utter_sorry_not_helpful")
+        return []
+
+
+def answered_question(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """The parse data of the latest FAQ question before this message, if any."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    previous = users[-2]  # only the message just before this one counts
+    parse = previous.get("parse_data") or {}
+    if (parse.get("intent") or {}).get("name") != "faq":
+        return None
+    return {**parse, "text": previous.get("text")}

@@ -3,7 +3,8 @@ labelled wording exported as training data (data/nlu/reviewed.yml).
 
 An item is the patient's message, the assistant's best 3 guesses with their scores, the
 channel and the time; it is made at a fallback ("Did you mean ...?"), a second miss in
-a row, and is marked when the patient then asks for a person. It never holds the
+a row, and when a patient says a FAQ answer did not help; it is marked when the
+patient asks for a person right after a miss. It never holds the
 sender's contact or id (a keyed pseudonym only, so "forget me" finds it); contacts in
 the text are replaced by [contact], and a named health condition by its condition id,
 [condition:pregnancy], unless clinic.yml's `review: {redact_conditions: false}` says
@@ -30,7 +31,7 @@ from clinic.booking.store import BookingStore, review_items
 FALLBACK = "nlu_fallback"
 NEW_TOPIC = "new_topic"
 OUT_OF_SCOPE = "out_of_scope"
-REASONS = ("fallback", "second_miss", "handoff_after_miss")
+REASONS = ("fallback", "second_miss", "handoff_after_miss", "not_helpful")
 HEADER = """\
 # The clinic's own patients' wording: messages the assistant could not answer,
 # labelled by staff in the review inbox (`make staff ARGS=review`). Written by the

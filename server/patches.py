@@ -165,7 +165,41 @@ def apply() -> None:
     if not hasattr(remote.run, "__wrapped__"):
         remote.run = _apologising(remote.run)
     remote._validate_action_result = _validate_action_result
+    retrieve = action_module.ActionRetrieveResponse
+    if not hasattr(retrieve.run, "__wrapped__"):
+        retrieve.run = _asking_if_it_helped(retrieve.run)
     _speed_up_dialogue_states()
+
+
+NOT_HELPFUL_TITLE = "utter_button_not_helpful"  # domain/fallback.yml
+NOT_HELPFUL_PAYLOAD = "/faq_unhelpful"
+NO_FEEDBACK_CHANNELS = {"sms"}  # a text costs the patient; no extra option there
+
+
+def _asking_if_it_helped(run: Any) -> Any:
+    """A FAQ answer gets one more button, "That didn't answer my question", on every
+    channel but SMS: the cheap way for a patient to send the question to the staff's
+    review inbox (action_review_unhelpful). The title is the domain's."""
+
+    async def answer(
+        self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+    ) -> Any:
+        events = await run(self, output_channel, nlg, tracker, domain)
+        if output_channel.name() in NO_FEEDBACK_CHANNELS:
+            return events
+        responses = domain.responses.get(NOT_HELPFUL_TITLE) or [{}]
+        title = responses[0].get("text")
+        for event in events:
+            data = getattr(event, "data", None)
+            if title and isinstance(data, dict) and event.text:
+                data["buttons"] = [
+                    *(data.get("buttons") or []),
+                    {"title": title, "payload": NOT_HELPFUL_PAYLOAD},
+                ]
+        return events
+
+    answer.__wrapped__ = run  # type: ignore[attr-defined]
+    return answer
 
 
 def _speed_up_dialogue_states() -> None:

@@ -39,3 +39,25 @@ def test_misses_reach_the_review_inbox_without_who_sent_them(servers):
     with inbox.store.engine.connect() as conn:
         stored = str(conn.exec_driver_sql("select * from clinic_review_items").all())
     assert sender not in stored and "blorp" not in stored  # encrypted, pseudonymous
+
+
+def test_a_faq_answer_that_did_not_help_sends_the_question_to_review(servers):
+    sender = uuid.uuid4().hex
+    answer = servers.say("how long does a session last?", sender)
+    buttons = [b for m in answer for b in m.get("buttons", [])]
+    assert {"title": "That didn't answer my question", "payload": "/faq_unhelpful"} in (
+        buttons
+    )
+    sorry = " ".join(m.get("text", "") for m in servers.say("/faq_unhelpful", sender))
+    assert "passed your question on" in sorry
+    inbox = ReviewInbox(BookingStore(servers.db_url))
+    mine = [i for i in inbox.items() if i.text == "how long does a session last?"]
+    assert [i.reason for i in mine] == ["not_helpful"]
+    assert mine[0].guesses[0][0] == "faq/session_length"
+
+
+def test_sms_answers_carry_no_feedback_option(servers):
+    from tests.integration.test_sms_channel import new_number, sms
+
+    reply = " ".join(sms(servers, new_number(), "how long is a session?"))
+    assert "30 minutes" in reply and "didn't answer" not in reply
