@@ -1,4 +1,5 @@
 """Measure the review loop: does reviewing what the assistant missed make it better?
+(Figures: docs/evaluation.md.)
 
     python -m scripts.review_loop          # writes reports/review_loop.md and .json
 
@@ -18,6 +19,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -28,7 +30,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-from clinic import clock
+from clinic import clock, keys
 from clinic.booking.store import BookingStore
 from clinic.privacy import pseudonym
 from clinic.review import NEW_TOPIC, ReviewInbox
@@ -114,6 +116,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="review-loop-"))
     started = time.monotonic()
     stack = local_stack(work)
+    # this process reads what the stack wrote: the same pseudonyms and store key
+    os.environ.update({k.env_var: stack.env[k.env_var] for k in keys.ALL})
     try:
         stack.start(web=False)
         wrong = wrong_faq_answers(stack.rasa_url, stack.token, examples)
@@ -125,9 +129,9 @@ def main() -> int:
         exported = ReviewInbox(store).export(reviewed)
     finally:
         stack.stop()
-    before = evaluate(agent_parser(MODEL), examples)
+    before = evaluate(examples, agent_parser(MODEL))
     model = retrain(reviewed, work)
-    after = evaluate(agent_parser(model), examples)
+    after = evaluate(examples, agent_parser(model))
     figures: Dict[str, Any] = {
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "dev_questions": len(examples),
