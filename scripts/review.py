@@ -99,7 +99,9 @@ def review(
         left = len(pending) - index
         text = item.text
         out.write(f"\n[{left} to review] {text!r}\n  ({item.reason}, {item.channel})\n")
-        for number, (label, score) in enumerate(item.guesses, 1):
+        # only guesses staff can pick (an `inform` guess is no label for free text)
+        choices = [(label, score) for label, score in item.guesses if label in known]
+        for number, (label, score) in enumerate(choices, 1):
             out.write(f"  {number}) {label}  {score:.2f}\n")
         while True:
             answer = ask(
@@ -113,8 +115,8 @@ def review(
             if answer == "e":
                 text = ask("Text without anything identifying > ").strip() or text
                 continue
-            if answer.isdigit() and 1 <= int(answer) <= len(item.guesses):
-                answer = item.guesses[int(answer) - 1][0]
+            if answer.isdigit() and 1 <= int(answer) <= len(choices):
+                answer = choices[int(answer) - 1][0]
             if answer not in known:
                 out.write(f"  Unknown label {answer!r}.\n")
                 continue

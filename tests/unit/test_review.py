@@ -132,3 +132,12 @@ def test_make_staff_runs_the_review(db):
     out = io.StringIO()
     assert staff.main(["review", "--list"], out=out) == 0
     assert out.getvalue() == "Nothing to review.\n"
+
+
+def test_only_guesses_staff_can_pick_are_numbered(db, tmp_path):
+    inbox = ReviewInbox(db)
+    guesses = [("inform", 0.5), ("greet", 0.3), ("out_of_scope", 0.1)]
+    inbox.add("p1", "fallback", "blorp", guesses, "rest", NOW)
+    code, out, _ = review("--out", str(tmp_path / "r.yml"), answers=["1"])
+    assert code == 0 and "1) greet" in out and "inform" not in out
+    assert [i.label for i in inbox.items("labelled")] == ["greet"]
