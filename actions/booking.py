@@ -290,16 +290,11 @@ class ValidateBookingForm(ContactQuestions):
         if yes is False or re.search(r"\b(change|wrong|edit|fix)", text):
             return {"booking_confirm": None, "booking_editing": True}
         # "make it Wednesday at 10 instead": a new time straight away
-        if (
-            services.appointment_book() is not None
-            and parse_when(text, now_in_clinic(), facts.opening_hours()).status
-            != "unparsed"
-        ):
-            opened = await self._open_time(tracker, dispatcher)
-            if opened is not None:
-                return {**opened, "booking_confirm": None}
         choice = parse_when(text, now_in_clinic(), facts.opening_hours())
         if choice.status != "unparsed":
+            opened = await self._open_time(tracker, dispatcher)  # the open times
+            if opened is not None:
+                return {**opened, "booking_confirm": None}
             return {
                 **self.time_result("booking_time", choice, tracker, dispatcher),
                 "booking_confirm": None,

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.tracker import channel, conversation_key, turn_message
+from actions.tracker import channel, conversation_key, turn_message, user_message
 from clinic import clock, facts
 from clinic.booking.store import StoreUnavailable
 from clinic.clarification import candidate_options, consecutive_misses, topic_questions
@@ -94,12 +94,8 @@ class ActionReviewUnhelpful(Action):
 
 
 def answered_question(tracker: Tracker) -> Optional[Dict[str, Any]]:
-    """The parse data of the latest FAQ question before this message, if any."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    if len(users) < 2:
+    """The parse data of the FAQ question just before this message, if it was one."""
+    previous = user_message(tracker, back=1)
+    if (previous.get("intent") or {}).get("name") != "faq":
         return None
-    previous = users[-2]  # only the message just before this one counts
-    parse = previous.get("parse_data") or {}
-    if (parse.get("intent") or {}).get("name") != "faq":
-        return None
-    return {**parse, "text": previous.get("text")}
+    return previous

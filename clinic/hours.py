@@ -38,19 +38,28 @@ def clock(t: time) -> str:
     return f"{hour}:{t.minute:02d} {'am' if t.hour < 12 else 'pm'}"
 
 
+def clock_range(text: str) -> Optional[Interval]:
+    """'08:00-18:00' -> (8:00, 18:00), in any order (quiet hours run past midnight);
+    None if it is not that shape."""
+    match = _RANGE.match(str(text))
+    if not match:
+        return None
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    return time(h1, m1), time(h2, m2)
+
+
 def _parse_ranges(day: str, value: Any) -> List[Interval]:
     if value in (None, "", "closed"):
         return []
     parts = value if isinstance(value, list) else str(value).split(",")
     intervals = []
     for part in parts:
-        match = _RANGE.match(str(part))
-        if not match:
+        interval = clock_range(part)
+        if interval is None:
             raise ValueError(
                 f"opening_hours.{day}: expected 'HH:MM-HH:MM', got {part!r}"
             )
-        h1, m1, h2, m2 = (int(g) for g in match.groups())
-        start, end = time(h1, m1), time(h2, m2)
+        start, end = interval
         if end <= start:
             raise ValueError(f"opening_hours.{day}: {part!r} ends before it starts")
         intervals.append((start, end))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, Dict, Iterator, List, Optional, TypeVar
 
 import sqlalchemy as sa
@@ -48,14 +48,6 @@ class Hold:
     mode: str
     starts_at: datetime
     expires_at: datetime
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class AppointmentBook:
@@ -107,7 +99,7 @@ class AppointmentBook:
     ) -> Hold:
         """Keep `starts_at` for this patient while they confirm (their earlier hold is
         let go). Raises SlotTaken when it is not open to them."""
-        expires = _utc(now) + self.availability.hold
+        expires = slots.instant(now) + self.availability.hold
 
         def once() -> Hold:
             try:
@@ -143,7 +135,7 @@ class AppointmentBook:
         if existing is not None:
             return existing
         reference = new_reference("RV")
-        stamp = _utc(now)
+        stamp = slots.instant(now)
         try:
             with self._write() as conn:
                 own = conn.execute(
@@ -151,7 +143,7 @@ class AppointmentBook:
                         claims.c.kind == "hold",
                         claims.c.holder_key == holder_key,
                         claims.c.mode == request.mode,
-                        claims.c.starts_at == _utc(request.starts_at),
+                        claims.c.starts_at == slots.instant(request.starts_at),
                     )
                 ).rowcount
                 self._claim(
@@ -181,7 +173,7 @@ class AppointmentBook:
                         name=request.name,
                         contact=request.contact,
                         mode=request.mode,
-                        starts_at=_utc(request.starts_at),
+                        starts_at=slots.instant(request.starts_at),
                         time_confirmed=True,
                         with_physio=request.with_physio,
                         condition_ids=",".join(sorted(request.condition_ids)),
@@ -221,7 +213,7 @@ class AppointmentBook:
                     claims.delete().where(
                         claims.c.kind == "hold",
                         claims.c.holder_key == holder_key,
-                        claims.c.starts_at == _utc(starts_at),
+                        claims.c.starts_at == slots.instant(starts_at),
                     )
                 ).rowcount
                 self._claim(
@@ -242,9 +234,9 @@ class AppointmentBook:
                     bookings.update()
                     .where(bookings.c.reference == reference)
                     .values(
-                        starts_at=_utc(starts_at),
+                        starts_at=slots.instant(starts_at),
                         time_confirmed=True,
-                        updated_at=_utc(now),
+                        updated_at=slots.instant(now),
                     )
                 )
         except IntegrityError:
@@ -282,8 +274,10 @@ class AppointmentBook:
     ) -> List[Taken]:
         query = claims.select().where(
             claims.c.mode == mode,
-            claims.c.blocked_until > _utc(now),
-            sa.or_(claims.c.kind == "booking", claims.c.expires_at > _utc(now)),
+            claims.c.blocked_until > slots.instant(now),
+            sa.or_(
+                claims.c.kind == "booking", claims.c.expires_at > slots.instant(now)
+            ),
         )
         if except_holder is not None:
             query = query.where(
@@ -294,11 +288,11 @@ class AppointmentBook:
                 self.availability.buffer_before + self.availability.buffer_after
             )
             query = query.where(
-                claims.c.blocked_from < _utc(around) + span,
-                claims.c.blocked_until > _utc(around) - span,
+                claims.c.blocked_from < slots.instant(around) + span,
+                claims.c.blocked_until > slots.instant(around) - span,
             )
         return [
-            Taken(row.mode, _aware(row.starts_at), _aware(row.ends_at))
+            Taken(row.mode, slots.aware(row.starts_at), slots.aware(row.ends_at))
             for row in conn.execute(query)
         ]
 
@@ -319,7 +313,7 @@ class AppointmentBook:
         the minimum-notice and grid checks, never the overlap."""
         conn.execute(
             claims.delete().where(
-                claims.c.kind == "hold", claims.c.expires_at <= _utc(now)
+                claims.c.kind == "hold", claims.c.expires_at <= slots.instant(now)
             )
         )
         availability = self.availability
@@ -327,8 +321,8 @@ class AppointmentBook:
         if check_open and not slots.is_open(starts_at, mode, nearby, now, availability):
             raise SlotTaken(starts_at.isoformat())
         ends = slots.ends_at(starts_at, availability)
-        low = _utc(starts_at) - availability.buffer_before
-        high = _utc(ends) + availability.buffer_after
+        low = slots.instant(starts_at) - availability.buffer_before
+        high = slots.instant(ends) + availability.buffer_after
         used = {
             row.seat
             for row in conn.execute(
@@ -346,8 +340,8 @@ class AppointmentBook:
             claims.insert().values(
                 mode=mode,
                 seat=free[0],
-                starts_at=_utc(starts_at),
-                ends_at=_utc(ends),
+                starts_at=slots.instant(starts_at),
+                ends_at=slots.instant(ends),
                 blocked_from=low,
                 blocked_until=high,
                 kind=kind,

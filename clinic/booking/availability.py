@@ -9,13 +9,12 @@ until then (the staff tool says so).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any, FrozenSet, Mapping, Optional, Tuple
 from zoneinfo import ZoneInfo
 
-from clinic.hours import OpeningHours
+from clinic.hours import OpeningHours, clock_range
 
 MODES = ("online", "phone", "in_person")
 KEYS = {
@@ -32,7 +31,6 @@ KEYS = {
     "reminder_hours_before",
     "quiet_hours",
 }
-_CLOCK_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -145,8 +143,7 @@ def _date(key: str, value: Any) -> date:
 
 
 def _quiet(value: Any) -> Tuple[time, time]:
-    match = _CLOCK_RANGE.match(str(value or ""))
-    if not match:
+    interval = clock_range(str(value or ""))
+    if interval is None:
         raise ValueError("appointments.quiet_hours: expected 'HH:MM-HH:MM'")
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    return time(h1, m1), time(h2, m2)
+    return interval

@@ -19,7 +19,7 @@ else goes to staff, encrypted) is recorded here too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Dict, List, Literal, Optional
 
 import sqlalchemy as sa
@@ -55,17 +55,9 @@ class Due:
     starts_at: datetime
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def due_time(starts_at: datetime, availability: Availability) -> datetime:
     """When a reminder for `starts_at` should go: the configured time before it."""
-    return _utc(starts_at) - availability.reminder_before
+    return slots.instant(starts_at) - availability.reminder_before
 
 
 def schedule(
@@ -97,7 +89,7 @@ class Reminders:
         In quiet hours none; one whose appointment has begun (or would before the
         quiet hours end) is skipped."""
         self.store.ensure_schema()
-        now = _utc(now)
+        now = slots.instant(now)
         with self.store.guard(), self.store.engine.begin() as conn:
             conn.execute(
                 reminders.update()
@@ -113,7 +105,7 @@ class Reminders:
         rows = self._due_rows(now, limit)
         claimed: List[Due] = []
         for row in rows:
-            if _aware(row.starts_at) <= now or row.booking_status != "open":
+            if slots.aware(row.starts_at) <= now or row.booking_status != "open":
                 self._set(row.id, "pending", "skipped")
                 continue
             if self._set(row.id, "pending", "sending", claimed_at=now):
@@ -125,13 +117,13 @@ class Reminders:
                         row.contact,
                         row.name,
                         row.mode,
-                        _aware(row.starts_at),
+                        slots.aware(row.starts_at),
                     )
                 )
         return claimed
 
     def mark_sent(self, due: Due, now: datetime) -> None:
-        self._set(due.id, "sending", "sent", sent_at=_utc(now))
+        self._set(due.id, "sending", "sent", sent_at=slots.instant(now))
 
     def mark_skipped(self, due: Due) -> None:
         """Not sent and never to be (the number sent STOP)."""
@@ -174,7 +166,7 @@ class Reminders:
             {
                 "reference": r.booking_reference,
                 "text": crypto.decrypt(r.text),
-                "received_at": _aware(r.received_at),
+                "received_at": slots.aware(r.received_at),
             }
             for r in rows
         ]
@@ -231,7 +223,7 @@ class Reminders:
     def _skip_past_due(self, now: datetime) -> None:
         """In quiet hours: a due reminder whose appointment comes before they end
         cannot go out in time."""
-        ends = _utc(slots.after_quiet_hours(now, self.availability))
+        ends = slots.instant(slots.after_quiet_hours(now, self.availability))
         with self.store.guard(), self.store.engine.begin() as conn:
             late = sa.select(bookings.c.reference).where(bookings.c.starts_at <= ends)
             conn.execute(
@@ -259,7 +251,7 @@ class Reminders:
             conn.execute(
                 reminders.update()
                 .where(reminders.c.booking_reference == reference)
-                .values(reply=reply, replied_at=_utc(now))
+                .values(reply=reply, replied_at=slots.instant(now))
             )
 
     def _note(self, reference: str, text: str, now: datetime) -> Outcome:
@@ -268,7 +260,7 @@ class Reminders:
                 reminder_replies.insert().values(
                     booking_reference=reference,
                     text=crypto.encrypt(text),
-                    received_at=_utc(now),
+                    received_at=slots.instant(now),
                     handled=False,
                 )
             )
