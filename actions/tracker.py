@@ -131,35 +131,41 @@ def conversation_key(tracker: Tracker) -> str:
 
 
 CHECK_ACTION = "action_check_now"
-CHECK_ANSWERS = ("affirm", "deny", "not_urgent")
+NOW_ANSWER_ACTION = "action_now_answer"  # reads the reply; may ask once more
+QUESTION_ACTIONS = (CHECK_ACTION, NOW_ANSWER_ACTION)  # clinic/safety.py's
 
 
-def answers_check(tracker: Tracker) -> bool:
-    """Whether the latest message answers the emergency net's question ("is this
-    happening now?"): a yes or no right after action_check_now asked it."""
-    if intent(tracker) not in CHECK_ANSWERS:
-        return False
-    seen_latest = False
+def asked_before(tracker: Tracker, back: int = 0) -> Optional[str]:
+    """The last action before the latest user message (or the one `back` messages
+    before it) other than listening: what the patient was answering."""
+    users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            if seen_latest:
-                return False
-            seen_latest = True
+            users += 1
         elif (
-            seen_latest
+            users > back
             and event.get("event") == "action"
             and event.get("name") != "action_listen"
         ):
-            return event.get("name") == CHECK_ACTION
-    return False
+            return str(event.get("name"))
+    return None
+
+
+def question_back(tracker: Tracker) -> int:
+    """How many messages back the one that raised "is this happening now?" is: 0 when
+    the latest message did not answer it, 1 after one answer, 2 when it was asked once
+    more."""
+    back = 0
+    while asked_before(tracker, back) in QUESTION_ACTIONS:
+        back += 1
+    return back
 
 
 def turn_message(tracker: Tracker) -> Dict[str, Any]:
     """The message this turn responds to: the latest, or, when the latest answers the
     emergency net's question, the message that raised it."""
-    if answers_check(tracker):
-        return user_message(tracker, back=1)
-    return dict(tracker.latest_message)
+    back = question_back(tracker)
+    return user_message(tracker, back) if back else dict(tracker.latest_message)
 
 
 def interrupted_form(tracker: Tracker) -> Optional[str]:

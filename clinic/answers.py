@@ -14,12 +14,23 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Optional
+from typing import Dict, FrozenSet, List, Optional
 
 import yaml
 
 WORDS_PATH = Path(__file__).resolve().parent / "answers.yml"
-KEYS = ("yes", "no", "unsure", "yes_starts", "no_starts", "negations", "go_on")
+KEYS = (
+    "yes",
+    "no",
+    "unsure",
+    "yes_starts",
+    "no_starts",
+    "negations",
+    "go_on",
+    "now_no",
+    "now_yes",
+    "now_words",
+)
 YES, NO, UNSURE = "yes", "no", "unsure"
 INTENTS = {"affirm": YES, "deny": NO}
 
@@ -76,3 +87,48 @@ def goes_on(text: Optional[str], intent: Optional[str] = None) -> bool:
     """ "continue", "ok", a yes: the patient wants the question again after a help
     text."""
     return intent == "affirm" or _plain(text or "") in _words()["go_on"]
+
+
+def now_answer(text: Optional[str], button: Optional[str] = None) -> Optional[str]:
+    """The answer to "is any of this happening right now?": 'yes', 'no', 'unsure' or
+    None when the message says neither.
+
+    Read from the words alone: the NLU's intents read "Yes, it's happening now" as
+    "not happening" (its not_urgent examples are about that very phrase). A button's
+    value (`button`: yes, no, unsure) comes first; a digit means a button only where
+    the channel numbered them, and the SMS channel turns it into the payload. "Not
+    sure" anywhere, or a yes and a no in one answer, is 'unsure': for this question
+    the careful reading wins, and the caller treats it as a yes."""
+    if button in (YES, NO, UNSURE):
+        return button
+    words = _words()
+    padded = f" {_plain(text or '')} "
+    if not padded.strip():
+        return None
+    if any(f" {phrase} " in padded for phrase in words[UNSURE]):
+        return UNSURE
+    tokens = padded.split()
+    covered = _covered(tokens, words["now_no"])
+    for i in range(1, len(tokens)):  # "isn't happening | now"
+        covered[i] = covered[i] or (covered[i - 1] and tokens[i] in words["now_words"])
+    said_no = any(covered) or tokens[0] in words[NO]
+    rest = " ".join(
+        "|" if hit else token for token, hit in zip(tokens, covered, strict=True)
+    )
+    said_yes = any(f" {phrase} " in f" {rest} " for phrase in words["now_yes"])
+    if said_yes and said_no:
+        return UNSURE
+    if said_yes:
+        return YES
+    return NO if said_no else None
+
+
+def _covered(tokens: List[str], phrases: FrozenSet[str]) -> List[bool]:
+    """Which tokens lie inside one of the phrases (overlaps allowed)."""
+    covered = [False] * len(tokens)
+    for phrase in phrases:
+        size = len(phrase.split())
+        for start in range(len(tokens) - size + 1):
+            if " ".join(tokens[start : start + size]) == phrase:
+                covered[start : start + size] = [True] * size
+    return covered

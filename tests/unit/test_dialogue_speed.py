@@ -79,6 +79,16 @@ def test_callers_may_edit_the_states_they_get(domain):
     )
 
 
+def rule_policy_index() -> int:
+    """RulePolicy's place in config.yml's policies (Rasa names its resource by it)."""
+    import yaml
+
+    from tests.helpers import ROOT
+
+    policies = yaml.safe_load((ROOT / "config.yml").read_text())["policies"]
+    return [p["name"] for p in policies].index("RulePolicy")
+
+
 @pytest.fixture(scope="module")
 def rule_policy(model_path, tmp_path_factory) -> RulePolicy:
     storage, _ = LocalModelStorage.from_model_archive(
@@ -87,7 +97,7 @@ def rule_policy(model_path, tmp_path_factory) -> RulePolicy:
     return RulePolicy.load(
         RulePolicy.get_default_config(),
         storage,
-        Resource("train_RulePolicy0"),
+        Resource(f"train_RulePolicy{rule_policy_index()}"),
         ExecutionContext(GraphSchema({}), "test"),
     )
 
