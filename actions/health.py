@@ -67,6 +67,8 @@ def note_and_answer(
         return [*events, FollowupAction("action_clarify")]
     if asked == "out_of_scope":
         dispatcher.utter_message(response="utter_out_of_scope")
+    elif asked == "other_language":  # the note was in that language; then the reply
+        dispatcher.utter_message(response="utter_other_language")
     elif not answer_faq_in(message, dispatcher):
         dispatcher.utter_message(response="utter_health_next_steps")
     return events

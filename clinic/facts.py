@@ -21,7 +21,8 @@ from clinic.hours import OpeningHours
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "clinic.yml"
 MISSING = "not listed here yet (the clinic team can tell you)"
 
-# clinic.yml key -> slot name used in domain.yml responses
+PHONE_LISTED_SLOT = "clinic_phone_listed"
+# clinic.yml key -> slot name used in the domain's responses
 SLOT_FOR_FACT: Dict[str, str] = {
     "name": "clinic_name",
     "city": "clinic_city",
@@ -75,10 +76,14 @@ def _fact_text(key: str, value: Any) -> str:
 
 
 def slot_values(facts: Mapping[str, Any]) -> Dict[str, str]:
-    """Slot values for the responses: the fact, or the honest MISSING phrase."""
+    """Slot values for the responses: the fact, or the honest MISSING phrase; and
+    whether a phone number is listed (a reply gives the number only then)."""
     return {
-        slot: _fact_text(key, facts[key]) if is_filled(facts.get(key)) else MISSING
-        for key, slot in SLOT_FOR_FACT.items()
+        **{
+            slot: _fact_text(key, facts[key]) if is_filled(facts.get(key)) else MISSING
+            for key, slot in SLOT_FOR_FACT.items()
+        },
+        PHONE_LISTED_SLOT: "yes" if is_filled(facts.get("phone")) else "no",
     }
 
 

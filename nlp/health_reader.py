@@ -34,10 +34,18 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
+from clinic.screening import other_languages
 from nlp.emergency_net import EmergencyNet, NetReading
+from nlp.language_guard import LANGUAGE_ENTITY, OTHER_LANGUAGE_INTENT
 from nlp.question import story_part
 from nlp.routing import set_intent
 from nlp.sentence_encoder import STORY_ORIGIN, reading
@@ -48,6 +56,7 @@ CRISIS_INTENT = "crisis"
 EMERGENCY_INTENT = "emergency"
 MENTION_INTENT = "health_mention"
 CHECK_INTENT = "possible_emergency"
+ENGLISH = "en"
 # Intents that keep their own route when the message also names a condition: they
 # act on the conversation itself (the note would get in their way). Everything else,
 # a question, a remark, "yes, I'm pregnant", goes to the note.
@@ -62,7 +71,7 @@ OWN_ROUTE_INTENTS = {
     CRISIS_INTENT,
     CHECK_INTENT,
     # a message in another language gets the reply in it (nlp/language_guard.py)
-    "other_language",
+    OTHER_LANGUAGE_INTENT,
 }
 
 
@@ -110,6 +119,14 @@ class HealthReader(GraphComponent):
             if not text or text.startswith("/"):
                 continue
             findings = self._matcher.find(text)
+            language = _language_of(message)
+            other = other_languages.Reading(language)
+            if not (findings.crisis or findings.urgent):
+                # the gate reads other languages before the "English only" reply
+                other = other_languages.read(text, language)
+                if other.found:
+                    findings = findings.then(other.findings)
+                    language = other.language
             intent: Dict[str, Any] = message.get(INTENT) or {}
             asked = intent.get(INTENT_NAME_KEY)
             health: Dict[str, Any] = {**findings.as_dict(), "asked": asked}
@@ -119,10 +136,16 @@ class HealthReader(GraphComponent):
                 likely = net.likely(self._item_threshold)
                 health["likely"] = [i for i in likely if i not in known]
             message.set(HEALTH_KEY, health, add_to_output=True)
-            if findings.crisis:
-                set_intent(message, CRISIS_INTENT)
-            elif findings.urgent:
-                set_intent(message, EMERGENCY_INTENT)
+            if findings.crisis or findings.urgent:
+                set_intent(
+                    message, CRISIS_INTENT if findings.crisis else EMERGENCY_INTENT
+                )
+                # the answer in the message's language (a reply variant per language)
+                _set_language(message, language or ENGLISH)
+            elif asked == OTHER_LANGUAGE_INTENT and other.findings.flagged:
+                # the note, in that language (the English list's reading of foreign
+                # words is no reason: "tia" is an aunt in Spanish)
+                set_intent(message, MENTION_INTENT)
             else:
                 if asked == EMERGENCY_INTENT:  # the list reads no sign now
                     health["asked"] = asked = _demote_emergency(message)
@@ -141,6 +164,32 @@ class HealthReader(GraphComponent):
             return None
         vector = reading(message, STORY_ORIGIN)
         return None if vector is None else self._net.read(vector)
+
+
+def _language_of(message: Message) -> Optional[str]:
+    """The language the language guard found (its `language` entity), if any."""
+    for entity in message.get(ENTITIES) or []:
+        if entity.get("entity") == LANGUAGE_ENTITY:
+            return str(entity.get("value"))
+    return None
+
+
+def _set_language(message: Message, language: str) -> None:
+    """The `language` entity (and so the reply's variant), once."""
+    if _language_of(message) == language:
+        return
+    text = message.get(TEXT) or ""
+    kept = [
+        e for e in message.get(ENTITIES) or [] if e.get("entity") != LANGUAGE_ENTITY
+    ]
+    entity = {
+        "entity": LANGUAGE_ENTITY,
+        "value": language,
+        "start": 0,
+        "end": len(text),
+        "extractor": HealthReader.__name__,
+    }
+    message.set(ENTITIES, [*kept, entity], add_to_output=True)
 
 
 def _demote_emergency(message: Message) -> Optional[str]:

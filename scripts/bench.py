@@ -33,7 +33,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import aiohttp
 import yaml
 
-from scripts import bench_load, bench_widget
+from scripts import bench_load, bench_widget, safety_eval
 from scripts.bench_load import percentiles
 from scripts.launch import PYTHON, ROOT, Stack
 from scripts.loadtest import ERROR_TEXT, SCRIPT, local_stack
@@ -514,6 +514,12 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
     text += bench_load.markdown(figures["load"]) if figures.get("load") else ""
     text += bench_widget.markdown(figures["widget"]) if figures.get("widget") else ""
     text += realworld_section(figures["nlu"].get("realworld"))
+    if figures.get("safety_test"):
+        text += (
+            "\n\n## Safety on real messages, test split (tests/realworld/"
+            "safety_test.yml; scripts/safety_eval.py)\n\n"
+            + "\n".join(safety_eval.table(figures["safety_test"]))
+        )
     text += encoder_section(figures.get("encoder_ms"))
     if figures.get("variants"):
         text += (
@@ -688,6 +694,15 @@ def main(argv: Optional[List[str]] = None) -> int:
             f"out-of-scope recall {figures['nlu']['out_of_scope_recall']:.3f}",
             flush=True,
         )
+        # the safety gate on the test split of real messages (read here, once per
+        # bench, never by make test: scripts/safety_eval.py)
+        safety = safety_eval.figures(
+            safety_eval.read_items("test"), http_parser(stack.rasa_url, stack.token)
+        )  # figures only: the test split's misses are not for tuning
+        figures["safety_test"] = {
+            language: {k: v for k, v in f.items() if k != "misses"}
+            for language, f in safety.items()
+        }
         latency = asyncio.run(
             latency_table(
                 stack.rasa_url, stack.token, levels, closed_levels, per_worker, think

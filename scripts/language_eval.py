@@ -3,7 +3,8 @@
     python -m scripts.language_eval --url http://localhost:5005 --token T [--split test]
 
 Each message is parsed by the running assistant (or in process). Figures:
-- recognised: messages in another language routed to `other_language`;
+- recognised: messages in another language routed to `other_language`, or to a
+  safety answer (crisis, emergency, a named condition) in a language;
 - in its language: of those, the identified language is the message's;
 - English answer: messages in another language that got an English answer to
   something (a FAQ, a booking, a greeting...) instead;
@@ -25,6 +26,9 @@ from scripts.nlu_eval import ROOT, http_parser
 SETS = ROOT / "tests" / "realworld"
 OTHER = "other_language"
 NOT_AN_ANSWER = {OTHER, "nlu_fallback", "out_of_scope"}
+# a crisis, an emergency or a named condition, answered in the message's language
+# (the safety gate reads other languages: nlp/health_reader.py)
+SAFETY_ROUTES = {"crisis", "emergency", "health_mention"}
 
 
 @dataclass
@@ -77,7 +81,7 @@ def evaluate(
             figures.lookalikes_kept += intent != OTHER
             continue
         figures.foreign += 1
-        if intent == OTHER:
+        if intent == OTHER or (found and intent in SAFETY_ROUTES):
             figures.recognised += 1
             figures.right_language += found == language
         elif intent not in NOT_AN_ANSWER:

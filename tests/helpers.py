@@ -39,9 +39,24 @@ def says(reply: str, response: str, **values: str) -> bool:
     REST channel gets it), with `values` filled in: the wording lives in the domain
     only, so a copy edit changes one file. A placeholder without a value matches
     anything."""
+    return _fills(reply, domain()["responses"][response][0]["text"], values)
+
+
+def says_in(reply: str, response: str, language: str, **values: str) -> bool:
+    """Whether a reply holds the domain's variant of `response` for a conversation in
+    `language` (the variant whose condition is that `message_language`)."""
+    return any(
+        _fills(reply, variant["text"], values)
+        for variant in domain()["responses"][response]
+        for condition in variant.get("condition") or []
+        if condition.get("name") == "message_language"
+        and condition.get("value") == language
+    )
+
+
+def _fills(reply: str, template: str, values: Dict[str, str]) -> bool:
     import re
 
-    template = domain()["responses"][response][0]["text"]
     parts = re.split(r"\{(\w+)\}", template)
     pattern = "".join(
         re.escape(part)

@@ -32,7 +32,7 @@ CONDITION_KEYS = frozenset(
      "recent_only", "explained_only_before"}
 )  # fmt: skip
 NEAR_KEYS = frozenset({"window", "groups", "context", "across_sentences", "unless"})
-CRISIS_KEYS = frozenset({"phrases", "exclude"})
+CRISIS_KEYS = frozenset({"phrases", "exclude", "near"})
 # The cue categories the matcher reads (cues.yml must hold exactly these).
 CUE_CATEGORIES = frozenset(
     {"negation", "uncertainty", "conditional", "not_conditional", "generic", "history",
@@ -93,21 +93,19 @@ class Condition:
 class CrisisList:
     phrases: Tuple[str, ...]
     exclude: Tuple[str, ...] = field(default_factory=tuple)
+    near: Tuple[NearRule, ...] = field(default_factory=tuple)  # "how much ... to die"
 
 
 def _words(values: Optional[List[Any]]) -> Tuple[str, ...]:
     return tuple(str(v).lower() for v in values or [])
 
 
-def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
-    conditions = []
-    for entry in entries:
-        _known_keys(entry, CONDITION_KEYS, str(entry.get("id")))
-        for rule in entry.get("near") or []:
-            _known_keys(rule, NEAR_KEYS, f"{entry.get('id')}: near")
-        if entry.get("outcome") != outcome:
-            raise ValueError(f"{entry.get('id')}: outcome must be {outcome}")
-        near = tuple(
+def _near_rules(entry: Dict[str, Any]) -> Tuple[NearRule, ...]:
+    """An entry's `near` rules, their keys checked."""
+    rules = []
+    for rule in entry.get("near") or []:
+        _known_keys(rule, NEAR_KEYS, f"{entry.get('id', 'crisis')}: near")
+        rules.append(
             NearRule(
                 int(rule["window"]),
                 tuple(_words(g) for g in rule["groups"]),
@@ -115,8 +113,16 @@ def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
                 bool(rule.get("across_sentences")),
                 _words(rule.get("unless")),
             )
-            for rule in entry.get("near") or []
         )
+    return tuple(rules)
+
+
+def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
+    conditions = []
+    for entry in entries:
+        _known_keys(entry, CONDITION_KEYS, str(entry.get("id")))
+        if entry.get("outcome") != outcome:
+            raise ValueError(f"{entry.get('id')}: outcome must be {outcome}")
         conditions.append(
             Condition(
                 id=entry["id"],
@@ -125,7 +131,7 @@ def _parse(entries: List[Dict[str, Any]], outcome: str) -> List[Condition]:
                 outcome=outcome,
                 phrases=_words(entry.get("phrases")),
                 exact=_words(entry.get("exact")),
-                near=near,
+                near=_near_rules(entry),
                 exclude=_words(entry.get("exclude")),
                 history_of=entry.get("history_of"),
                 explained_by=_words(entry.get("explained_by")),
@@ -169,7 +175,9 @@ def all_conditions() -> Tuple[Condition, ...]:
 def crisis_list() -> CrisisList:
     entry = _data()["crisis"]
     _known_keys(entry, CRISIS_KEYS, "crisis")
-    return CrisisList(_words(entry["phrases"]), _words(entry.get("exclude")))
+    return CrisisList(
+        _words(entry["phrases"]), _words(entry.get("exclude")), _near_rules(entry)
+    )
 
 
 def _named_lists(path: Path, names: FrozenSet[str]) -> Dict[str, Tuple[str, ...]]:

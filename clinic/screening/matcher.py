@@ -63,6 +63,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from clinic.language import plain_punctuation
+from clinic.screening import readings
 from clinic.screening.conditions import (
     CRISIS,
     CUE_CATEGORIES,
@@ -158,6 +159,8 @@ class ConditionMatcher:
             for c in self._conditions.values()
             if c.near
         }
+        if crisis.near:
+            self._near[CRISIS] = [_NearMatcher(nlp, rule) for rule in crisis.near]
         self._speller = Speller(_list_words(self._conditions.values()), known_words)
         self._cues = PhraseMatcher(nlp.vocab, attr="LOWER")  # cue category -> words
         for name, cue_words in cues().items():
@@ -198,6 +201,7 @@ class ConditionMatcher:
             ):
                 continue
             self._read_contraindication(listed, mention, reading, findings)
+        findings.present |= readings.conditions(plain)  # "Temp 101.6", "BP 165/100"
         return findings.settle()
 
     def _mentions(

@@ -81,7 +81,7 @@ def test_a_form_the_question_interrupted_starts_again(run):
 
 
 def test_the_screen_asks_first_about_an_item_the_net_found_likely(run):
-    message = parsed("my temp was 102 this morning, is massage ok for me?")
+    message = parsed("my forehead feels hot this morning, is massage ok for me?")
     message["health"]["likely"] = ["infection"]
     events, _ = run(ActionScreenIntake(), make_tracker(message))
     assert slots_of(events)["screen_named"] == ["infection"]

@@ -22,25 +22,31 @@ import pytest
 import yaml
 
 from clinic.safety import NOW_QUESTION_ACTIONS
-from tests.helpers import domain, http_json, says, texts
+from tests.helpers import domain, http_json, says, says_in, texts
 
 # One message per route, the team's words (not a figure: the real-world sets are in
-# tests/realworld/). What the route gets is the domain's text of its answer.
-ROUTES: Dict[str, Tuple[str, Tuple[str, ...]]] = {
-    "crisis": ("I keep thinking I want to kill myself", ("utter_crisis",)),
+# tests/realworld/). What the route gets is the domain's text of its answer, in the
+# message's language.
+URGENT = ("utter_urgent", "utter_urgent_call_911")
+ROUTES: Dict[str, Tuple[str, Tuple[str, ...], str]] = {
+    "crisis": ("I keep thinking I want to kill myself", ("utter_crisis",), "en"),
     "emergency": (
         "I have crushing chest pain right now and my left arm is numb",
-        ("utter_urgent", "utter_urgent_call_911"),
+        URGENT,
+        "en",
     ),
     "net_question": (
         "my arm went weird and heavy at lunch and I keep dropping my cup",
         ("utter_check_now",),
+        "en",
     ),
-    "contraindication": ("I'm 20 weeks pregnant", ("utter_health_noted",)),
+    "contraindication": ("I'm 20 weeks pregnant", ("utter_health_noted",), "en"),
+    "crisis_es": ("quiero morirme, ya no aguanto más", ("utter_crisis",), "es"),
+    "emergency_es": ("me duele mucho el pecho y no puedo respirar", URGENT, "es"),
 }
 # a safety answer ends what the conversation was doing; a named condition is noted
 # and the form goes on
-ENDS_FORM = {"crisis", "emergency", "net_question"}
+ENDS_FORM = {"crisis", "emergency", "net_question", "crisis_es", "emergency_es"}
 NOW_QUESTION = "now_question"
 NOW_ANSWERS = Path(__file__).with_name("now_answers.yml")
 
@@ -99,17 +105,19 @@ def enter(servers: Any, form: str, slot: str) -> str:
     return sender
 
 
-def answered(reply: str, responses: Tuple[str, ...]) -> bool:
+def answered(reply: str, responses: Tuple[str, ...], language: str = "en") -> bool:
+    if language != "en":
+        return any(says_in(reply, response, language) for response in responses)
     return any(says(reply, response) for response in responses)
 
 
 @pytest.mark.parametrize("form,slot", states())
 @pytest.mark.parametrize("route", sorted(ROUTES))
 def test_every_state_meets_every_safety_route(servers, form, slot, route):
-    message, expected = ROUTES[route]
+    message, expected, language = ROUTES[route]
     if form == NOW_QUESTION and route in ("net_question", "contraindication"):
         # read as the answer: asked once more, or (an ongoing sign) the urgent answer
-        expected = ("utter_check_now_again", *ROUTES["emergency"][1])
+        expected = ("utter_check_now_again", *URGENT)
     sender = enter(servers, form, slot)
     reply = " ".join(texts(servers.say(message, sender)))
     if route == "contraindication" and not answered(reply, expected):
@@ -117,9 +125,9 @@ def test_every_state_meets_every_safety_route(servers, form, slot, route):
         # ends it with the outcome the condition implies
         assert screen_outcome_after_no(servers, sender) == "doctor_first", (form, slot)
     else:
-        assert answered(reply, expected), (form, slot, route, reply)
-    if not set(expected) & set(ROUTES["emergency"][1]):  # no needless 911 answer
-        assert not answered(reply, ROUTES["emergency"][1]), (form, slot, route)
+        assert answered(reply, expected, language), (form, slot, route, reply)
+    if not set(expected) & set(URGENT):  # no needless 911 answer
+        assert not answered(reply, URGENT, language), (form, slot, route)
     after = tracker(servers, sender)
     if route in ENDS_FORM:
         assert not (after.get("active_loop") or {}).get("name"), (form, slot, route)
@@ -170,7 +178,7 @@ def raise_question(servers: Any) -> str:
 def test_a_typed_answer_to_happening_now_is_read_right(servers, wording, kind):
     sender = raise_question(servers)
     reply = " ".join(texts(servers.say(wording, sender)))
-    urgent = answered(reply, ROUTES["emergency"][1])
+    urgent = answered(reply, URGENT)
     if kind == "yes":
         assert urgent, (wording, reply)
     else:
@@ -182,7 +190,7 @@ def test_an_unclear_answer_is_asked_again_then_read_carefully(servers):
     reply = " ".join(texts(servers.say("what do you mean by that", sender)))
     assert says(reply, "utter_check_now_again"), reply
     reply = " ".join(texts(servers.say("hmm the cup thing again", sender)))
-    assert answered(reply, ROUTES["emergency"][1]), reply
+    assert answered(reply, URGENT), reply
 
 
 def test_the_buttons_of_the_question_are_read_by_payload(servers):
@@ -193,4 +201,41 @@ def test_the_buttons_of_the_question_are_read_by_payload(servers):
     ):
         sender = raise_question(servers)
         reply = " ".join(texts(servers.say(payload, sender)))
-        assert answered(reply, ROUTES["emergency"][1]) == urgent, (payload, reply)
+        assert answered(reply, URGENT) == urgent, (payload, reply)
+
+
+@pytest.mark.parametrize(
+    "message,language",
+    [
+        ("Tôi muốn chết", "vi"),
+        ("gusto ko nang mamatay", "tl"),
+        ("我不想活了", "zh"),
+    ],
+)
+def test_a_crisis_in_vietnamese_tagalog_or_chinese_gets_988_in_it(
+    servers, message, language
+):
+    reply = " ".join(texts(servers.say(message)))
+    assert says_in(reply, "utter_crisis", language), reply
+
+
+def test_a_contraindication_in_spanish_gets_the_doctor_first_note_in_spanish(servers):
+    reply = " ".join(texts(servers.say("Estoy embarazada de 5 meses, ¿puedo ir?")))
+    assert says_in(reply, "utter_health_noted", "es"), reply
+    assert says_in(reply, "utter_other_language", "es"), reply
+
+
+def test_the_english_only_reply_never_carries_a_placeholder(servers):
+    from clinic.facts import MISSING
+
+    sender = f"es-{uuid.uuid4().hex[:12]}"
+    messages = servers.say("¿Cuánto cuesta un masaje de una hora?", sender)
+    reply = " ".join(texts(messages))
+    # the test clinic lists no phone number: a person, by the button, instead
+    assert says_in(reply, "utter_other_language", "es") and MISSING not in reply
+    assert "/human_handoff" in {
+        b["payload"] for m in messages for b in m.get("buttons", [])
+    }
+    # an English crisis after it is answered in English
+    reply = " ".join(texts(servers.say("I want to end my life", sender)))
+    assert says(reply, "utter_crisis"), reply
