@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from clinic.safety import NOW_QUESTION_ACTIONS
+from scripts import gate_eval
 from tests.helpers import domain, http_json, says, says_in, texts
 
 # One message per route, the team's words (not a figure: the real-world sets are in
@@ -52,12 +53,9 @@ NOW_ANSWERS = Path(__file__).with_name("now_answers.yml")
 
 
 def states() -> List[Tuple[str, str]]:
-    """(form, requested slot) for every form's every question; ("", "") is no form."""
-    forms = domain()["forms"]
-    cells = [("", "")]
-    for form, spec in sorted(forms.items()):
-        cells += [(form, slot) for slot in spec["required_slots"]]
-    return cells + [(NOW_QUESTION, "")]
+    """(form, requested slot) for every form's every question; ("", "") is no form;
+    and the pending question."""
+    return gate_eval.states(domain()["forms"]) + [(NOW_QUESTION, "")]
 
 
 def put(servers: Any, sender: str, events: List[Dict[str, Any]]) -> None:
@@ -92,16 +90,7 @@ def enter(servers: Any, form: str, slot: str) -> str:
             ],
         )
     elif form:
-        put(
-            servers,
-            sender,
-            [
-                {"event": "action", "name": form},
-                {"event": "active_loop", "name": form},
-                {"event": "slot", "name": "requested_slot", "value": slot},
-                {"event": "action", "name": "action_listen"},
-            ],
-        )
+        put(servers, sender, gate_eval.form_left_asking(form, slot))
     return sender
 
 
@@ -239,3 +228,23 @@ def test_the_english_only_reply_never_carries_a_placeholder(servers):
     # an English crisis after it is answered in English
     reply = " ".join(texts(servers.say("I want to end my life", sender)))
     assert says(reply, "utter_crisis"), reply
+
+
+@pytest.mark.parametrize(
+    "reply", ["Yes, it's happening now", "yes its still going on", "1"]
+)
+def test_by_sms_the_answer_in_words_or_its_number_gets_urgent_care(servers, reply):
+    from tests.integration.test_sms_channel import new_number, sms
+
+    number = new_number()
+    question = " ".join(sms(servers, number, ROUTES["net_question"][0]))
+    assert "Reply 1 for" in question, question
+    answer = " ".join(sms(servers, number, reply))
+    assert answered(answer, URGENT), (reply, answer)
+
+
+def test_by_sms_a_spanish_emergency_gets_911_in_spanish(servers):
+    from tests.integration.test_sms_channel import new_number, sms
+
+    reply = " ".join(sms(servers, new_number(), ROUTES["emergency_es"][0]))
+    assert answered(reply, URGENT, "es"), reply
