@@ -17,17 +17,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, FrozenSet, Mapping, Optional
 
-import yaml
-
+from clinic import domain
 from clinic.privacy import RESERVED_NAMESPACES
 
 MAX_MESSAGE = 5000  # characters of one message
 ALLOWED_METADATA = {"language"}  # the widget's only custom data
 MAX_METADATA_VALUE = 32
-DOMAIN_DIR = Path(__file__).resolve().parent.parent / "domain"
 # Rasa's own commands a channel may send
 RASA_COMMANDS = frozenset({"restart"})
 _COMMAND = re.compile(r'^/([a-z_]+)(?:\{"([a-z_]+)": ?"[a-z0-9_]{1,40}"\})?$')
@@ -39,27 +36,16 @@ def clean_text(text: str) -> str:
     return "".join(kept).strip()
 
 
-def _domain_names(key: str) -> FrozenSet[str]:
-    """The names a domain section (intents, entities) lists, over domain/*.yml."""
-    names = set()
-    for path in DOMAIN_DIR.glob("*.yml"):
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
-            key
-        ) or []:
-            names.add(item if isinstance(item, str) else next(iter(item)))
-    return frozenset(names)
-
-
 @lru_cache(maxsize=1)
 def known_commands() -> FrozenSet[str]:
     """The intents of the domain (domain/*.yml), plus Rasa's restart."""
-    return _domain_names("intents") | RASA_COMMANDS
+    return domain.names("intents") | RASA_COMMANDS
 
 
 @lru_cache(maxsize=1)
 def known_entities() -> FrozenSet[str]:
     """The entities of the domain: the only ones a payload may carry."""
-    return _domain_names("entities")
+    return domain.names("entities")
 
 
 def is_refused_command(text: str) -> bool:

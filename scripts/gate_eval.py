@@ -20,25 +20,13 @@ import urllib.request
 import uuid
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-import yaml
-
-from scripts.nlu_eval import ROOT
+from clinic import domain
 from scripts.safety_eval import read_items
 
-DOMAIN = ROOT / "domain"
 ANSWERS = {
     "crisis": ("utter_crisis",),
     "urgent": ("utter_urgent", "utter_urgent_call_911", "utter_check_now"),
 }
-
-
-def domain() -> Dict[str, Any]:
-    merged: Dict[str, Any] = {}
-    for path in sorted(DOMAIN.glob("*.yml")):
-        for key, value in (yaml.safe_load(path.read_text("utf-8")) or {}).items():
-            if isinstance(value, dict):
-                merged.setdefault(key, {}).update(value)
-    return merged
 
 
 def states(forms: Dict[str, Any], every_slot: bool = True) -> List[Tuple[str, str]]:
@@ -106,7 +94,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     splits = ("dev", "test") if args.split == "both" else (args.split,)
     items = [i for s in splits for i in read_items(s) if i.outcome in ANSWERS]
-    spec = domain()
+    spec = domain.merged()
     answers = {k: templates(spec["responses"], v) for k, v in ANSWERS.items()}
     print("| state | crisis answered | urgent recognised |\n|---|---|---|")
     for form, slot in states(spec["forms"], every_slot=False):

@@ -24,34 +24,21 @@ import os
 import smtplib
 import time
 from email.message import EmailMessage
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, Optional
 
-import yaml
-
-from clinic import clock, facts
+from clinic import clock, domain, facts
 from clinic.booking.reminders import Due, Reminders
 from clinic.booking.store import BookingStore
 from clinic.booking.wording import consultation_kind, when_text
 from clinic.privacy import sms_conversation_id
 
 logger = logging.getLogger("reminders")
-DOMAIN = Path(__file__).resolve().parent.parent / "domain"
 TWILIO_HOST = "https://api.twilio.com"
-
-
-@lru_cache(maxsize=1)
-def responses() -> Dict[str, Any]:
-    found: Dict[str, Any] = {}
-    for path in sorted(DOMAIN.glob("*.yml")):
-        found.update((yaml.safe_load(path.read_text()) or {}).get("responses") or {})
-    return found
 
 
 def text(name: str, **values: str) -> str:
     """A domain response's (first) text, its {placeholders} filled in."""
-    template = str(responses()[name][0]["text"])
+    template = str(domain.responses()[name][0]["text"])
     return template.format(**{**facts.clinic_slots(), **values})
 
 

@@ -20,7 +20,7 @@ from typing import Callable, List, Optional, TextIO
 
 import yaml
 
-from clinic import clock
+from clinic import clock, domain
 from clinic.booking.store import BookingStore
 from clinic.review import NEW_TOPIC, OUT_OF_SCOPE, Item, ReviewInbox
 
@@ -32,11 +32,10 @@ NOT_OFFERED = {"nlu_fallback", "faq", "inform"}
 def labels() -> List[str]:
     """What an item can be labelled: a FAQ topic, an intent, out of scope, new topic."""
     intents: List[str] = []
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        for intent in (yaml.safe_load(path.read_text()) or {}).get("intents") or []:
-            name = intent if isinstance(intent, str) else next(iter(intent))
-            if name not in NOT_OFFERED and name not in intents:
-                intents.append(name)
+    for intent in domain.merged().get("intents") or []:
+        name = intent if isinstance(intent, str) else next(iter(intent))
+        if name not in NOT_OFFERED and name not in intents:
+            intents.append(name)
     topics = yaml.safe_load((ROOT / "clinic" / "faq_questions.yml").read_text())
     return [f"faq/{t}" for t in topics] + intents + [NEW_TOPIC]
 

@@ -12,26 +12,14 @@ from typing import Any, Dict, List, Optional
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "clinic.tar.gz"
-DOMAIN_DIR = ROOT / "domain"
 
 
 def domain() -> Dict[str, Any]:
     """The domain's files merged (responses, slots, forms...), as Rasa reads the
     folder."""
-    import yaml
+    from clinic.domain import merged
 
-    merged: Dict[str, Any] = {}
-    for path in sorted(DOMAIN_DIR.glob("*.yml")):
-        for key, value in (
-            yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        ).items():
-            if isinstance(value, dict):
-                merged.setdefault(key, {}).update(value)
-            elif isinstance(value, list):
-                merged.setdefault(key, []).extend(value)
-            else:
-                merged[key] = value
-    return merged
+    return merged()
 
 
 def says(reply: str, response: str, **values: str) -> bool:
