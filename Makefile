@@ -21,11 +21,10 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONHASHSEED ?= 0
 export RASA_TELEMETRY_ENABLED ?= false
 
-WEBCHAT_VERSION := 1.0.1
-WEBCHAT_SHA1 := 918985573aa505d81ab927c5ea5919ae29a5ecfd
-FONT_VERSION := 5.3.0
-FONT_SHA1 := 866278dc2357659f8be1755c8b67f29d3697b440
-WEB_BUILD := build/web/webchat.js
+# the website chat's one library (web/static/chat.js is the page's own client)
+SOCKETIO_CLIENT_VERSION := 4.8.1
+SOCKETIO_CLIENT_SHA1 := 1941eca135a5490b94281d0323fe2a35f6f291cb
+WEB_BUILD := build/web/socket.io.min.js
 # WordLlama's static embeddings (a feature of the NLU classifier), from its PyPI wheel
 WORDLLAMA_VERSION := 0.3.3.post0
 WORDLLAMA_SHA256 := 75482d695d714dbf110c65b8c3d32162daff72da61629289490aa94145c5c4fe
@@ -157,19 +156,16 @@ $(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)/meta.json $(WORDLLAMA) $(MINILM)
 
 web: $(WEB_BUILD)
 
-# The widget's standalone bundle and its font, from the npm registry, checked against
-# their published sha1 and served by web/app.py itself; the bundle is rewritten to take
-# the font from there (web/bundle.py), so the page loads nothing from other sites.
-$(WEB_BUILD): web/bundle.py $(VENV)/.installed
-	rm -rf build/web && mkdir -p build/web/fonts
-	cd build/web && npm pack --silent rasa-webchat@$(WEBCHAT_VERSION) @fontsource/inter@$(FONT_VERSION)
-	echo "$(WEBCHAT_SHA1)  build/web/rasa-webchat-$(WEBCHAT_VERSION).tgz" | sha1sum -c -
-	echo "$(FONT_SHA1)  build/web/fontsource-inter-$(FONT_VERSION).tgz" | sha1sum -c -
-	tar -xzf build/web/rasa-webchat-$(WEBCHAT_VERSION).tgz -C build/web package/lib/index.js
-	tar -xzf build/web/fontsource-inter-$(FONT_VERSION).tgz -C build/web/fonts --strip-components=2 \
-	  package/files/inter-latin-400-normal.woff2 package/files/inter-latin-500-normal.woff2 \
-	  package/files/inter-latin-700-normal.woff2
-	$(BIN)/python -m web.bundle build/web/package/lib/index.js $@
+# socket.io-client's browser build, from the npm registry, checked against its
+# published sha1 and served by web/app.py itself, so the page loads nothing from other
+# sites.
+$(WEB_BUILD):
+	rm -rf build/web && mkdir -p build/web
+	cd build/web && npm pack --silent socket.io-client@$(SOCKETIO_CLIENT_VERSION)
+	echo "$(SOCKETIO_CLIENT_SHA1)  build/web/socket.io-client-$(SOCKETIO_CLIENT_VERSION).tgz" | sha1sum -c -
+	tar -xzf build/web/socket.io-client-$(SOCKETIO_CLIENT_VERSION).tgz -C build/web \
+	  --strip-components=2 package/dist/socket.io.min.js
+	rm build/web/socket.io-client-$(SOCKETIO_CLIENT_VERSION).tgz
 
 # The load balancer in front of the replicas (Debian's package, nginx-light: no extra
 # modules). Best effort: without it `make run` serves with one replica.

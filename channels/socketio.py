@@ -103,7 +103,7 @@ class OriginCheckedSocketIO(SocketIOInput):
             session_id = sessions.get(sid)
             if session_id is None or not isinstance(data, dict):
                 return  # no session requested on this socket: nothing to answer
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = LanguageTaggedOutput(sio, self.bot_message_evt)
             text = clean_text(str(data.get("message") or ""))
             if len(text) > MAX_MESSAGE:
                 await output.send_text_message(
@@ -126,6 +126,28 @@ class OriginCheckedSocketIO(SocketIOInput):
             )
 
         return blueprint
+
+
+class LanguageTaggedOutput(SocketIOOutput):
+    """Rasa's socket.io output, with the language of an answer in another language:
+    a domain response variant that says `metadata: {lang: es}` reaches the page as
+    `"lang": "es"`, and the chat marks the message with it (screen readers then read
+    it in that language)."""
+
+    _lang: Optional[str] = None
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        lang = (message.get("metadata") or {}).get("lang")
+        self._lang = lang if isinstance(lang, str) else None
+        try:
+            await super().send_response(recipient_id, message)
+        finally:
+            self._lang = None
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if self._lang and isinstance(response, dict):
+            response = {**response, "lang": self._lang}
+        await super()._send_message(socket_id, response)
 
 
 class _EngineIOEndpoint:

@@ -40,9 +40,9 @@ def ask(page: Any, question: str, answer: str, timeout_ms: int = 30_000) -> floa
     """Type `question`, press Enter, and return the seconds until a bot message holding
     `answer` is visible (a new one, if the same answer is on the page already). The
     text box is filled first: the clock starts at Enter."""
-    answers = page.locator(".rw-response", has_text=answer)
+    answers = page.locator(".chat-msg.bot", has_text=answer)
     earlier = answers.count()
-    box = page.locator(".rw-new-message")
+    box = page.locator(".chat-input")
     box.fill(question)
     started = time.perf_counter()
     box.press("Enter")
@@ -54,7 +54,7 @@ def answer_times(page: Any, page_url: str) -> Dict[str, Any]:
     """Open the page and the widget, ask the first question before the greeting has
     arrived, then the follow-ups; seconds from Enter to each answer."""
     page.goto(page_url)
-    page.click(".rw-launcher")
+    page.click(".chat-launcher")
     first = ask(page, *FIRST_TURN)
     follow_ups = [ask(page, *turn) for turn in FOLLOW_UPS]
     return {

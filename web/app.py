@@ -1,9 +1,9 @@
-"""Serve the demo clinic page, the rasa-webchat bundle and its font, all from this
-machine.
+"""Serve the demo clinic page and its chat, all from this machine.
 
-The bundle (rasa-webchat@1.0.1, lib/index.js) and the font (@fontsource/inter) are
-fetched from the npm registry by `make web` into build/web, and the bundle is rewritten
-to take its font from here (web/bundle.py): the page loads nothing from any other site.
+The chat is the page's own client (web/static/chat.js, chat.css) of Rasa's socket.io
+channel, on the maintained socket.io-client library, which `make web` fetches from the
+npm registry (pinned, sha1-checked) into build/web: the page loads nothing from any
+other site and runs no inline script.
 
 Usage: python -m web.app [--port 8080] [--socket-url http://localhost:5005]
 """
@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import hmac
 import html
-import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -29,20 +28,19 @@ from clinic.booking.store import BookingStore, StoreUnavailable
 from clinic.facts import clinic_slots
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build" / "web"
-BUNDLE = BUILD / "webchat.js"
-FONTS = BUILD / "fonts"
+SOCKET_CLIENT = ROOT / "build" / "web" / "socket.io.min.js"
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "index.html"
 CACHE = {"Cache-Control": "max-age=3600"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; "
     "connect-src 'self' {socket} {socket_ws}; "
-    "img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+# the page's own files (web/static), by name and type
+STATIC_FILES = {"chat.js": "application/javascript", "chat.css": "text/css"}
 
 
 PRIVATE = {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
@@ -69,12 +67,10 @@ def bookings_feed() -> bytes:
 def render_page(socket_url: str) -> str:
     facts = clinic_slots()
     page = TEMPLATE.read_text(encoding="utf-8")
-    # HTML-escaped for the page's text, JSON-encoded for the widget's script
     return (
-        page.replace("{{clinic_name_json}}", json.dumps(facts["clinic_name"]))
-        .replace("{{clinic_name}}", html.escape(facts["clinic_name"]))
+        page.replace("{{clinic_name}}", html.escape(facts["clinic_name"]))
         .replace("{{clinic_city}}", html.escape(facts["clinic_city"]))
-        .replace("{{socket_url_json}}", json.dumps(socket_url))
+        .replace("{{socket_url}}", html.escape(socket_url))
     )
 
 
@@ -91,32 +87,21 @@ def create_app(socket_url: str) -> Sanic:
     async def index(_: Request) -> HTTPResponse:
         return response.html(page, headers=headers)
 
-    @app.get("/static/webchat.js")
-    async def bundle(_: Request) -> HTTPResponse:
-        if not BUNDLE.exists():
-            return response.text("Chat widget not built: run `make web`.", status=503)
+    @app.get("/static/socket.io.min.js")
+    async def socket_client(_: Request) -> HTTPResponse:
+        if not SOCKET_CLIENT.exists():
+            return response.text("Chat client not built: run `make web`.", status=503)
         return await response.file(
-            BUNDLE, mime_type="application/javascript", headers=CACHE
+            SOCKET_CLIENT, mime_type="application/javascript", headers=CACHE
         )
 
-    @app.get("/static/inter.css")
-    async def font_stylesheet(_: Request) -> HTTPResponse:
-        return await response.file(
-            STATIC / "inter.css", mime_type="text/css", headers=CACHE
-        )
-
-    @app.get("/static/typing.js")
-    async def typing_dots(_: Request) -> HTTPResponse:
-        return await response.file(
-            STATIC / "typing.js", mime_type="application/javascript", headers=CACHE
-        )
-
-    @app.get("/static/fonts/<name:str>")
-    async def font(_: Request, name: str) -> HTTPResponse:
-        path = FONTS / name
-        if "/" in name or not name.endswith(".woff2") or not path.is_file():
+    @app.get("/static/<name:str>")
+    async def static_file(_: Request, name: str) -> HTTPResponse:
+        if name not in STATIC_FILES:
             return response.text("Not found.", status=404)
-        return await response.file(path, mime_type="font/woff2", headers=CACHE)
+        return await response.file(
+            STATIC / name, mime_type=STATIC_FILES[name], headers=CACHE
+        )
 
     @app.get("/staff/calendar/<token:str>/bookings.ics")
     async def calendar(_: Request, token: str) -> HTTPResponse:
@@ -138,7 +123,7 @@ def create_app(socket_url: str) -> Sanic:
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:
-        return response.json({"status": "ok", "widget": BUNDLE.exists()})
+        return response.json({"status": "ok", "widget": SOCKET_CLIENT.exists()})
 
     return app
 

@@ -6,7 +6,6 @@ starts (the session stack comes from the same launcher). Any console error fails
 
 import re
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -18,53 +17,27 @@ from tests.helpers import ROOT
 
 pytestmark = pytest.mark.server
 
-CHROMIUM = bench_widget.CHROMIUM
 ARTIFACTS = ROOT / "test-artifacts"
 CLOSED = "A widget socket closed."  # channels/socketio.py, at DEBUG
 
 
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium missing: `make test` installs it (make browser)")
-    with sync_playwright() as playwright:
-        browser = bench_widget.launch_browser(playwright)
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda m: m.type == "error" and page.console_errors.append(m.text),
-        )
-        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-        page.requested = []
-        page.on("request", lambda request: page.requested.append(request.url))
-        page.socket_origin_headers = []
-        page.on(
-            "response",
-            lambda response: (
-                "/socket.io/" in response.url
-                and page.socket_origin_headers.append(
-                    [
-                        h["value"]
-                        for h in response.headers_array()
-                        if h["name"].lower() == "access-control-allow-origin"
-                    ]
-                )
-            ),
-        )
-        yield page
-        browser.close()
-
-
 def bot_texts(page):
-    return " ".join(page.locator(".rw-response").all_inner_texts())
+    return " ".join(answers_in_log(page))
+
+
+def answers_in_log(page):
+    """The assistant's messages in the chat's log, each its text only."""
+    return page.locator(".chat-msg.bot .chat-text").all_inner_texts()
+
+
+def open_chat(page):
+    page.click(".chat-launcher")
+    page.locator(".chat-panel").wait_for(state="visible")
 
 
 def wait_for_answer(page, text, timeout=60_000):
     """Selector-based wait: the page's CSP (no eval) rules out wait_for_function."""
-    page.locator(".rw-response", has_text=text).first.wait_for(timeout=timeout)
+    page.locator(".chat-msg.bot", has_text=text).first.wait_for(timeout=timeout)
 
 
 def test_chat_widget_answers_buttons_and_keeps_history_after_reload(servers, page):
@@ -73,27 +46,29 @@ def test_chat_widget_answers_buttons_and_keeps_history_after_reload(servers, pag
     )  # http://localhost:<port>, as make run
     page.goto(page_url)
     assert "Therapeutic massage in Testville" in page.inner_text("h1")
-    page.click(".rw-launcher")
-    page.wait_for_selector(".rw-response", timeout=60_000)  # greeting after /greet
-    assert page.inner_text(".rw-title") == CLINIC_NAME
-    box = page.locator(".rw-new-message")
+    open_chat(page)
+    page.wait_for_selector(".chat-msg.bot", timeout=60_000)  # greeting after /greet
+    assert page.inner_text("#chat-title") == CLINIC_NAME
+    box = page.locator(".chat-input")
     box.fill("what should I wear?")
     box.press("Enter")
     wait_for_answer(page, "everyday clothing is fine")
-    page.locator(".rw-reply", has_text="What happens in a session?").last.click()
+    page.locator(
+        ".chat-choices button", has_text="What happens in a session?"
+    ).last.click()
     wait_for_answer(page, "towel and lie on a massage table")
     box.fill("<b>bold</b><img src=x onerror=alert(1)>")
     box.press("Enter")
     page.wait_for_timeout(1500)
-    assert page.locator(".rw-client b").count() == 0, "user text rendered as HTML"
-    assert page.locator(".rw-client img").count() == 0
+    assert page.locator(".chat-msg.user b").count() == 0, "user text rendered as HTML"
+    assert page.locator(".chat-msg.user img").count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "widget.png"))
 
     page.reload()
-    page.wait_for_selector(".rw-launcher, .rw-conversation-container", timeout=30_000)
-    if page.locator(".rw-conversation-container").count() == 0:
-        page.click(".rw-launcher")
+    page.wait_for_selector(".chat-launcher", timeout=30_000)
+    if page.locator(".chat-panel").is_hidden():
+        open_chat(page)
     wait_for_answer(page, "everyday clothing is fine", timeout=30_000)
     assert "towel and lie on a massage table" in bot_texts(page)
 
@@ -119,11 +94,11 @@ def test_a_widget_that_closes_leaves_no_error_in_the_log(servers, page):
     log = servers.rasa_log
     start = log.stat().st_size
     page.goto(servers.stack.settings.web_url + "/")
-    page.click(".rw-launcher")
-    box = page.locator(".rw-new-message")
+    open_chat(page)
+    box = page.locator(".chat-input")
     box.fill("how long is a session?")
     box.press("Enter")
-    page.locator(".rw-response", has_text="minutes").first.wait_for(timeout=60_000)
+    page.locator(".chat-msg.bot", has_text="minutes").first.wait_for(timeout=60_000)
     page.close()  # the browser drops the websocket
     added = ""
     deadline = time.monotonic() + 15
@@ -138,23 +113,17 @@ def test_a_widget_that_closes_leaves_no_error_in_the_log(servers, page):
 
 
 # Runs before the page's own scripts: notes each time the typing dots (web/static/
-# typing.js) enter or leave the page, however briefly.
+# chat.js) show or hide, however briefly.
 DOTS_RECORDER = """
 window.clinicDots = [];
 new MutationObserver(function (records) {
   records.forEach(function (record) {
-    record.addedNodes.forEach(function (node) {
-      if (node.classList && node.classList.contains("clinic-typing")) {
-        window.clinicDots.push("shown");
-      }
-    });
-    record.removedNodes.forEach(function (node) {
-      if (node.classList && node.classList.contains("clinic-typing")) {
-        window.clinicDots.push("gone");
-      }
-    });
+    var node = record.target;
+    if (node.classList && node.classList.contains("chat-dots")) {
+      window.clinicDots.push(node.hidden ? "gone" : "shown");
+    }
   });
-}).observe(document, { childList: true, subtree: true });
+}).observe(document, { attributes: true, attributeFilter: ["hidden"], subtree: true });
 """
 
 
@@ -165,7 +134,7 @@ def test_answers_appear_promptly_with_typing_dots_only_while_waiting(servers, pa
     page.add_init_script(DOTS_RECORDER)
     page_url = servers.stack.settings.web_url + "/"
     page.goto(page_url)
-    page.click(".rw-launcher")
+    open_chat(page)
     seen = []
     first = bench_widget.ask(page, *bench_widget.FIRST_TURN)
     seen.append(page.evaluate("window.clinicDots.splice(0)"))
@@ -176,7 +145,9 @@ def test_answers_appear_promptly_with_typing_dots_only_while_waiting(servers, pa
     # a quick reply button is a send too
     bench_widget.ask(page, "what should I wear?", "everyday clothing is fine")
     page.evaluate("window.clinicDots.splice(0)")
-    page.locator(".rw-reply", has_text="What happens in a session?").last.click()
+    page.locator(
+        ".chat-choices button", has_text="What happens in a session?"
+    ).last.click()
     wait_for_answer(page, "towel and lie on a massage table")
     seen.append(page.evaluate("window.clinicDots.splice(0)"))
 
@@ -186,8 +157,7 @@ def test_answers_appear_promptly_with_typing_dots_only_while_waiting(servers, pa
     assert max(follow_ups) <= bench_widget.FOLLOW_UP_GOAL_S, follow_ups
     for turn in seen:
         assert turn and turn[0] == "shown" and turn[-1] == "gone", seen
-    assert page.locator(".clinic-typing").count() == 0, "dots left after the answer"
-    assert page.locator(".rw-typing-indication").count() == 0
+    assert page.locator(".chat-dots").is_hidden(), "dots left after the answer"
     assert page.console_errors == []
 
 
@@ -197,27 +167,31 @@ def test_a_patient_books_an_offered_time_by_tapping_it_in_the_widget(servers, pa
     from clinic.booking.store import BookingStore
 
     page.goto(servers.stack.settings.web_url + "/")
-    page.click(".rw-launcher")
-    box = page.locator(".rw-new-message")
+    open_chat(page)
+    box = page.locator(".chat-input")
     bench_widget.ask(page, "I'd like to book a free consultation", "apply to you")
-    page.locator(".rw-reply", has_text=re.compile(r"^\s*No\s*$")).last.click()
+    page.locator(
+        ".chat-choices button", has_text=re.compile(r"^\s*No\s*$")
+    ).last.click()
     wait_for_answer(page, "What name should I put the booking under?")
     bench_widget.ask(
         page, "Robin Widget", "How would you like to have the consultation?"
     )
-    page.locator(".rw-reply", has_text=re.compile(r"^\s*Online\s*$")).last.click()
+    page.locator(
+        ".chat-choices button", has_text=re.compile(r"^\s*Online\s*$")
+    ).last.click()
     wait_for_answer(page, "mobile number or e-mail")
     bench_widget.ask(
         page, "robin.widget@example.com", "Here are the nearest open times"
     )
-    times = page.locator(".rw-reply").all_inner_texts()
+    times = page.locator(".chat-choices button:not([disabled])").all_inner_texts()
     assert times[-1] == "Other times" and len(times) == 4, times
     chosen = times[0]
-    page.locator(".rw-reply", has_text=chosen).last.click()
+    page.locator(".chat-choices button", has_text=chosen).last.click()
     wait_for_answer(page, "Please check your booking")
-    page.locator(".rw-reply", has_text="Yes, book it").last.click()
+    page.locator(".chat-choices button", has_text="Yes, book it").last.click()
     wait_for_answer(page, "Booked!")
-    done = page.locator(".rw-response", has_text="Booked!").last.inner_text()
+    done = page.locator(".chat-msg.bot", has_text="Booked!").last.inner_text()
     reference = done.split("reference is ")[1].split(":")[0]
     record = BookingStore(servers.db_url).find_booking(reference)
     assert record.name == "Robin Widget" and record.mode == "online"
