@@ -12,8 +12,10 @@ e-mail one. One sender process (scripts/reminders.py) sends what is due:
 - nothing goes out in the clinic's quiet hours: a reminder due then is sent when they
   end, if that is still before the appointment, else skipped; a number that sent STOP
   is skipped (the caller checks: the opt-out list belongs to the SMS channel).
-The reply ("C"/"yes" confirms, "X"/"cancel" cancels outside the late window, anything
-else goes to staff, encrypted) is recorded here too.
+The reply ("C"/"yes" confirms, "X" cancels the booking outside the late window,
+anything else goes to staff, encrypted) is recorded here too. "Cancel" is not a
+reply: carriers (Twilio among them) read it as an opt-out, like STOP, and so does the
+SMS channel (channels/sms.py), before any reply is read.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from clinic.booking.store import (
 
 STALE_CLAIM = timedelta(minutes=10)  # a "sending" claim older than this is "unknown"
 CONFIRM_WORDS = {"c", "yes", "y", "confirm", "confirmed"}
-CANCEL_WORDS = {"x", "cancel", "cancelled"}
+CANCEL_WORDS = {"x"}  # never "cancel": an opt-out word for carriers
 
 Outcome = Literal["confirmed", "cancelled", "late", "noted"]
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from clinic import facts
+from clinic.channel_texts import text as channel_text
 from clinic.booking.appointment_book import AppointmentBook
 from clinic.booking.reminders import Reminders
 from clinic.booking.store import BookingRequest, BookingStore
@@ -93,7 +94,7 @@ def test_reminders_go_once_by_sms_and_email_and_replies_confirm_or_cancel(
     )
     sender(servers, twilio, smtp, due)
     [text] = twilio.to(phone)
-    assert "Reply C to confirm or X to cancel" in text and len(text) <= 160
+    assert "Reply C to confirm, X to cancel the booking" in text and len(text) <= 160
     assert twilio.to(stopped) == [] and twilio.refused == []
     [mail] = smtp.to(email)
     assert mail["Subject"].startswith("Reminder: consultation on ")
@@ -113,5 +114,9 @@ def test_reminders_go_once_by_sms_and_email_and_replies_confirm_or_cancel(
 
     sender(servers, twilio, smtp, b.starts_at - timedelta(hours=23))
     assert len(twilio.to(later)) == 1
+    # "cancel" is the carriers' opt-out word: it opts out and cancels nothing
+    assert channel_text("sms_stop") in " ".join(sms(servers, later, "cancel"))
+    assert store.find_booking(b.reference).status == "open"
+    assert channel_text("sms_start") in " ".join(sms(servers, later, "START"))
     assert "is cancelled" in " ".join(sms(servers, later, "X"))
     assert store.find_booking(b.reference).status == "cancelled"
