@@ -214,6 +214,8 @@ def balancer_command(settings: Settings) -> List[str]:
 
 
 JOBS = ("retention", "reminders")  # processes without a port: up while they run
+RESTART_BACKOFF_MAX_S = 60.0
+STABLE_AFTER_S = 60.0  # a process up this long starts its restarts from 1 s again
 
 
 def retention_command(settings: Settings) -> List[str]:
@@ -294,6 +296,10 @@ class Stack:
         self.env = environment(settings)
         self.token = self.env[keys.API_TOKEN.env_var]
         self.processes: Dict[str, subprocess.Popen] = {}
+        self.commands: Dict[str, List[str]] = {}
+        self._started: Dict[str, float] = {}
+        # per process: (restarts in a row, the earliest time of the next restart)
+        self._backoff: Dict[str, Tuple[int, float]] = {}
 
     # where things are
     @property
@@ -367,6 +373,8 @@ class Stack:
             stderr=subprocess.STDOUT if output else None,
         )
         self.processes[name] = process
+        self.commands[name] = command
+        self._started[name] = time.monotonic()
         return process
 
     def health_url(self, name: str) -> Optional[str]:
@@ -410,21 +418,29 @@ class Stack:
             else ""
         )
 
-    def supervise(self) -> bool:
-        """Restart a Rasa replica that died while others serve (nginx routes around
-        it meanwhile); False when any other process has ended: the stack stops."""
+    def supervise(self) -> None:
+        """Restart every process that ended, each on its own: one ending never stops
+        the others (nginx routes around a replica meanwhile, the channels answer an
+        apology while the action server is away). Restarts back off, 1 s doubling up
+        to RESTART_BACKOFF_MAX_S, and a process that then runs for a minute starts
+        again from 1 s."""
+        now = time.monotonic()
         for name, process in list(self.processes.items()):
             if process.poll() is None:
+                if now - self._started.get(name, now) >= STABLE_AFTER_S:
+                    self._backoff.pop(name, None)
                 continue
-            if name.startswith("rasa-") and self.settings.balancer_port:
-                print(
-                    f"{name} ended (code {process.returncode}); restarting it.",
-                    flush=True,
-                )
-                self.start_rasa(int(name.split("-", 1)[1]), wait=False)
+            count, not_before = self._backoff.get(name, (0, 0.0))
+            if now < not_before:
                 continue
-            return False
-        return True
+            delay = min(RESTART_BACKOFF_MAX_S, 2.0**count)
+            print(
+                f"{name} ended (code {process.returncode}); restarting it "
+                f"(next wait {delay:.0f} s).",
+                flush=True,
+            )
+            self._backoff[name] = (count + 1, now + delay)
+            self._spawn(name, self.commands[name])
 
     def kill(self, name: str) -> None:
         """A crash, not a polite shutdown."""
@@ -464,7 +480,8 @@ def _answers(url: str) -> bool:
 
 # ------------------------------------------------------------------ command line
 def run(settings: Settings) -> int:
-    """Start everything in this terminal; Ctrl-C, or any process ending, stops all."""
+    """Start everything in this terminal; Ctrl-C stops all. A process that ends is
+    restarted (Stack.supervise)."""
     stack = Stack(settings)
     token_source = (
         "RASA_API_TOKEN"
@@ -492,7 +509,8 @@ def run(settings: Settings) -> int:
             "stops.",
             flush=True,
         )
-        while not stop["now"] and stack.supervise():
+        while not stop["now"]:
+            stack.supervise()
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass

@@ -150,7 +150,11 @@ def main(argv: Optional[list] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     availability = facts.availability()
     if availability is None:
+        # nothing to send; a job that exits would be restarted by the launcher over
+        # and over, so it waits (clinic.yml is read again at the next start)
         logger.info("No appointments block in clinic.yml: no reminders to send.")
+        while not args.once:
+            time.sleep(3600)
         return 0
     reminders = Reminders(BookingStore(), availability)
     while True:

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from clinic import facts
-from clinic.channel_texts import text as channel_text
 from clinic.booking.appointment_book import AppointmentBook
 from clinic.booking.reminders import Reminders
 from clinic.booking.store import BookingRequest, BookingStore
+from clinic.channel_texts import text as channel_text
 from tests.conftest import TEST_CLOCK_START
 from tests.helpers import ROOT
 from tests.integration.test_sms_channel import new_number, sms
