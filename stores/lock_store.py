@@ -39,7 +39,7 @@ from rasa.core.lock_store import (
     LockStore,
 )
 from rasa.utils.endpoints import EndpointConfig
-from redis import Redis
+from redis.asyncio import Redis
 
 from clinic import paths
 from stores.conversation_db import use_wal
@@ -95,13 +95,13 @@ class MutexLockStore(LockStore):
     def key(self, conversation_id: str) -> str:
         raise NotImplementedError
 
-    def _take(self, key: str, token: str, lifetime: float) -> bool:
+    async def _take(self, key: str, token: str, lifetime: float) -> bool:
         raise NotImplementedError
 
-    def _free(self, key: str, token: str) -> None:
+    async def _free(self, key: str, token: str) -> None:
         raise NotImplementedError
 
-    def held(self, conversation_id: str) -> bool:
+    async def held(self, conversation_id: str) -> bool:
         """Whether someone holds the conversation's lock now (tests, diagnostics)."""
         raise NotImplementedError
 
@@ -124,7 +124,7 @@ class MutexLockStore(LockStore):
                 yield
             finally:
                 try:
-                    self._free(key, token)
+                    await self._free(key, token)
                 except Exception:  # noqa: BLE001 - the lock expires by itself
                     logger.warning(
                         "Could not free a conversation lock; it will expire."
@@ -132,7 +132,7 @@ class MutexLockStore(LockStore):
 
     async def _acquire(self, key: str, token: str, lifetime: float) -> None:
         deadline = time.monotonic() + 2 * lifetime
-        while not self._take(key, token, lifetime):
+        while not await self._take(key, token, lifetime):
             if time.monotonic() > deadline:
                 raise LockError("Timed out waiting for a conversation's lock.")
             await asyncio.sleep(self._poll_seconds)
@@ -148,7 +148,10 @@ class MutexLockStore(LockStore):
 
 class RedisMutexLockStore(MutexLockStore):
     """The lock in Redis: one atomic SET NX PX to take it, a compare-and-delete script
-    to free it."""
+    to free it. Through redis-py's asyncio client: a Redis that accepts connections and
+    then stalls holds up only the turns waiting for it, never the replica's event loop
+    (the blocking client froze every conversation of the replica for up to its 10 s
+    socket timeout)."""
 
     def __init__(
         self,
@@ -164,18 +167,18 @@ class RedisMutexLockStore(MutexLockStore):
     def key(self, conversation_id: str) -> str:
         return self._prefix + conversation_id
 
-    def _take(self, key: str, token: str, lifetime: float) -> bool:
+    async def _take(self, key: str, token: str, lifetime: float) -> bool:
         expiry_ms = max(1, int(lifetime * 1000))
-        return bool(self._client.set(key, token, nx=True, px=expiry_ms))
+        return bool(await self._client.set(key, token, nx=True, px=expiry_ms))
 
-    def _free(self, key: str, token: str) -> None:
-        self._release(keys=[key], args=[token])
+    async def _free(self, key: str, token: str) -> None:
+        await self._release(keys=[key], args=[token])
 
-    def held(self, conversation_id: str) -> bool:
-        return bool(self._client.exists(self.key(conversation_id)))
+    async def held(self, conversation_id: str) -> bool:
+        return bool(await self._client.exists(self.key(conversation_id)))
 
-    def delete_lock(self, conversation_id: str) -> None:
-        self._client.delete(self.key(conversation_id))
+    async def delete_lock(self, conversation_id: str) -> None:  # type: ignore[override]
+        await self._client.delete(self.key(conversation_id))
 
 
 class SqliteMutexLockStore(MutexLockStore):
@@ -186,7 +189,9 @@ class SqliteMutexLockStore(MutexLockStore):
     one in a single immediate transaction (the primary key lets only one insert win);
     freeing deletes the row only with the holder's token. Rows hold a hash of the
     conversation id, never the id. Nothing here needs to survive a power cut (a lost
-    row is a lock nobody holds), so commits do not wait for the disk.
+    row is a lock nobody holds), so commits do not wait for the disk. Its calls are
+    local and take microseconds, so they run on the event loop itself (a thread per
+    call would cost more, and one connection must not be used by two threads at once).
     """
 
     def __init__(self, path: Path, poll_seconds: float = POLL_SECONDS) -> None:
@@ -205,7 +210,7 @@ class SqliteMutexLockStore(MutexLockStore):
     def key(self, conversation_id: str) -> str:
         return hashlib.sha256(conversation_id.encode()).hexdigest()
 
-    def _take(self, key: str, token: str, lifetime: float) -> bool:
+    async def _take(self, key: str, token: str, lifetime: float) -> bool:
         now = time.time()  # wall clock: the same for every process on the machine
         db = self._db
         db.execute("BEGIN IMMEDIATE")
@@ -224,7 +229,7 @@ class SqliteMutexLockStore(MutexLockStore):
             raise
         return taken == 1
 
-    def _free(self, key: str, token: str) -> None:
+    async def _free(self, key: str, token: str) -> None:
         self._db.execute(
             "DELETE FROM conversation_lock WHERE key = ? AND token = ?", (key, token)
         )
@@ -234,7 +239,7 @@ class SqliteMutexLockStore(MutexLockStore):
             "DELETE FROM conversation_lock WHERE key = ?", (self.key(conversation_id),)
         )
 
-    def held(self, conversation_id: str) -> bool:
+    async def held(self, conversation_id: str) -> bool:
         row = self._db.execute(
             "SELECT 1 FROM conversation_lock WHERE key = ? AND expires >= ?",
             (self.key(conversation_id), time.time()),

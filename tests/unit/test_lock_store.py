@@ -121,7 +121,7 @@ def test_a_late_holder_cannot_free_the_lock_someone_else_now_holds(replica):
             async with second.lock("patient-4", lock_lifetime=30):
                 second_holds.set()
                 await first_done.wait()
-                still_held.append(second.held("patient-4"))
+                still_held.append(await second.held("patient-4"))
 
         async with first.lock("patient-4", lock_lifetime=0.2):
             task = asyncio.create_task(second_turn())
@@ -136,12 +136,12 @@ def test_a_late_holder_cannot_free_the_lock_someone_else_now_holds(replica):
 def test_the_lock_is_free_again_after_a_turn(replica):
     store = replica()
 
-    async def turn() -> bool:
+    async def turn() -> tuple:
         async with store.lock("patient-5"):
-            return store.held("patient-5")
+            during = await store.held("patient-5")
+        return during, await store.held("patient-5")
 
-    assert asyncio.run(turn()) is True
-    assert store.held("patient-5") is False
+    assert asyncio.run(turn()) == (True, False)
 
 
 def test_the_sqlite_lock_file_holds_no_conversation_id(tmp_path):
@@ -187,3 +187,40 @@ def test_replicas_opening_a_new_lock_file_at_once_all_start(tmp_path):
         for thread in threads:
             thread.join(timeout=30)
     assert not errors
+
+
+def test_a_stalled_redis_never_freezes_the_replica():
+    """A Redis that accepts connections and never answers: a turn waiting for the
+    lock waits, and everything else the replica does goes on (the event loop is
+    free)."""
+
+    async def scenario() -> int:
+        async def silent(reader, writer) -> None:
+            await asyncio.sleep(30)  # accept, never answer
+            writer.close()
+
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        store = redis_lock_store(f"redis://127.0.0.1:{port}/0")
+        ticks = 0
+
+        async def other_work() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        async def turn() -> None:
+            async with store.lock("patient-7", lock_lifetime=0.5):
+                pass
+
+        worker = asyncio.create_task(other_work())
+        waiting = asyncio.create_task(turn())
+        await asyncio.sleep(1.0)
+        worker.cancel()
+        waiting.cancel()
+        server.close()
+        return ticks
+
+    # about 100 ticks in a second on a free loop; the blocking client made it ~0
+    assert asyncio.run(scenario()) >= 50
