@@ -47,6 +47,8 @@
   var state = load();
   var socket = null;
   var typingTimer = null;
+  var confirmed = false; /* the server confirmed this socket's conversation */
+  var pending = []; /* what the patient sent before that: delivered right after */
 
   function load() {
     try {
@@ -192,16 +194,23 @@
     socket = io(root.getAttribute("data-socket-url"), { path: "/socket.io/" });
     socket.on("connect", function () {
       notice.textContent = "";
+      confirmed = false;
       socket.emit("session_request", { session_id: state.sessionId });
     });
     socket.on("session_confirm", function (data) {
       var id = typeof data === "string" ? data : data && data.session_id;
       if (id !== state.sessionId) {
-        state = { sessionId: id, messages: [], open: state.open };
-        log.textContent = "";
+        if (state.sessionId) {
+          /* the server did not keep the old conversation: its history goes */
+          state.messages = [];
+          log.textContent = "";
+        }
+        state.sessionId = id;
         save();
-        send("/greet", null);
+        pending.unshift("/greet");
       }
+      confirmed = true;
+      pending.splice(0).forEach(deliver);
     });
     socket.on("bot_uttered", function (data) {
       showTyping(false);
@@ -217,22 +226,29 @@
             lang: data.lang || null });
     });
     socket.on("disconnect", function () {
+      confirmed = false;
       showTyping(false);
       notice.textContent = texts.offline;
     });
   }
 
-  function send(text, shown) {
-    if (shown !== null) {
-      retireChoices({});
-      add({ from: "user", text: shown });
+  function deliver(text) {
+    if (!confirmed) {
+      pending.push(text);
+      return;
     }
-    showTyping(true);
     socket.emit("user_uttered", {
       message: text,
       session_id: state.sessionId,
       customData: { language: document.documentElement.lang || "en" },
     });
+  }
+
+  function send(text) {
+    retireChoices({});
+    add({ from: "user", text: text });
+    showTyping(true);
+    deliver(text);
   }
 
   function choose(message, index) {
@@ -241,11 +257,7 @@
     save();
     add({ from: "user", text: choice.title });
     showTyping(true);
-    socket.emit("user_uttered", {
-      message: choice.payload,
-      session_id: state.sessionId,
-      customData: { language: document.documentElement.lang || "en" },
-    });
+    deliver(choice.payload);
     box.focus(); /* the pressed button is now disabled: focus back to the box */
   }
 
@@ -289,7 +301,7 @@
       return;
     }
     box.value = "";
-    send(text, text);
+    send(text);
     box.focus();
   });
 
