@@ -1,127 +1,187 @@
-"""What the SMS channel remembers per conversation: opt-out, and the options last
-offered.
+"""What the SMS channel remembers per conversation: opt-out, the options last offered,
+and the reminder a number was last sent.
 
-Keyed by the SMS conversation id (`sms:` and a keyed hash of the number,
-clinic/privacy.py), never by the number. SQLite (standard library), one small file in
-the data folder, so a restart loses neither an opt-out nor the meaning of "reply 2".
-"Forget me" removes a conversation's rows (stores/tracker_store.py calls `forget`);
-secure_delete overwrites what is deleted.
+In the database the bookings use (DATABASE_URL: PostgreSQL shared by every machine;
+else the SQLite file of the data folder), so with several machines behind one Twilio
+number a STOP received by one stops the reminders another sends, and a "2" means the
+option the other machine offered. Keyed by the SMS conversation id (`sms:` and a keyed
+hash of the number, clinic/privacy.py), never by the number; the offered options (a
+button may name a condition) are encrypted like the conversations. "Forget me" removes
+a conversation's rows (stores/tracker_store.py calls `forget`).
+
+Rows kept by the first version in a local file (`sms-state.sqlite` in the data folder)
+are moved here once, at the first start, and the file is removed.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from functools import cache
 from pathlib import Path
 from typing import List, Optional
 
-from clinic import paths
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from clinic import crypto, paths
+from clinic.booking.store import database_url, make_engine
+
+logger = logging.getLogger(__name__)
+LOCAL_FILE = "sms-state.sqlite"  # the first version's own file
+
+metadata = sa.MetaData()
+opt_outs = sa.Table(
+    "clinic_sms_opt_outs",
+    metadata,
+    sa.Column("conversation", sa.String(80), primary_key=True),
+)
+offered = sa.Table(
+    "clinic_sms_options",
+    metadata,
+    sa.Column("conversation", sa.String(80), primary_key=True),
+    sa.Column("payloads", sa.Text, nullable=False),  # encrypted JSON list
+)
+reminded = sa.Table(
+    "clinic_sms_reminders",
+    metadata,
+    sa.Column("conversation", sa.String(80), primary_key=True),
+    sa.Column("reference", sa.String(16), nullable=False),
+)
 
 
 class SmsState:
-    def __init__(self, path: Optional[Path] = None) -> None:
-        self._path = Path(path or paths.data_dir() / "sms-state.sqlite")
+    def __init__(
+        self, url: Optional[str] = None, data_dir: Optional[Path] = None
+    ) -> None:
+        self.engine = make_engine(url or database_url())
+        self._data_dir = data_dir
+        self._ready = False
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self._path), check_same_thread=False)
-        with self._db:
-            self._db.execute("PRAGMA secure_delete = ON")
-            # the first version keyed rows by an unkeyed hash of the number, which no
-            # longer matches any conversation id: those rows are dropped
-            self._db.execute("DROP TABLE IF EXISTS opt_out_by_number")
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(opt_out)")}
-            if "number" in columns:
-                self._db.execute("DROP TABLE opt_out")
-                self._db.execute("DROP TABLE IF EXISTS options")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS opt_out (conversation TEXT PRIMARY KEY)"
-            )
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS options (conversation TEXT PRIMARY KEY, "
-                "payloads TEXT)"
-            )
-            # the booking whose reminder was the last text this number got, so a "C"
-            # or "X" back is read as the answer to it (scripts/reminders.py writes it)
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS reminder (conversation TEXT PRIMARY KEY, "
-                "reference TEXT)"
-            )
-        self._path.chmod(0o600)
+
+    def _schema(self) -> None:
+        """The tables (once per process; another machine creating them at the same
+        moment is fine), then the first version's local rows moved in."""
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            for attempt in range(3):
+                try:
+                    metadata.create_all(self.engine, checkfirst=True)
+                    break
+                except (IntegrityError, OperationalError, ProgrammingError):
+                    if attempt == 2:
+                        raise
+            self._ready = True  # before the move, which writes through these methods
+            self._move_local_rows()
+
+    def _move_local_rows(self) -> None:
+        local = (self._data_dir or paths.data_dir()) / LOCAL_FILE
+        if not local.exists():
+            return
+        old = sqlite3.connect(str(local))
+        try:
+            tables = {r[0] for r in old.execute("SELECT name FROM sqlite_master")}
+            rows = {
+                name: old.execute(f"SELECT * FROM {name}").fetchall()  # noqa: S608
+                for name in ("opt_out", "options", "reminder")
+                if name in tables
+            }
+        finally:
+            old.close()
+        for (conversation,) in rows.get("opt_out", []):
+            self.set_opted_out(conversation, True)
+        for conversation, payloads in rows.get("options", []):
+            self.set_options(conversation, list(json.loads(payloads)))
+        for conversation, reference in rows.get("reminder", []):
+            self.set_reminder(conversation, reference)
+        local.unlink()
+        logger.info("SMS state moved from %s into the database.", LOCAL_FILE)
 
     def opted_out(self, conversation: str) -> bool:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT 1 FROM opt_out WHERE conversation = ?", (conversation,)
-            ).fetchone()
-        return row is not None
+        self._schema()
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(opt_outs.c.conversation).where(
+                    opt_outs.c.conversation == conversation
+                )
+            ).first()
+        return found is not None
 
     def set_opted_out(self, conversation: str, opted_out: bool) -> None:
-        with self._lock, self._db:
-            if opted_out:
-                self._db.execute(
-                    "INSERT OR IGNORE INTO opt_out VALUES (?)", (conversation,)
+        self._schema()
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    opt_outs.delete().where(opt_outs.c.conversation == conversation)
                 )
-            else:
-                self._db.execute(
-                    "DELETE FROM opt_out WHERE conversation = ?", (conversation,)
-                )
+                if opted_out:
+                    conn.execute(opt_outs.insert().values(conversation=conversation))
+        except IntegrityError:
+            pass  # another machine wrote the same opt-out at the same moment
 
     def options(self, conversation: str) -> List[str]:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT payloads FROM options WHERE conversation = ?", (conversation,)
-            ).fetchone()
-        return list(json.loads(row[0])) if row else []
+        self._schema()
+        with self.engine.connect() as conn:
+            stored = conn.execute(
+                sa.select(offered.c.payloads).where(
+                    offered.c.conversation == conversation
+                )
+            ).scalar()
+        return list(json.loads(crypto.decrypt(stored))) if stored else []
 
     def set_options(self, conversation: str, payloads: List[str]) -> None:
         """The options the latest answer offered ("Reply 1 for ..."); none: no row."""
-        with self._lock, self._db:
-            if not payloads:
-                self._db.execute(
-                    "DELETE FROM options WHERE conversation = ?", (conversation,)
+        self._schema()
+        with self.engine.begin() as conn:
+            conn.execute(offered.delete().where(offered.c.conversation == conversation))
+            if payloads:
+                conn.execute(
+                    offered.insert().values(
+                        conversation=conversation,
+                        payloads=crypto.encrypt(json.dumps(payloads)),
+                    )
                 )
-                return
-            self._db.execute(
-                "INSERT OR REPLACE INTO options VALUES (?, ?)",
-                (conversation, json.dumps(payloads)),
-            )
 
     def reminder(self, conversation: str) -> Optional[str]:
         """The booking reference of the reminder this number got last, if it has not
         been answered or followed by a conversation since."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT reference FROM reminder WHERE conversation = ?", (conversation,)
-            ).fetchone()
-        return str(row[0]) if row else None
+        self._schema()
+        with self.engine.connect() as conn:
+            reference = conn.execute(
+                sa.select(reminded.c.reference).where(
+                    reminded.c.conversation == conversation
+                )
+            ).scalar()
+        return str(reference) if reference else None
 
     def set_reminder(self, conversation: str, reference: Optional[str]) -> None:
-        with self._lock, self._db:
-            self._db.execute(
-                "DELETE FROM reminder WHERE conversation = ?", (conversation,)
+        self._schema()
+        with self.engine.begin() as conn:
+            conn.execute(
+                reminded.delete().where(reminded.c.conversation == conversation)
             )
             if reference:
-                self._db.execute(
-                    "INSERT INTO reminder VALUES (?, ?)", (conversation, reference)
+                conn.execute(
+                    reminded.insert().values(
+                        conversation=conversation, reference=reference
+                    )
                 )
 
     def forget(self, conversation: str) -> None:
         """Remove everything kept for this conversation."""
-        with self._lock, self._db:
-            self._db.execute(
-                "DELETE FROM reminder WHERE conversation = ?", (conversation,)
-            )
-            self._db.execute(
-                "DELETE FROM opt_out WHERE conversation = ?", (conversation,)
-            )
-            self._db.execute(
-                "DELETE FROM options WHERE conversation = ?", (conversation,)
-            )
+        self._schema()
+        with self.engine.begin() as conn:
+            for table in (opt_outs, offered, reminded):
+                conn.execute(table.delete().where(table.c.conversation == conversation))
 
 
 @cache
-def sms_state(path: Optional[Path] = None) -> SmsState:
-    """One state per file and process (the SMS channel and the tracker store share
-    it)."""
-    return SmsState(path)
+def sms_state(url: Optional[str] = None) -> SmsState:
+    """One state per database and process (the SMS channel, the tracker store and the
+    reminder sender share it)."""
+    return SmsState(url)

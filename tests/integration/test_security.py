@@ -263,8 +263,8 @@ def test_forget_me_leaves_no_copy_anywhere(servers):
                 ).fetchone()[0]
                 == 0
             )
-    with sqlite3.connect(servers.data_dir / "sms-state.sqlite") as db:
-        for table in ("opt_out", "options"):
+    with sqlite3.connect(servers.data_dir / "clinic.sqlite") as db:
+        for table in ("clinic_sms_opt_outs", "clinic_sms_options"):
             assert (
                 db.execute(
                     f"select count(*) from {table} where conversation = ?",

@@ -52,15 +52,38 @@ def test_twiml_escapes_markup():
 
 
 def test_state_survives_a_restart_and_forgets_a_conversation(tmp_path):
-    path = tmp_path / "sms.sqlite"
-    state = SmsState(path)
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite'}"
+    state = SmsState(url, tmp_path)
     state.set_opted_out("sms:aaa", True)
-    state.set_options("sms:aaa", ["/affirm", "/deny"])
+    state.set_options("sms:aaa", ['/inform{"condition": "pregnancy"}', "/deny"])
     state.set_options("sms:bbb", ["/stop"])
-    again = SmsState(path)
+    again = SmsState(url, tmp_path)  # a restart, or another machine on the database
     assert again.opted_out("sms:aaa") and not again.opted_out("sms:bbb")
-    assert again.options("sms:aaa") == ["/affirm", "/deny"]
+    assert again.options("sms:aaa") == ['/inform{"condition": "pregnancy"}', "/deny"]
+    assert b"pregnancy" not in (tmp_path / "clinic.sqlite").read_bytes()  # encrypted
     again.forget("sms:aaa")
     assert not again.opted_out("sms:aaa") and again.options("sms:aaa") == []
     assert again.options("sms:bbb") == ["/stop"]
-    assert oct(path.stat().st_mode)[-3:] == "600"
+
+
+def test_the_first_versions_local_rows_move_into_the_database_once(tmp_path):
+    import sqlite3
+
+    old = sqlite3.connect(str(tmp_path / "sms-state.sqlite"))
+    with old:
+        old.execute("CREATE TABLE opt_out (conversation TEXT PRIMARY KEY)")
+        old.execute(
+            "CREATE TABLE options (conversation TEXT PRIMARY KEY, payloads TEXT)"
+        )
+        old.execute(
+            "CREATE TABLE reminder (conversation TEXT PRIMARY KEY, reference TEXT)"
+        )
+        old.execute("INSERT INTO opt_out VALUES ('sms:stopped')")
+        old.execute("INSERT INTO options VALUES ('sms:offered', '[\"/affirm\"]')")
+        old.execute("INSERT INTO reminder VALUES ('sms:reminded', 'RV-AAAA-BBBB')")
+    old.close()
+    state = SmsState(f"sqlite:///{tmp_path / 'clinic.sqlite'}", tmp_path)
+    assert state.opted_out("sms:stopped")
+    assert state.options("sms:offered") == ["/affirm"]
+    assert state.reminder("sms:reminded") == "RV-AAAA-BBBB"
+    assert not (tmp_path / "sms-state.sqlite").exists()
