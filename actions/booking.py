@@ -156,6 +156,8 @@ class ActionBookingSave(Action):
             if book is None:
                 record = await services.save_or_keep(request)
             else:
+                # requests kept while the database was down go first, through the book
+                await services.call(outbox.flush, book.store, None, book)
                 record = await services.call(
                     book.book, request, conversation_key(tracker), now_in_clinic()
                 )

@@ -101,7 +101,7 @@ async def save_or_keep(
         if attempt:
             await asyncio.sleep(RETRY_PAUSE)
         try:
-            return await call(outbox.save_now, database, request)
+            return await call(outbox.save_now, database, request, appointment_book())
         except StoreUnavailable as error:
             last = error
     await asyncio.to_thread(outbox.keep, request)

@@ -102,7 +102,9 @@ def table(rows: List[dict], out: TextIO) -> None:
 
 def flush_outbox(store: BookingStore, err: TextIO) -> None:
     try:
-        saved = outbox.flush(store)
+        availability = facts.availability()
+        book = AppointmentBook(store, availability) if availability else None
+        saved = outbox.flush(store, book=book)
         if saved:
             err.write(f"Saved {saved} request(s) kept while the database was down.\n")
     except StoreUnavailable:

@@ -6,6 +6,12 @@ conversations: clinic/crypto.py) and is saved into the database
 by the next successful `flush`. A flush runs before every booking or callback save and
 whenever staff list requests. Saving is idempotent, so a request that reached the
 database just before it failed is never doubled.
+
+With open times (clinic.yml's appointments), a kept booking is replayed through the
+appointment book, like a booking made at that moment: the time's claim, the booking and
+its reminder in one write, so the time is never given to someone else as well. A time
+taken meanwhile (or no longer bookable) becomes a request the clinic team confirms,
+as the patient was told when it was kept.
 """
 
 from __future__ import annotations
@@ -13,12 +19,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 from typing import List, Optional, Union
 
-from clinic import crypto, paths
+from clinic import clock, crypto, paths
+from clinic.booking.appointment_book import AppointmentBook, SlotTaken
 from clinic.booking.store import BookingRequest, BookingStore, CallbackRequest, Record
 
 Request = Union[BookingRequest, CallbackRequest]
@@ -60,19 +67,37 @@ def _load(path: Path) -> Request:
     return CallbackRequest(**data)
 
 
-def flush(store: BookingStore, directory: Optional[Path] = None) -> int:
-    """Save every kept request; returns how many were saved. Raises StoreUnavailable
-    (leaving the files in place) if the database is still down."""
+def flush(
+    store: BookingStore,
+    directory: Optional[Path] = None,
+    book: Optional[AppointmentBook] = None,
+) -> int:
+    """Save every kept request (bookings through `book` when there is one); returns
+    how many were saved. Raises StoreUnavailable (leaving the files in place) if the
+    database is still down."""
     saved = 0
     for path in pending(directory):
         request = _load(path)
         if isinstance(request, BookingRequest):
-            store.save_booking(request)
+            _save_booking(store, request, book)
         else:
             store.save_callback(request)
         path.unlink(missing_ok=True)
         saved += 1
     return saved
+
+
+def _save_booking(
+    store: BookingStore, request: BookingRequest, book: Optional[AppointmentBook]
+) -> Record:
+    if book is None:
+        return store.save_booking(request)
+    try:
+        return book.book(
+            replace(request, time_confirmed=True), request.sender_key, clock.now()
+        )
+    except SlotTaken:  # taken meanwhile: the clinic team confirms another time
+        return store.save_booking(replace(request, time_confirmed=False))
 
 
 def forget(sender_key: str, directory: Optional[Path] = None) -> int:
@@ -91,10 +116,12 @@ def drop(request_key: str, directory: Optional[Path] = None) -> None:
     (directory or outbox_dir()).joinpath(f"{request_key}.json").unlink(missing_ok=True)
 
 
-def save_now(store: BookingStore, request: Request) -> Record:
+def save_now(
+    store: BookingStore, request: Request, book: Optional[AppointmentBook] = None
+) -> Record:
     """Save older kept requests, then this one. Raises StoreUnavailable when the
     database is down (the caller keeps the request: actions/services.py)."""
-    flush(store)
+    flush(store, book=book)
     if isinstance(request, BookingRequest):
         return store.save_booking(request)
     return store.save_callback(request)

@@ -201,3 +201,41 @@ def test_cancelling_or_forgetting_a_booking_frees_its_time(book):
     assert [c["holder_key"] for c in claims_of(book.store)] == ["patient-b"]
     book.store.delete_all_for_sender("patient-b")  # the hold's holder
     assert list(claims_of(book.store)) == []
+
+
+def test_a_booking_kept_while_the_database_was_down_is_replayed_through_the_book(
+    book, tmp_path, monkeypatch
+):
+    """The database was down when two patients confirmed; meanwhile another patient
+    took one of the two times. When it is back: the free time is booked with its
+    claim and reminder (never offered again), the taken one becomes a request the
+    clinic team confirms (not lost, not a second booking of that time)."""
+    from dataclasses import replace
+
+    from clinic import clock
+    from clinic.booking import outbox
+
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    outbox_dir = tmp_path / "outbox"
+    ten, eleven = NINE + timedelta(hours=1), NINE + timedelta(hours=2)
+    kept_free = replace(request_for("kept-free", ten), time_confirmed=False)
+    kept_taken = replace(request_for("kept-taken", eleven), time_confirmed=False)
+    outbox.keep(kept_free, outbox_dir)
+    outbox.keep(kept_taken, outbox_dir)
+    rival = book.book(request_for("rival", eleven), "sender-rival", NOW)
+
+    assert outbox.flush(book.store, outbox_dir, book) == 2
+    assert outbox.pending(outbox_dir) == []
+    free = book.store.booking_for_request("kept-free")
+    assert free.time_confirmed and ten not in book.open_times("phone", NOW, limit=20)
+    taken = book.store.booking_for_request("kept-taken")
+    assert taken is not None and not taken.time_confirmed  # for the clinic team
+    claimed = [c["booking_reference"] for c in claims_of(book.store)]
+    assert sorted(claimed) == sorted([rival.reference, free.reference])
+    with book.store.engine.connect() as conn:
+        reminded = (
+            conn.execute(sa.text("SELECT booking_reference FROM clinic_reminders"))
+            .scalars()
+            .all()
+        )
+    assert free.reference in reminded
