@@ -11,6 +11,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The action server's own environment: rasa-sdk and the core, no rasa, no TensorFlow.
 ACTIONS_VENV := .venv-actions
+# The offline checks of deploy/ (hadolint, kubernetes-validate): tools, not services.
+DEPLOY_VENV := .venv-deploy
 PYTHON_BOOT := $(shell scripts/find-python.sh)
 SPACY_MODEL := build/spacy/en_clinic
 MODEL := models/clinic.tar.gz
@@ -43,7 +45,7 @@ NET_INPUTS := nlp/emergency_net.py nlp/minilm.py nlp/question.py nlp/embedding_c
   tests/realworld/screen_dev.yml tests/unit/screening_adversarial.yml data/screen/narratives.yml \
   $(shell find data/nlu -name "*.yml" 2>/dev/null) $(wildcard clinic/screening/*)
 
-.PHONY: run run-replicas nginx shell shell-nlu loadtest bench test lint install spacy wordllama minilm net train web browser validate staff clean
+.PHONY: run run-replicas nginx shell shell-nlu loadtest bench test lint install spacy wordllama minilm net train web browser validate staff clean deploy-tools
 
 # A Rasa replica per core (at most 2; RASA_REPLICAS to change) behind nginx on 5005,
 # conversations in SQLite; one replica when nginx is missing (the launcher says so).
@@ -78,7 +80,7 @@ bench: install spacy train
 loadtest: install spacy train
 	$(BIN)/python -m scripts.loadtest $(ARGS)
 
-test: install spacy train web browser nginx lint
+test: install spacy train web browser nginx lint deploy-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The house rules: ruff (lint and format), mypy on the core and the action glue, and
@@ -103,6 +105,14 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON_BOOT) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade 'pip==24.0' 'setuptools==70.3.0' 'wheel==0.45.1'
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+deploy-tools: $(DEPLOY_VENV)/.installed
+
+$(DEPLOY_VENV)/.installed: requirements-deploy.txt
+	@test -n "$(PYTHON_BOOT)" || { echo "No Python 3.8-3.10 found (see scripts/find-python.sh)"; exit 1; }
+	test -x $(DEPLOY_VENV)/bin/python || $(PYTHON_BOOT) -m venv $(DEPLOY_VENV)
+	$(DEPLOY_VENV)/bin/python -m pip install --quiet --no-deps -r requirements-deploy.txt
 	touch $@
 
 $(ACTIONS_VENV)/.installed: requirements-actions.txt constraints.txt

@@ -143,7 +143,9 @@ def environment(settings: Settings) -> Dict[str, str]:
     if settings.web_origins and "WEB_ORIGINS" not in os.environ:
         env["WEB_ORIGINS"] = settings.web_origins
     env["ACTION_SERVER_URL"] = (
-        settings.action_url or f"http://127.0.0.1:{settings.action_port}/webhook"
+        settings.action_url
+        or os.environ.get("ACTION_SERVER_URL")  # another host (deploy/)
+        or f"http://127.0.0.1:{settings.action_port}/webhook"
     )
     env.update(settings.env)
     for which in keys.ALL:  # given, or generated once into the data folder
@@ -242,7 +244,8 @@ def web_command(settings: Settings) -> List[str]:
         "--port",
         str(settings.web_port),
         "--socket-url",
-        settings.rasa_url,
+        # the public address of the chat's server (deploy/: the cluster's host name)
+        os.environ.get("RASA_SOCKET_URL") or settings.rasa_url,
     ]
 
 
@@ -520,6 +523,24 @@ def run(settings: Settings) -> int:
     return 0
 
 
+ONE_PROCESS = ("rasa", "actions", "web", "retention", "reminders")
+
+
+def one(process: str, settings: Settings) -> int:
+    """Replace this process by one of the stack's (a container runs one; its
+    orchestrator restarts it): the same command line and environment as `run`."""
+    commands = {
+        "rasa": lambda: rasa_server_command(settings, settings.rasa_ports[0]),
+        "actions": lambda: action_server_command(settings),
+        "web": lambda: web_command(settings),
+        "retention": lambda: retention_command(settings),
+        "reminders": lambda: reminders_command(settings),
+    }
+    command = commands[process]()
+    os.execvpe(command[0], command, environment(settings))
+    return 1  # not reached
+
+
 def describe_rasa(settings: Settings) -> str:
     ports = ", ".join(map(str, settings.rasa_ports))
     if settings.balancer_port:
@@ -564,6 +585,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         "at most 2)",
     )
     run_parser.add_argument("--debug", action="store_true")
+    one_parser = commands.add_parser(
+        "one",
+        help="run one process in the foreground, as a container does (deploy/)",
+    )
+    one_parser.add_argument("process", choices=ONE_PROCESS)
     commands.add_parser(
         "shell",
         help="rasa shell against the running assistant; further "
@@ -576,6 +602,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             parser.error(f"unknown arguments: {' '.join(extra)}")
         settings = replace(Settings.from_environment(args.replicas), debug=args.debug)
         return run(with_available_balancer(settings))
+    if args.command == "one":
+        return one(args.process, Settings.from_environment(replicas=1))
     shell(Settings.from_environment(), extra)
     return 0
 
