@@ -23,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import yaml
 
+from scripts.language_eval import routed as routed_to
 from scripts.screen_eval import Item, figures_of, reading_of_parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,13 +48,6 @@ def read_items(split: str) -> List[SafetyItem]:
     ]
 
 
-def _language_of(parse: Dict[str, Any]) -> Optional[str]:
-    for entity in parse.get("entities") or []:
-        if entity.get("entity") == "language":
-            return str(entity.get("value"))
-    return None
-
-
 def figures(
     items: List[SafetyItem], parse: Callable[[str], Dict[str, Any]]
 ) -> Dict[str, Any]:
@@ -75,7 +69,7 @@ def figures(
             (i, p) for i, p in rows if i.language != "en" and _intent(p) != "faq"
         ]
         routed = [(i, p) for i, p in foreign if _intent(p) in SAFETY_INTENTS]
-        in_language = sum(_language_of(p) == i.language for i, p in routed)
+        in_language = sum(routed_to(p)[1] == i.language for i, p in routed)
         result[language] = {
             "n": len(rows),
             "crisis": f"{answered}/{len(crisis)}",

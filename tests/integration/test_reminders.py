@@ -45,16 +45,27 @@ def sender(servers, twilio, smtp, clock: datetime) -> subprocess.CompletedProces
     env = {
         **os.environ,
         "CLINIC_DATA_DIR": str(servers.data_dir),
-        "CLINIC_CLOCK_START": clock.isoformat(),
-        "TWILIO_ACCOUNT_SID": SID,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_FROM": CLINIC_NUMBER,
-        "TWILIO_API_URL": twilio.url,
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp.port),
         "SMTP_FROM": "clinic@example.com",
     }
     env.pop("DATABASE_URL", None)  # the stack's own SQLite, in its data folder
+    return reminder_round(env, twilio, clock)
+
+
+def reminder_round(
+    env: dict, twilio: TwilioMessages, clock: datetime
+) -> subprocess.CompletedProcess:
+    """One round of the reminder sender in `env` (a stack's), texting through the
+    Twilio stand-in, at `clock`."""
+    env = {
+        **env,
+        "CLINIC_CLOCK_START": clock.isoformat(),
+        "TWILIO_ACCOUNT_SID": SID,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "TWILIO_FROM": CLINIC_NUMBER,
+        "TWILIO_API_URL": twilio.url,
+    }
     result = subprocess.run(
         [sys.executable, "-m", "scripts.reminders", "--once"],
         cwd=ROOT,

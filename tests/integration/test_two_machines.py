@@ -10,11 +10,9 @@ reason when absent, failed in CI.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any, Dict, List
 
@@ -26,13 +24,13 @@ from clinic.booking.store import BookingRequest, BookingStore
 from scripts.launch import Stack
 from tests.conftest import TEST_CLOCK_START, stack_settings
 from tests.databases import reachable_redis_url, temporary_postgres
-from tests.helpers import ROOT, free_port, http_json, rest_text
+from tests.helpers import free_port, http_json, rest_text
+from tests.integration.test_reminders import SID, TOKEN, reminder_round
 from tests.integration.test_replicas import rest, time_buttons, to_the_time_question
 from tests.integration.test_sms_channel import new_number, sms
 from tests.standins import TwilioMessages
 
 pytestmark = pytest.mark.server
-SID, TOKEN = "AC" + "2" * 32, "stand-in-token"
 
 
 @pytest.fixture(scope="module")
@@ -73,31 +71,9 @@ def on(machine: Stack) -> Any:
     return SimpleNamespace(rasa_url=machine.rasa_url)
 
 
-def reminder_round(machine: Stack, twilio: TwilioMessages, clock: datetime) -> None:
-    """One round of a machine's reminder sender, as its own process."""
-    env = {
-        **os.environ,
-        **machine.env,
-        "CLINIC_CLOCK_START": clock.isoformat(),
-        "TWILIO_ACCOUNT_SID": SID,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_FROM": "+17605550000",
-        "TWILIO_API_URL": twilio.url,
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.reminders", "--once"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-
-
 def test_stop_taken_by_a_stops_the_reminder_b_sends(machines, postgres_url):
     a, b = machines
-    twilio = TwilioMessages(SID, TOKEN)
+    twilio = TwilioMessages(SID, TOKEN)  # the stand-in the sender texts through
     try:
         book = AppointmentBook(BookingStore(postgres_url), facts.availability())
         now = TEST_CLOCK_START
@@ -113,7 +89,7 @@ def test_stop_taken_by_a_stops_the_reminder_b_sends(machines, postgres_url):
             booked.append(book.book(request, key, now))
         assert "unsubscribed" in " ".join(sms(on(a), stopped, "STOP"))
         due = max(r.starts_at for r in booked) - timedelta(hours=24, minutes=-1)
-        reminder_round(b, twilio, due)
+        reminder_round({**os.environ, **b.env}, twilio, due)
         assert twilio.to(stopped) == []  # STOP reached machine B's sender
         assert len(twilio.to(reminded)) == 1  # and B's sender did send
     finally:
