@@ -176,13 +176,16 @@
 
   function showTyping(on) {
     window.clearTimeout(typingTimer);
-    dots.hidden = !on;
-    typing.querySelector(".visually-hidden").textContent = on ? typingText : "";
     if (on) {
       typingTimer = window.setTimeout(function () {
         showTyping(false);
       }, TYPING_LIMIT_MS);
     }
+    if (dots.hidden === !on) {
+      return; /* no change: nothing for a screen reader to hear again */
+    }
+    dots.hidden = !on;
+    typing.querySelector(".visually-hidden").textContent = on ? typingText : "";
   }
 
   /* ------------------------------------------------------------------ talking */
