@@ -150,3 +150,9 @@ def _longest_rule(policy: Any, lookup: Dict[str, str]) -> int:
         kept = (lookup, len(lookup), longest)
         _longest[id(lookup)] = kept
     return kept[2]
+
+
+# What each replaces (server/rasa_guard.py reads Rasa's own signature through it; the
+# module is imported before server/patches.py installs these, so these are Rasa's).
+states_for_tracker_history.__wrapped__ = Domain.states_for_tracker_history  # type: ignore[attr-defined]
+rule_key_to_state.__wrapped__ = _rasa_rule_key_to_state  # type: ignore[attr-defined]

@@ -144,12 +144,20 @@ def _with_body_limit(configure_app: Any) -> Any:
     return configure_app_with_limit
 
 
+_GUARDED = {"done": False}
+
+
 def apply() -> None:
     import rasa.core.actions.action as action_module
     import rasa.core.run as run_module
     import rasa.utils.endpoints as endpoints_module
 
     from clinic.privacy import install_log_redaction
+    from server import rasa_guard
+
+    if not _GUARDED["done"]:  # before anything is replaced: Rasa's own signatures
+        rasa_guard.check()
+        _GUARDED["done"] = True
 
     install_log_redaction()
     logging.captureWarnings(True)
