@@ -251,6 +251,15 @@ class ContactQuestions(ClinicFormValidation):
     ) -> Dict[str, Any]:
         if value is None:
             return {}
+        kept = parse_contact(str(value))
+        if (
+            value == tracker.get_slot("patient_contact")
+            and kept
+            and kept.value == value
+        ):
+            # kept from earlier ("760 555 0100" sent before anything was asked): the
+            # form checks it when it starts, against a message that is not a contact
+            return {"patient_contact": value}
         text = user_text(tracker)
         sender_phone = sms_sender_phone(tracker)
         if sender_phone and answered_yes(tracker):  # "yes", or its button by digit

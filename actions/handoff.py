@@ -1,10 +1,12 @@
 """A person from the clinic: record a callback request, then stay quiet.
 
-"Talk to a person" works at any point, also inside a form. The request uses the name
-and contact the conversation already has and asks only for what is missing (through
+"Talk to a person" works at any point, also inside a form. The request uses the name and
+contact the conversation already has and asks only for what is missing (through
 handoff_form). The reason stored is where the patient was in the conversation, never
-their words. Afterwards the conversation is paused (Rasa's ConversationPaused): the
-assistant answers nothing until the patient sends "restart".
+their words. A number and a time in the message that asked ("call me after 2pm on 760
+555 0100") are kept for staff (clinic/callback.py). Afterwards the conversation is
+paused (Rasa's ConversationPaused): the assistant answers nothing until the patient
+sends "restart".
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.forms import ContactQuestions
 from actions.tracker import channel, conversation_key, last_user_event
-from clinic import facts
+from clinic import callback, clock, facts
 from clinic.booking.store import CallbackRequest, StoreUnavailable
 from clinic.booking.validation import contact_from_slot
 from clinic.review import ReviewInbox
@@ -39,6 +41,7 @@ FORM_REASONS = {
 
 
 AFTER_A_MISS = "asked for a person after the assistant did not understand"
+CALL_BACK = "asked to be called back"
 
 
 def handoff_reason(tracker: Tracker) -> str:
@@ -67,6 +70,23 @@ def handoff_reason(tracker: Tracker) -> str:
     return "asked to talk to a person"
 
 
+def call_details(tracker: Tracker) -> List[EventType]:
+    """What the message that asked already gives: the number to call (kept like a
+    booking's contact: normalised, masked when repeated) and when to call, in the
+    clinic's time ("Tue 8 Dec, after 2:00 PM"), never the patient's words."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if text.startswith("/"):  # a button
+        return []
+    events: List[EventType] = []
+    phone = callback.phone_in(text)
+    if phone and not tracker.get_slot("patient_contact"):
+        events.append(SlotSet("patient_contact", phone.value))
+    when = callback.call_when(text, clock.now(facts.time_zone()))
+    if when:
+        events.append(SlotSet("callback_time", when))
+    return events
+
+
 def request_key(tracker: Tracker) -> str:
     """Stable for one request: a retried action finds the same key."""
     event = last_user_event(tracker, "human_handoff") or last_user_event(tracker)
@@ -82,6 +102,9 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         reason: str = tracker.get_slot("handoff_reason") or handoff_reason(tracker)
+        # after handoff_form, the latest message is its answer, not the request
+        asked_now = tracker.latest_action_name != "handoff_form"
+        details: List[EventType] = call_details(tracker) if asked_now else []
         if reason == AFTER_A_MISS:  # the missed message: the strongest review reason
             try:
                 await services.call(
@@ -91,13 +114,17 @@ class ActionHandoff(Action):
                 )
             except StoreUnavailable:
                 pass
-        name, contact = (
-            tracker.get_slot("patient_name"),
-            tracker.get_slot("patient_contact"),
-        )
+        given = {e["name"]: e["value"] for e in details if isinstance(e, dict)}
+        name = tracker.get_slot("patient_name")
+        contact = given.get("patient_contact") or tracker.get_slot("patient_contact")
+        call_at = given.get("callback_time", tracker.get_slot("callback_time")) or ""
         if not (name and contact):
             dispatcher.utter_message(response="utter_handoff_intro")
-            return [SlotSet("handoff_reason", reason), FollowupAction("handoff_form")]
+            return [
+                *details,
+                SlotSet("handoff_reason", reason),
+                FollowupAction("handoff_form"),
+            ]
         request = CallbackRequest(
             request_key=request_key(tracker),
             sender_key=conversation_key(tracker),
@@ -105,6 +132,7 @@ class ActionHandoff(Action):
             name=name,
             contact=contact,
             reason=reason,
+            call_when=call_at,
         )
         slots = facts.clinic_slots()
         try:
@@ -117,6 +145,10 @@ class ActionHandoff(Action):
             )
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_handoff_kept", **slots)
+        if call_at:
+            dispatcher.utter_message(
+                response="utter_handoff_call_time", callback_time=call_at
+            )
         reply_time = facts.fact("reply_time")
         if reply_time:
             dispatcher.utter_message(response="utter_reply_time", reply_time=reply_time)
@@ -126,7 +158,9 @@ class ActionHandoff(Action):
         # The listen marks the end of this turn, so a later "restart" (the one command
         # Rasa still acts on while paused) maps to action_restart.
         return [
+            *details,
             SlotSet("handoff_reason", None),
+            SlotSet("callback_time", None),
             ConversationPaused(),
             ActionExecuted("action_listen"),
         ]

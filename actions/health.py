@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.out_of_scope import answer_out_of_scope
 from actions.screening import labels
 from actions.tracker import answer_faq_in, asked_in, health_memories, user_message
 from clinic.screening.memory import new_flags
@@ -66,7 +67,7 @@ def note_and_answer(
     if asked == "nlu_fallback":  # "Did you mean ...?" for what it may have asked
         return [*events, FollowupAction("action_clarify")]
     if asked == "out_of_scope":
-        dispatcher.utter_message(response="utter_out_of_scope")
+        answer_out_of_scope(message, dispatcher)
     elif asked == "other_language":  # the note was in that language; then the reply
         dispatcher.utter_message(response="utter_other_language")
     elif not answer_faq_in(message, dispatcher):

@@ -54,9 +54,17 @@ def answer_faq_if_asked(tracker: Tracker, dispatcher: CollectingDispatcher) -> b
 
 def answer_faq_in(message: Dict[str, Any], dispatcher: CollectingDispatcher) -> bool:
     """The FAQ answer to a message (its parse data), if it asked one."""
-    if asked_in(message) != "faq":
+    return answer_retrieval_in(message, dispatcher, "faq")
+
+
+def answer_retrieval_in(
+    message: Dict[str, Any], dispatcher: CollectingDispatcher, intent: str
+) -> bool:
+    """The answer the classifier chose for a retrieval intent ("faq",
+    "out_of_scope"), if the message asked it."""
+    if asked_in(message) != intent:
         return False
-    selector = (message.get("response_selector") or {}).get("faq") or {}
+    selector = (message.get("response_selector") or {}).get(intent) or {}
     key = (selector.get("response") or {}).get("intent_response_key")
     if key:
         dispatcher.utter_message(response=f"utter_{key}")

@@ -319,16 +319,13 @@ def nlu_figures(
     oos = read_examples(OUT_OF_SCOPE)[:limit]
     recalled = sum(1 for text, _ in oos if labels_of(parse(text))[1] == "out_of_scope")
     real = evaluate(read_examples(REALWORLD_TEST)[:limit], parse)
-    real_oos = real.per_label.get("out_of_scope") or {"answered": 0, "total": 0}
     return {
         **report.as_dict(),
         "out_of_scope_recall": round(recalled / len(oos), 3),
         "out_of_scope_messages": len(oos),
         "realworld": {
             **real.as_dict(),
-            "out_of_scope_recall": round(real_oos["answered"] / real_oos["total"], 3)
-            if real_oos["total"]
-            else None,
+            "out_of_scope_recall": round(real.out_of_scope_recall, 3),
             "answered_by_label": real.answered_by_label(),
         },
     }

@@ -88,6 +88,34 @@ def labels_of(parse: Dict[str, Any]) -> Tuple[str, str]:
     return with_topic(raw_intent), with_topic(answered_intent)
 
 
+OUT_OF_SCOPE = "out_of_scope"
+# out-of-scope answers that send the patient somewhere (doctor, pharmacist): a label
+# with one of these kinds needs that answer; the other kinds are one polite "not here"
+STRICT_KINDS = frozenset({"out_of_scope/medicine", "out_of_scope/diagnosis"})
+
+
+def out_of_scope_kind(parse: Dict[str, Any]) -> str:
+    """The out-of-scope answer a parse gets ("out_of_scope/medicine"), or
+    "out_of_scope" when the classifier chose none."""
+    selector = (parse.get("response_selector") or {}).get(OUT_OF_SCOPE) or {}
+    key = (selector.get("response") or {}).get("intent_response_key")
+    return str(key or OUT_OF_SCOPE)
+
+
+def same_answer(expected: str, label: str, parse: Dict[str, Any]) -> bool:
+    """Whether the patient gets the answer a label asks for. `label` is what
+    `labels_of` gives; an out-of-scope label with a kind ("out_of_scope/medicine")
+    is held to its kind where that kind's answer matters (STRICT_KINDS)."""
+    if not expected.startswith(OUT_OF_SCOPE):
+        return label == expected
+    if label != OUT_OF_SCOPE:
+        return False
+    kind = out_of_scope_kind(parse)
+    if expected == OUT_OF_SCOPE or kind == expected:
+        return True
+    return not ({expected, kind} & STRICT_KINDS)
+
+
 @dataclass
 class Report:
     total: int = 0
@@ -125,6 +153,14 @@ class Report:
     def top3_rate(self) -> float:
         return self.in_top3 / self.total if self.total else 0.0
 
+    @property
+    def out_of_scope_recall(self) -> float:
+        """Out-of-scope messages (of every kind) answered as out of scope (of any
+        kind; the medicine answer is counted on its own label)."""
+        counts = [c for k, c in self.per_label.items() if k.startswith(OUT_OF_SCOPE)]
+        total = sum(c["total"] for c in counts)
+        return sum(c["out_of_scope"] for c in counts) / total if total else 1.0
+
     def answered_by_label(self) -> Dict[str, float]:
         return {
             label: c["answered"] / c["total"] for label, c in self.per_label.items()
@@ -161,6 +197,7 @@ class Report:
             "fallback_rate": self.fallback_rate,
             "candidate_rate": self.candidate_rate,
             "top3_rate": self.top3_rate,
+            "out_of_scope_recall": self.out_of_scope_recall,
             "per_label": {k: dict(v) for k, v in self.per_label.items()},
             "confusions": [[e, p, n] for (e, p), n in self.confusions.most_common()],
         }
@@ -173,21 +210,27 @@ def evaluate(
     for text, expected in examples:
         parsed = parse(text)
         raw, answered = labels_of(parsed)
+        base = (
+            expected.split("/", 1)[0] if expected.startswith(OUT_OF_SCOPE) else expected
+        )
         report.total += 1
         report.per_label[expected]["total"] += 1
-        if raw == expected:
+        if same_answer(expected, raw, parsed):
             report.raw_correct += 1
             report.per_label[expected]["correct"] += 1
         else:
-            report.confusions[(expected, raw)] += 1
-        if expected in ranked_labels(parsed)[:3]:
+            shown = out_of_scope_kind(parsed) if raw == OUT_OF_SCOPE else raw
+            report.confusions[(expected, shown)] += 1
+        if base in ranked_labels(parsed)[:3]:
             report.in_top3 += 1
-        if answered == expected:
+        if base == OUT_OF_SCOPE and answered == OUT_OF_SCOPE:
+            report.per_label[expected]["out_of_scope"] += 1
+        if same_answer(expected, answered, parsed):
             report.answered_correct += 1
             report.per_label[expected]["answered"] += 1
         elif answered == FALLBACK:
             report.fallbacks += 1
-            if expected in offered_labels(parsed):
+            if base in offered_labels(parsed):
                 report.fallbacks_with_candidate += 1
         else:
             report.wrong_answers += 1

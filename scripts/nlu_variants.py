@@ -220,8 +220,7 @@ def variants() -> List[Variant]:
 
 
 def row(report: Report) -> str:
-    oos = report.per_label.get("out_of_scope")
-    recall = oos["answered"] / oos["total"] if oos else float("nan")
+    recall = report.out_of_scope_recall
     return (
         f"{report.answered_accuracy:.3f} | {report.wrong_answer_rate:.3f} | "
         f"{report.fallback_rate:.3f} | {report.candidate_rate:.3f} | "

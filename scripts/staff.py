@@ -75,7 +75,8 @@ def row(record: Record) -> dict:
         if not record.time_confirmed:
             flags.append("time to confirm")
     else:
-        what, flags = "callback: " + record.reason, []
+        what = "callback: " + record.reason
+        flags = [f"call {record.call_when}"] if record.call_when else []
     return {
         "reference": record.reference,
         "kind": record.kind,

@@ -30,6 +30,15 @@ def says(reply: str, response: str, **values: str) -> bool:
     return _fills(reply, domain()["responses"][response][0]["text"], values)
 
 
+def says_any(reply: str, response: str, **values: str) -> bool:
+    """Whether a reply holds any variant of `response` (responses whose wording
+    depends on a slot, such as whether clinic.yml lists a phone number)."""
+    return any(
+        _fills(reply, variant["text"], values)
+        for variant in domain()["responses"][response]
+    )
+
+
 def says_in(reply: str, response: str, language: str, **values: str) -> bool:
     """Whether a reply holds the domain's variant of `response` for a conversation in
     `language` (the variant whose condition is that `message_language`)."""

@@ -31,7 +31,7 @@ from clinic import paths
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: 32 = 5 bits
 REFERENCE_LENGTH = 8  # 40 bits, read aloud as two groups: RV-7K3Q-M2XP
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Wrong reference-and-contact pairs before a conversation or a reference is locked,
 # and for how long (kept in the database, so every replica and a restart share it).
 MAX_FAILED_CHECKS = 5
@@ -74,7 +74,12 @@ bookings = _request_table(
     sa.Column("condition_ids", sa.String(400), nullable=False, default=""),
 )
 callbacks = _request_table(
-    "clinic_callbacks", sa.Column("reason", sa.String(200), nullable=False)
+    "clinic_callbacks",
+    sa.Column("reason", sa.String(200), nullable=False),
+    # when the patient asked to be called ("Tue 8 Dec, after 2:00 PM"; "" if not said)
+    sa.Column(
+        "call_when", sa.String(80), nullable=False, default="", server_default=""
+    ),
 )
 # Failed reference-and-contact checks, per conversation and per reference.
 attempts = sa.Table(
@@ -195,12 +200,23 @@ def _claims_created(_: sa.Table, conn: sa.engine.Connection, **__: Any) -> None:
     _no_overlap_on_postgresql(conn)
 
 
+def _callback_times(conn: sa.engine.Connection) -> None:
+    """Version 6: when a patient asked to be called back."""
+    conn.execute(
+        sa.text(
+            "ALTER TABLE clinic_callbacks "
+            "ADD COLUMN call_when VARCHAR(80) NOT NULL DEFAULT ''"
+        )
+    )
+
+
 # Later schema changes go here as {version: function(connection)}; each runs once.
 MIGRATIONS: Dict[int, Callable[[sa.engine.Connection], None]] = {
     2: _longer_references,
     3: _no_overlap_on_postgresql,
     4: lambda conn: None,  # the reminder tables: new tables, made by create_all
     5: lambda conn: None,  # the review inbox: a new table, made by create_all
+    6: _callback_times,
 }
 
 
@@ -237,6 +253,7 @@ class CallbackRequest:
     name: str
     contact: str
     reason: str
+    call_when: str = ""  # when to call, if the patient said ("after 2:00 PM")
 
 
 @dataclass
@@ -256,6 +273,7 @@ class Record:
     with_physio: bool = False
     condition_ids: List[str] = field(default_factory=list)
     reason: str = ""
+    call_when: str = ""
 
 
 def new_reference(prefix: str) -> str:
@@ -458,6 +476,7 @@ class BookingStore:
                 name=request.name,
                 contact=request.contact,
                 reason=request.reason[:200],
+                call_when=request.call_when[:80],
             ),
         )
 
@@ -723,4 +742,5 @@ def _callback(row: Mapping[str, Any]) -> Record:
         created_at=_aware(row["created_at"]) or datetime.now(timezone.utc),
         channel=row["channel"],
         reason=row["reason"],
+        call_when=row["call_when"],
     )
