@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine:
 #   make run    install, build, train if needed, start the assistant
 #   make test   install, build, train if needed, run every test
-# Other targets: shell, shell-nlu, run-replicas, bench, loadtest, staff, lint, validate, clean.
+# Other targets: test-fast, shell, shell-nlu, run-replicas, bench, loadtest, staff, lint,
+# validate, clean.
 #   make shell                           staff chat in the terminal (make run up elsewhere)
 #   make staff ARGS="list --day today"   bookings and callback requests for staff
 # Every process is started by scripts/launch.py (the one launcher).
@@ -16,7 +17,8 @@ DEPLOY_VENV := .venv-deploy
 PYTHON_BOOT := $(shell scripts/find-python.sh)
 SPACY_MODEL := build/spacy/en_clinic
 MODEL := models/clinic.tar.gz
-TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml" 2>/dev/null) $(wildcard nlp/*.py)
+# the folders too: a deleted training file changes its folder's time, not any file's
+TRAINING_INPUTS := config.yml domain $(wildcard domain/*.yml) $(shell find data -name "*.yml" -o -type d 2>/dev/null) nlp $(wildcard nlp/*.py)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
@@ -45,7 +47,7 @@ NET_INPUTS := nlp/emergency_net.py nlp/minilm.py nlp/question.py nlp/embedding_c
   tests/realworld/screen_dev.yml tests/unit/screening_adversarial.yml data/screen/narratives.yml \
   $(shell find data/nlu -name "*.yml" 2>/dev/null) $(wildcard clinic/screening/*)
 
-.PHONY: run run-replicas nginx shell shell-nlu loadtest bench test lint install spacy wordllama minilm net train web browser validate staff clean deploy-tools
+.PHONY: run run-replicas nginx shell shell-nlu loadtest bench test test-fast lint install spacy wordllama minilm net train web browser validate staff clean deploy-tools
 
 # A Rasa replica per core (at most 2; RASA_REPLICAS to change) behind nginx on 5005,
 # conversations in SQLite; one replica when nginx is missing (the launcher says so).
@@ -81,7 +83,12 @@ loadtest: install spacy train
 	$(BIN)/python -m scripts.loadtest $(ARGS)
 
 test: install spacy train web browser nginx lint deploy-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=20 $(PYTEST_ARGS)
+
+# The fast tier while working: the core, the action glue, the house rules; no servers,
+# no training (under 2 minutes). `make test` stays the one command that runs everything.
+test-fast: install spacy wordllama minilm
+	$(BIN)/python -m pytest -m fast $(PYTEST_ARGS)
 
 # The house rules: ruff (lint and format), mypy on the core and the action glue, and
 # the import walls between the core, the action server and the Rasa server side
@@ -101,7 +108,7 @@ staff: install
 # Reinstalls only when the pins change. The stamp is written last, so an
 # interrupted install is retried on the next call.
 $(VENV)/.installed: requirements.txt constraints.txt
-	@test -n "$(PYTHON_BOOT)" || { echo "No Python 3.8-3.10 found (see scripts/find-python.sh)"; exit 1; }
+	@test -n "$(PYTHON_BOOT)" || { echo "No Python 3.10 found (see scripts/find-python.sh)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON_BOOT) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade 'pip==24.0' 'setuptools==70.3.0' 'wheel==0.45.1'
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
@@ -110,13 +117,13 @@ $(VENV)/.installed: requirements.txt constraints.txt
 deploy-tools: $(DEPLOY_VENV)/.installed
 
 $(DEPLOY_VENV)/.installed: requirements-deploy.txt
-	@test -n "$(PYTHON_BOOT)" || { echo "No Python 3.8-3.10 found (see scripts/find-python.sh)"; exit 1; }
+	@test -n "$(PYTHON_BOOT)" || { echo "No Python 3.10 found (see scripts/find-python.sh)"; exit 1; }
 	test -x $(DEPLOY_VENV)/bin/python || $(PYTHON_BOOT) -m venv $(DEPLOY_VENV)
 	$(DEPLOY_VENV)/bin/python -m pip install --quiet --no-deps -r requirements-deploy.txt
 	touch $@
 
 $(ACTIONS_VENV)/.installed: requirements-actions.txt constraints.txt
-	@test -n "$(PYTHON_BOOT)" || { echo "No Python 3.8-3.10 found (see scripts/find-python.sh)"; exit 1; }
+	@test -n "$(PYTHON_BOOT)" || { echo "No Python 3.10 found (see scripts/find-python.sh)"; exit 1; }
 	test -x $(ACTIONS_VENV)/bin/python || $(PYTHON_BOOT) -m venv $(ACTIONS_VENV)
 	$(ACTIONS_VENV)/bin/python -m pip install --quiet --upgrade 'pip==24.0' 'setuptools==70.3.0' 'wheel==0.45.1'
 	$(ACTIONS_VENV)/bin/python -m pip install --quiet -r requirements-actions.txt -c constraints.txt

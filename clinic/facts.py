@@ -1,6 +1,6 @@
 """The clinic's facts, read once from clinic.yml at the project root.
 
-Responses in domain.yml refer to these facts through `clinic_*` slots, which
+Responses in domain/ refer to these facts through `clinic_*` slots, which
 action_session_start fills at the start of every conversation. A fact that staff
 have not filled in yet is shown as an honest "not listed here yet" instead of a guess.
 """

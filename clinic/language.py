@@ -4,7 +4,7 @@ No trained English model exists for spaCy 3.4 on PyPI, and nothing may be downlo
 at run time, so the project builds its own: a blank English tokenizer, optionally
 with the lookup lemmatizer from `spacy-lookups-data` (so "massages" and "massage",
 "hurts" and "hurt" share features). Whether the lemmatizer earns its place was
-measured on the held-out set: see README ("Lemmatizer").
+measured on the held-out set when the pipeline was first chosen (docs/nlu.md).
 
 Usage: python -m clinic.language OUTPUT_DIR [--no-lemmatizer]
 """

@@ -33,7 +33,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import aiohttp
 import yaml
 
-from scripts import bench_load, bench_widget, safety_eval
+from scripts import bench_load, bench_widget, language_eval, safety_eval, screen_eval
 from scripts.bench_load import percentiles
 from scripts.launch import PYTHON, ROOT, Stack
 from scripts.loadtest import ERROR_TEXT, SCRIPT, local_stack
@@ -466,6 +466,11 @@ def summary_rows(figures: Dict[str, Any]) -> List[Tuple[str, str, str]]:
     return rows
 
 
+def _medicine(real: Dict[str, Any]) -> str:
+    counts = real["per_label"].get("out_of_scope/medicine") or {}
+    return f"{counts.get('answered', 0)}/{counts.get('total', 0)}"
+
+
 def realworld_section(real: Optional[Dict[str, Any]]) -> str:
     """Real patients' questions (tests/realworld/nlu_test.yml), beside the team's own
     held-out set above: answered right, wrong, fallbacks, top-3, per label and the
@@ -481,7 +486,8 @@ def realworld_section(real: Optional[Dict[str, Any]]) -> str:
         f"| right label among the offered candidates (of fallbacks) | "
         f"{real['candidate_rate']:.3f} | >= 0.97 |\n"
         f"| right label among the 3 best | {real['top3_rate']:.3f} | |\n"
-        f"| out-of-scope recall | {real['out_of_scope_recall']} | >= 0.93 |\n"
+        f"| out-of-scope recall | {real['out_of_scope_recall']} | >= 0.95 |\n"
+        f"| medicine questions given the medicine answer | {_medicine(real)} | all |\n"
         f"| weakest label (answered right) | "
         f"{min(real['answered_by_label'].items(), key=lambda kv: kv[1])} | >= 0.80 |\n"
     )
@@ -517,6 +523,15 @@ def markdown(figures: Dict[str, Any], baseline: Optional[Dict[str, Any]] = None)
             "safety_test.yml; scripts/safety_eval.py)\n\n"
             + "\n".join(safety_eval.table(figures["safety_test"]))
         )
+    for key, title in (
+        (
+            "screen_test",
+            "The screen on real descriptions, test split (screen_test.yml)",
+        ),
+        ("languages_test", "Other languages, test split (languages_test.yml)"),
+    ):
+        if figures.get(key):
+            text += f"\n\n## {title}\n\n" + "\n".join(f"- {x}" for x in figures[key])
     text += encoder_section(figures.get("encoder_ms"))
     if figures.get("variants"):
         text += (
@@ -700,6 +715,15 @@ def main(argv: Optional[List[str]] = None) -> int:
             language: {k: v for k, v in f.items() if k != "misses"}
             for language, f in safety.items()
         }
+        # the screen's and the languages' test splits, likewise (never in make test)
+        parse = http_parser(stack.rasa_url, stack.token)
+        figures["screen_test"] = screen_eval.evaluate(
+            screen_eval.read_items("test"),
+            lambda text: screen_eval.reading_of_parse(parse(text)),
+        ).lines()
+        figures["languages_test"] = language_eval.evaluate(
+            language_eval.read_items("test"), parse
+        ).lines()
         latency = asyncio.run(
             latency_table(
                 stack.rasa_url, stack.token, levels, closed_levels, per_worker, think

@@ -114,24 +114,17 @@ def parse_data(
     """The parse data the Rasa pipeline would produce for one message."""
     intents, topics = split_scores(labels, row)
     ranking = [{"name": n, "confidence": c} for n, c in intents[:10]]
-    topic_ranking = [
-        {"intent_response_key": k, "confidence": c}
-        for k, c in topics.get("faq", [])[:10]
-    ]
+    selector = {}
+    for intent, ranked in topics.items():
+        keys = [{"intent_response_key": k, "confidence": c} for k, c in ranked[:10]]
+        best = keys[0]["intent_response_key"] if keys else None
+        selector[intent] = {"ranking": keys, "response": {"intent_response_key": best}}
+    topic_ranking = selector.get("faq", {}).get("ranking", [])
     parse: Dict[str, Any] = {
         "text": text,
         "intent": dict(ranking[0]),
         "intent_ranking": ranking,
-        "response_selector": {
-            "faq": {
-                "ranking": topic_ranking,
-                "response": {
-                    "intent_response_key": topic_ranking[0]["intent_response_key"]
-                    if topic_ranking
-                    else None
-                },
-            }
-        },
+        "response_selector": selector,
     }
     top = ranking[0]["confidence"]
     second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
@@ -144,7 +137,23 @@ def parse_data(
     if unsure_intent or unsure_topic:
         parse["intent"] = {"name": "nlu_fallback", "confidence": limits.intent}
         parse["intent_ranking"] = [dict(parse["intent"])] + ranking
-    return _health_routed(parse)
+    return _health_routed(_medicine_routed(parse))
+
+
+def _medicine_routed(parse: Dict[str, Any]) -> Dict[str, Any]:
+    """The medicine guard's routing (nlp/medicine_guard.py)."""
+    from clinic.medicine import asks_about_medicine
+    from nlp.medicine_guard import KEEP_ROUTE, MEDICINE
+
+    if parse["intent"]["name"] in KEEP_ROUTE or not asks_about_medicine(parse["text"]):
+        return parse
+    parse["intent"] = {"name": "out_of_scope", "confidence": 1.0}
+    parse["intent_ranking"] = [dict(parse["intent"])] + parse["intent_ranking"]
+    parse["response_selector"]["out_of_scope"] = {
+        "ranking": [{"intent_response_key": MEDICINE, "confidence": 1.0}],
+        "response": {"intent_response_key": MEDICINE},
+    }
+    return parse
 
 
 def _health_routed(parse: Dict[str, Any]) -> Dict[str, Any]:
@@ -262,9 +271,7 @@ def threshold_table(config: Dict[str, Any]) -> None:
         "out-of-scope recall |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    grid = itertools.product(
-        (0.3, 0.4, 0.5, 0.6), (0.05, 0.1), (0.4, 0.5, 0.6), (0.05, 0.1)
-    )
+    grid = itertools.product((0.3, 0.4), (0.05, 0.1), (0.5, 0.55, 0.6), (0.05, 0.1))
     for intent, ambiguity, topic, margin in grid:
         limits = Thresholds(intent, ambiguity, topic, margin)
         print(

@@ -1,8 +1,10 @@
 """Every change this project makes to Rasa 3.6's internals, in one place.
 
-`apply()` is idempotent and is called by every way the Rasa side starts: the entry point
-the launcher uses (`python -m server`, for `run` and `shell`) and, for anyone who types
-`rasa run` or `rasa shell` directly, the tracker store Rasa builds from endpoints.yml.
+`apply()` is idempotent and is called by the Rasa side's entry point (`python -m
+server`, for `run` and `shell`), which the launcher and every make target use. A plain
+`rasa run` or `rasa shell` does not apply them: start Rasa through `python -m server`.
+Before anything is replaced, server/rasa_guard.py checks the Rasa version and the
+signatures this relies on, so an upgrade fails loudly.
 
 - The action-server call waits 5 minutes by default (rasa.core.constants); a patient
   would see nothing for that long. ACTION_TIMEOUT (seconds, default 10) caps it.

@@ -35,6 +35,17 @@ TEST_SECRETS = {
 os.environ.update(TEST_SECRETS)
 
 
+FAST_TIER = ("unit", "actions")  # folders of tests/ that need no server and no model
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """The fast tier (`make test-fast`, `-m fast`) is a folder, not a list to keep."""
+    for item in items:
+        folder = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
+        if folder in FAST_TIER:
+            item.add_marker(pytest.mark.fast)
+
+
 def next_monday_morning() -> datetime:
     zone = ZoneInfo("America/Los_Angeles")  # the fixture's time_zone
     today = datetime.now(zone).date()

@@ -1,6 +1,6 @@
 """Bookings and callback requests, stored with SQLAlchemy.
 
-One small schema (four tables, prefixed `clinic_` so they can share a database with
+One small schema (eight tables, prefixed `clinic_` so they can share a database with
 Rasa's tracker store): a SQLite file by default, PostgreSQL when DATABASE_URL is set.
 Tables are created, and later versions migrated, the first time a store connects.
 

@@ -32,18 +32,16 @@ BARS = {
     # 2026-12-04: 63/72 recognised (58 in the right language), 4/72 English answers,
     # 19/20 look-alikes kept
     "dev": LanguageBars(0.87, 0.056, 0.95),
-    # evaluated once (2026-12-04): 59/67 recognised (57 in the right language), 2/67
-    # English answers, 20/20 look-alikes kept
-    "test": LanguageBars(0.88, 0.03, 1.0),
 }
+# The test split is reported by `make bench` only (2026-12-04: 59/67 recognised, 57 in
+# the right language, 2/67 English answers, 20/20 look-alikes kept).
 
 
-@pytest.mark.parametrize("split", ["dev", "test"])
-def test_messages_in_other_languages(servers, split, capsys):
-    figures = evaluate(read_items(split), servers.parse)
+def test_messages_in_other_languages(servers, capsys):
+    figures = evaluate(read_items("dev"), servers.parse)
     with capsys.disabled():
-        print(f"\nlanguages, {split} split:\n  " + "\n  ".join(figures.lines()))
-    bars = BARS[split]
+        print("\nlanguages, dev split:\n  " + "\n  ".join(figures.lines()))
+    bars = BARS["dev"]
     assert figures.recognised / figures.foreign >= bars.recognised
     assert figures.english_answer / figures.foreign <= bars.english_answer
     assert figures.lookalikes_kept / figures.lookalikes >= bars.lookalikes_kept

@@ -4,7 +4,8 @@ assistant learns from, and the health screen's figures on them.
 The screen is judged on the first message, as the running assistant reads it
 (/model/parse: the classifiers, then the health reader with the clinic's list).
 Targets are the clinical-safety issue's; the dev split was used for tuning the list and
-its rules, the test split only for the figures reported at the end.
+its rules, the test split only for the figures `make bench` reports (never asserted
+here).
 """
 
 from __future__ import annotations
@@ -98,11 +99,10 @@ SCREEN_BARS = {
     # figures are out of fold, below. 2026-12-04: 133/136, 174/177, 151/158, 4/335,
     # 17/335
     "dev": ScreenBars(0.97, 0.98, 0.95, 0.012, 0.055),
-    # the sixth collection (2026-12-01, 95 descriptions), never tuned on. Before the
-    # net (1e6bd38): 27/36, 27/30, 21/29, 5/59. With it (2026-12-04): 33/36 (the
-    # question for 6 the list missed), 27/30, 21/29, 5/59, asked 3/59
-    "test": ScreenBars(0.91, 0.90, 0.72, 0.085, 0.051),
 }
+# The sixth collection (2026-12-01, 95 descriptions) is the test split: `make bench`
+# reports it, nothing here asserts it. Before the net (1e6bd38): 27/36, 27/30, 21/29,
+# 5/59. With it (2026-12-04): 33/36, 27/30, 21/29, 5/59, asked 3/59.
 # dev, out of fold at config.yml's thresholds (2026-12-04): urgent 134/136, flagged
 # 174/177, clear 150/158, false 911 4/335, asked 22/335; ordinary questions (the NLU
 # dev split) interrupted 9/1,564
@@ -111,17 +111,16 @@ ORDINARY_INTERRUPTED_AT_MOST = 0.01
 
 
 @pytest.mark.server
-@pytest.mark.parametrize("split", ["dev", "test"])
-def test_the_screen_on_real_patients_words(servers, split, capsys):
+def test_the_screen_on_real_patients_words(servers, capsys):
     figures = evaluate(
-        read_items(split), lambda text: reading_of_parse(servers.parse(text))
+        read_items("dev"), lambda text: reading_of_parse(servers.parse(text))
     )
     with capsys.disabled():
         print(
-            f"\nscreen, real-world {split} split ({figures.n}):\n  "
+            f"\nscreen, real-world dev split ({figures.n}):\n  "
             + "\n  ".join(figures.lines())
         )
-    assert_bars(figures, SCREEN_BARS[split])
+    assert_bars(figures, SCREEN_BARS["dev"])
 
 
 def test_the_emergency_net_on_descriptions_it_did_not_learn_from(capsys):
