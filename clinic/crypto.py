@@ -4,7 +4,7 @@ by CLINIC_STORE_KEY (or the key generated once into the data folder, clinic/keys
 Used by the conversation store (every event's text, slots and metadata) and by the
 outbox (requests waiting for the database). Several keys may be given, comma-separated,
 newest first: data is written with the first and read with any, so a key can be
-rotated without losing what is stored (README, "Security and privacy").
+rotated without losing what is stored (docs/reliability.md, "Secrets").
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Each secret has an environment variable (set it in production, where a secret ma
 provides it) and a file name in the data folder. When the variable is unset, the file is
 read; when the file is missing too, a random value is written to it (0600, created
 exclusively, so two processes starting at once agree on one value). Rotating a secret
-means replacing the variable or deleting the file and restarting (README, "Security and
-privacy").
+means replacing the variable or deleting the file and restarting (docs/reliability.md,
+"Secrets").
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ class FaqGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Defaults only; config.yml sets the thresholds (README, "NLU pipeline")."""
+        """Defaults only; config.yml sets the thresholds (docs/nlu.md)."""
         return {"threshold": 0.5, "margin": 0.1}
 
     def __init__(self, config: Dict[str, Any]) -> None:

@@ -91,7 +91,7 @@ class ScreenBars:
     asked: float  # the question asked of a case that is not urgent, at most
 
 
-# As measured (scripts/screen_eval.py; README, "Clinical safety"). The targets are
+# As measured (scripts/screen_eval.py; docs/screen.md). The targets are
 # urgent >= 0.97, flagged >= 0.95, clear >= 0.90, false 911 <= 0.02, asked <= 0.10.
 SCREEN_BARS = {
     # the first five collections, which the list was tuned on and the net learns
