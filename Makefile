@@ -5,7 +5,7 @@
 # validate, clean.
 #   make shell                           staff chat in the terminal (make run up elsewhere)
 #   make staff ARGS="list --day today"   bookings and callback requests for staff
-# Every process is started by scripts/launch.py (the one launcher).
+# Every process is started by services/launch.py (the one launcher).
 
 SHELL := /bin/bash
 VENV := .venv
@@ -52,7 +52,7 @@ NET_INPUTS := nlp/emergency_net.py nlp/minilm.py nlp/question.py nlp/embedding_c
 # A Rasa replica per core (at most 2; RASA_REPLICAS to change) behind nginx on 5005,
 # conversations in SQLite; one replica when nginx is missing (the launcher says so).
 run: install spacy train web nginx
-	$(BIN)/python -m scripts.launch run
+	$(BIN)/python -m services.launch run
 
 # The same on PostgreSQL + Redis (checked, and the database created, first), as
 # several machines would share them. DATABASE_URL and REDIS_URL default to the local
@@ -60,17 +60,17 @@ run: install spacy train web nginx
 run-replicas: export DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/clinic
 run-replicas: export REDIS_URL ?= redis://127.0.0.1:6379/1
 run-replicas: install spacy train web nginx
-	$(BIN)/python -m scripts.prepare_services
-	$(BIN)/python -m scripts.launch run
+	$(BIN)/python -m services.prepare_services
+	$(BIN)/python -m services.launch run
 
 # Staff chat in the terminal, against the running assistant (make run in another one).
 # ARGS=--debug shows intents and predictions.
 shell: install spacy train
-	@$(BIN)/python -m scripts.launch shell $(ARGS)
+	@$(BIN)/python -m services.launch shell $(ARGS)
 
 # Only what NLU understood of each message (no action server needed).
 shell-nlu: install spacy train
-	@$(BIN)/python -m scripts.launch shell nlu $(ARGS)
+	@$(BIN)/python -m services.launch shell nlu $(ARGS)
 
 # NLU quality, latency, throughput, cold start, training time, memory -> reports/
 # (ARGS="--no-train" skips the two training runs; see scripts/bench.py).
@@ -101,9 +101,9 @@ lint: install
 
 install: $(VENV)/.installed $(ACTIONS_VENV)/.installed
 
-# Staff tool: the day (default), list / handled / export, feed-url (scripts/staff.py).
+# Staff tool: the day (default), list / handled / export, feed-url (services/staff.py).
 staff: install
-	$(BIN)/python -m scripts.staff $(or $(ARGS),day)
+	$(BIN)/python -m services.staff $(or $(ARGS),day)
 
 # Reinstalls only when the pins change. The stamp is written last, so an
 # interrupted install is retried on the next call.

@@ -9,7 +9,7 @@
   the clinic's clinical record of the consultation is kept in its own system, not here.
 0 keeps everything (not recommended).
 
-One job deletes what is past its retention, for both: scripts/retention.py, which the
+One job deletes what is past its retention, for both: services/retention.py, which the
 launcher starts beside the servers and which runs every PURGE_EVERY_SECONDS.
 """
 

@@ -35,9 +35,9 @@ import yaml
 
 from scripts import bench_load, bench_widget, language_eval, safety_eval, screen_eval
 from scripts.bench_load import percentiles
-from scripts.launch import PYTHON, ROOT, Stack
 from scripts.loadtest import ERROR_TEXT, SCRIPT, local_stack
 from scripts.nlu_eval import evaluate, http_parser, labels_of, read_examples
+from services.launch import PYTHON, ROOT, Stack
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 OUT_OF_SCOPE = ROOT / "tests" / "nlu" / "out_of_scope.yml"

@@ -29,9 +29,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
 
-from scripts import balancer
-from scripts.launch import PYTHON
 from scripts.loadtest import ERROR_TEXT, local_stack
+from services import balancer
+from services.launch import PYTHON
 
 CONVERSATIONS, TURNS = 20, 10
 PY_SPY = PYTHON.parent / "py-spy"

@@ -8,7 +8,7 @@ for T seconds, restarting the action server during the run; prints and saves fig
                                                              # (no restarts then)
 
 Without --url it starts its own action server and Rasa server through the launcher
-(scripts/launch.py), on free ports with SQLite in a temporary directory, so a run never
+(services/launch.py), on free ports with SQLite in a temporary directory, so a run never
 touches real data. "answered" means a 200 with a real
 reply; "apologies" are the polite "something went wrong" answers (expected while the
 action server restarts); "errors" are anything else (non-200, timeouts, empty replies).
@@ -33,7 +33,7 @@ from typing import List, Optional
 import aiohttp
 
 from clinic.channel_texts import text as channel_text
-from scripts.launch import ROOT, Settings, Stack, free_port
+from services.launch import ROOT, Settings, Stack, free_port
 
 ERROR_TEXT = channel_text("apology")
 SCRIPT = [

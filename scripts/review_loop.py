@@ -34,9 +34,9 @@ from clinic import clock, keys
 from clinic.booking.store import BookingStore
 from clinic.privacy import pseudonym
 from clinic.review import NEW_TOPIC, ReviewInbox
-from scripts.launch import PYTHON, ROOT
 from scripts.loadtest import local_stack
 from scripts.nlu_eval import agent_parser, evaluate, labels_of, read_examples
+from services.launch import PYTHON, ROOT
 
 DEV = ROOT / "tests" / "realworld" / "nlu_dev.yml"
 MODEL = ROOT / "models" / "clinic.tar.gz"

@@ -1,7 +1,7 @@
 """The Rasa server's entry point: Rasa's own command line, after this project's patches.
 
 `python -m server run ...` and `python -m server shell ...` take exactly the arguments
-of `rasa run` and `rasa shell`; scripts/launch.py builds them. Two things differ from
+of `rasa run` and `rasa shell`; services/launch.py builds them. Two things differ from
 typing `rasa` directly:
 - every change this project makes to Rasa's internals (server/patches.py) is in place
   before Rasa starts, in the server and in the staff shell alike;

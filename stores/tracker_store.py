@@ -9,7 +9,7 @@ me". Each of those lives in its own module; this class only puts them together:
 - speed: stores/conversation_cache.py (recent conversations in memory);
 - "forget me": stores/forget.py (a confirmed request deletes instead of saving);
 - retention: `purge_older_than`, which the one retention job calls
-  (scripts/retention.py).
+  (services/retention.py).
 """
 
 from __future__ import annotations

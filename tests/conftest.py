@@ -1,6 +1,6 @@
 """Session fixtures: the trained model and the assistant's stack, started once.
 
-The stack is started by the launcher `make run` uses (scripts/launch.py), with its own
+The stack is started by the launcher `make run` uses (services/launch.py), with its own
 ports and data folder: what these tests prove is what users run.
 """
 
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from clinic import clock
-from scripts.launch import Settings, Stack, free_port
+from services.launch import Settings, Stack, free_port
 from tests.helpers import MODEL, ROOT, http_json
 
 TWILIO_TOKEN = "test-twilio-auth-token"

@@ -3,7 +3,7 @@ patient's reply to it.
 
 A booking's reminder is written with the booking (appointment_book.py), due
 `reminder_hours_before` its start, by SMS for a phone contact and by e-mail for an
-e-mail one. One sender process (scripts/reminders.py) sends what is due:
+e-mail one. One sender process (services/reminders.py) sends what is due:
 - it claims a reminder by moving it from "pending" to "sending" in one conditional
   update, so two senders (or a restarted one) never take the same reminder;
 - after sending, "sent"; a claim left in "sending" by a sender that stopped is marked

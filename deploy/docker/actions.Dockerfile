@@ -10,7 +10,7 @@ RUN python -m venv .venv-actions \
  && .venv-actions/bin/pip install --no-cache-dir -r requirements-actions.txt -c constraints.txt
 COPY actions actions
 COPY clinic clinic
-COPY scripts scripts
+COPY services services
 COPY domain domain
 COPY channel_texts.yml clinic.yml ./
 
@@ -24,4 +24,4 @@ ENV CLINIC_DATA_DIR=/data ACTION_SERVER_HOST=0.0.0.0 PYTHONHASHSEED=0
 EXPOSE 5055
 HEALTHCHECK --interval=30s --timeout=5s \
   CMD ["/app/.venv-actions/bin/python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:5055/health', timeout=4)"]
-CMD ["/app/.venv-actions/bin/python", "-m", "scripts.launch", "one", "actions"]
+CMD ["/app/.venv-actions/bin/python", "-m", "services.launch", "one", "actions"]

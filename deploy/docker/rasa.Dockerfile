@@ -1,7 +1,7 @@
 # The Rasa server (REST, socket.io and SMS channels, the HTTP API), one per container;
 # run several behind the cluster's load balancer. The models are built in the image
 # (make spacy train, from the same pinned inputs as `make run`); it runs as a
-# non-root user through the one launcher: python -m scripts.launch one rasa.
+# non-root user through the one launcher: python -m services.launch one rasa.
 # Build from the repository root: docker build -f deploy/docker/rasa.Dockerfile .
 FROM python:3.10.13-slim-bookworm AS build
 WORKDIR /app
@@ -27,4 +27,4 @@ ENV CLINIC_DATA_DIR=/data RASA_TELEMETRY_ENABLED=false PYTHONHASHSEED=0 \
 EXPOSE 5005
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD ["/app/.venv/bin/python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:5005/', timeout=4)"]
-CMD ["/app/.venv/bin/python", "-m", "scripts.launch", "one", "rasa"]
+CMD ["/app/.venv/bin/python", "-m", "services.launch", "one", "rasa"]

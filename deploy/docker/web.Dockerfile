@@ -1,5 +1,5 @@
 # The demo page with the chat, and the jobs (reminder sender, retention): one image,
-# the process chosen by the command (python -m scripts.launch one web | reminders |
+# the process chosen by the command (python -m services.launch one web | reminders |
 # retention). socket.io-client comes from the npm registry, sha1-checked, as `make web`.
 # Build from the repository root: docker build -f deploy/docker/web.Dockerfile .
 FROM node:20.18.1-bookworm-slim AS chat
@@ -26,4 +26,4 @@ COPY --from=build --chown=10001:10001 /app /app
 USER 10001
 ENV CLINIC_DATA_DIR=/data WEB_HOST=0.0.0.0 PYTHONHASHSEED=0 SQLALCHEMY_SILENCE_UBER_WARNING=1
 EXPOSE 8080
-CMD ["/app/.venv/bin/python", "-m", "scripts.launch", "one", "web"]
+CMD ["/app/.venv/bin/python", "-m", "services.launch", "one", "web"]

@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from scripts import balancer
-from scripts.launch import Stack
+from services import balancer
+from services.launch import Stack
 from tests.conftest import stack_settings
 from tests.databases import unavailable
 from tests.helpers import free_port, http_json, rest_text

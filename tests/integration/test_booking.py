@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from clinic.booking.slots import from_slot_id
 from clinic.booking.store import BookingStore
-from scripts import staff
+from services import staff
 from tests.helpers import buttons, says, texts
 from tests.integration.test_sms_channel import sms
 

@@ -14,7 +14,7 @@ from icalendar import Calendar
 from clinic import facts
 from clinic.booking.appointment_book import AppointmentBook
 from clinic.booking.store import BookingRequest, BookingStore
-from scripts import staff
+from services import staff
 from tests.conftest import TEST_CLOCK_START
 
 pytestmark = pytest.mark.server

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from clinic.channel_texts import text as channel_text
-from scripts.launch import Stack
+from services.launch import Stack
 from tests.conftest import stack_settings
 from tests.databases import reachable_redis_url, temporary_postgres
 from tests.helpers import free_port, rest_text

@@ -1,4 +1,4 @@
-"""One launcher: no file but scripts/launch.py builds a command line that starts the
+"""One launcher: no file but services/launch.py builds a command line that starts the
 Rasa server or the action server, so every way of starting the stack is the tested
 one."""
 
@@ -13,7 +13,7 @@ import pytest
 
 from tests.helpers import ROOT
 
-LAUNCHER = "scripts/launch.py"
+LAUNCHER = "services/launch.py"
 THIS_TEST = "tests/integration/test_launch.py"  # it spells the patterns out
 # Argument lists in Python: ["rasa", "run", "--model", ...], [python, "-m", "server",
 # ...]
@@ -57,7 +57,7 @@ def test_a_stack_without_secrets_generates_them_once_into_its_private_data_folde
     tmp_path, monkeypatch
 ):
     from clinic import keys
-    from scripts.launch import Settings, environment
+    from services.launch import Settings, environment
 
     for which in keys.ALL:
         monkeypatch.delenv(which.env_var, raising=False)
@@ -76,7 +76,7 @@ def test_a_stack_without_secrets_generates_them_once_into_its_private_data_folde
 @pytest.mark.server
 def test_the_stack_runs_the_one_retention_job(servers):
     """Old conversations and bookings are deleted by one job that the launcher starts
-    beside the servers (scripts/retention.py), right away and then hourly."""
+    beside the servers (services/retention.py), right away and then hourly."""
     job = servers.stack.processes["retention"]
     assert job.poll() is None, "the retention job is not running"
     log = servers.stack.log_path("retention")
@@ -92,7 +92,7 @@ def test_the_stack_runs_the_one_retention_job(servers):
 def test_make_run_puts_a_replica_per_core_behind_nginx_on_the_public_port(
     monkeypatch, capsys
 ):
-    from scripts import balancer, launch
+    from services import balancer, launch
 
     for name in ("RASA_PORT", "RASA_REPLICAS", "REPLICA_PORT"):
         monkeypatch.delenv(name, raising=False)
@@ -119,7 +119,7 @@ def test_make_run_puts_a_replica_per_core_behind_nginx_on_the_public_port(
 
 
 def test_the_nginx_config_routes_as_documented(tmp_path):
-    from scripts import balancer
+    from services import balancer
 
     config = balancer.nginx_config(5005, [5105, 5106], tmp_path)
     assert "listen 5005;" in config

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from scripts.launch import Stack
+from services.launch import Stack
 from tests.conftest import stack_settings
 from tests.helpers import http_json, rest_text
 

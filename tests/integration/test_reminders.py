@@ -67,7 +67,7 @@ def reminder_round(
         "TWILIO_API_URL": twilio.url,
     }
     result = subprocess.run(
-        [sys.executable, "-m", "scripts.reminders", "--once"],
+        [sys.executable, "-m", "services.reminders", "--once"],
         cwd=ROOT,
         env=env,
         capture_output=True,

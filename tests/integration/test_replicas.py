@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from scripts.launch import Stack
+from services.launch import Stack
 from tests.conftest import stack_settings
 from tests.databases import reachable_redis_url, temporary_postgres
 from tests.helpers import free_port, http_json, rest_text

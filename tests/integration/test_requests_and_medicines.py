@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from clinic.booking.store import BookingStore
-from scripts import staff
+from services import staff
 from tests.helpers import buttons, says, says_any, texts
 from tests.integration.test_booking import CALLBACK, Chat, start_booking
 from tests.integration.test_sms_channel import new_number, sms

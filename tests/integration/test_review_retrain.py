@@ -14,9 +14,9 @@ import pytest
 
 from clinic.booking.store import BookingStore
 from clinic.review import ReviewInbox, best_guesses
-from scripts import review as review_tool
-from scripts.launch import PYTHON
 from scripts.nlu_eval import agent_parser, labels_of
+from services import review as review_tool
+from services.launch import PYTHON
 from tests.helpers import MODEL, ROOT
 
 pytestmark = pytest.mark.server

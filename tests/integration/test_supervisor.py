@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from scripts.launch import Stack
+from services.launch import Stack
 from tests.conftest import CLINIC_FIXTURE, stack_settings
 from tests.helpers import http_json
 

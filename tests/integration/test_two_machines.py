@@ -21,7 +21,7 @@ import pytest
 from clinic import facts
 from clinic.booking.appointment_book import AppointmentBook
 from clinic.booking.store import BookingRequest, BookingStore
-from scripts.launch import Stack
+from services.launch import Stack
 from tests.conftest import TEST_CLOCK_START, stack_settings
 from tests.databases import reachable_redis_url, temporary_postgres
 from tests.helpers import free_port, http_json, rest_text

@@ -53,7 +53,7 @@ def test_the_images_run_as_a_user_through_the_one_launcher():
         text = path.read_text(encoding="utf-8")
         final = text.rsplit("\nFROM ", 1)[1]  # the image that runs
         assert "USER 10001" in final, path.name
-        assert '"scripts.launch", "one"' in final, path.name
+        assert '"services.launch", "one"' in final, path.name
         assert all(":latest" not in line for line in text.splitlines()), path.name
 
 
@@ -110,12 +110,18 @@ def test_the_compose_file_runs_two_rasa_servers_behind_sticky_nginx():
 
 
 def test_a_container_process_starts_through_the_launcher(tmp_path):
-    """`python -m scripts.launch one NAME` (every image's command) knows each part."""
-    from scripts.launch import ONE_PROCESS
+    """`python -m services.launch one NAME` (every image's command) knows each part."""
+    from services.launch import ONE_PROCESS
 
     assert set(ONE_PROCESS) == {"rasa", "actions", "web", "retention", "reminders"}
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "scripts.launch", "one", "nope"],
+        [
+            str(ROOT / ".venv" / "bin" / "python"),
+            "-m",
+            "services.launch",
+            "one",
+            "nope",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

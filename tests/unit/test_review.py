@@ -10,8 +10,8 @@ import yaml
 
 from clinic.booking.store import BookingStore
 from clinic.review import ReviewInbox, best_guesses, for_staff
-from scripts import review as review_tool
-from scripts import staff
+from services import review as review_tool
+from services import staff
 
 NOW = datetime(2027, 1, 4, 18, 0, tzinfo=timezone.utc)
 PARSE = {

@@ -8,7 +8,7 @@ import pytest
 
 from clinic import clock, facts
 from clinic.booking.store import BookingRequest, BookingStore, CallbackRequest
-from scripts import staff
+from services import staff
 
 
 @pytest.fixture

@@ -229,11 +229,11 @@ def test_a_replica_reads_only_what_another_replica_added(tmp_path):
 def test_the_retention_job_deletes_old_conversations_and_bookings(
     tmp_path, monkeypatch
 ):
-    """One job (scripts/retention.py) for both stores, as the launcher runs it."""
+    """One job (services/retention.py) for both stores, as the launcher runs it."""
     from datetime import datetime, timedelta, timezone
 
     from clinic.booking.store import BookingRequest, BookingStore
-    from scripts import retention
+    from services import retention
 
     monkeypatch.setenv("CLINIC_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("DATABASE_URL", raising=False)

@@ -5,16 +5,16 @@
 prove is what users run. They differ only in the `Settings` they pass: ports, the data
 folder and the log level.
 
-    python -m scripts.launch run                # make run: actions, Rasa, nginx, page
-    python -m scripts.launch run --replicas 1   # one Rasa server, no nginx
-    python -m scripts.launch shell [--debug]    # make shell: chat in the terminal
-    python -m scripts.launch shell nlu          # make shell-nlu: only what NLU
+    python -m services.launch run                # make run: actions, Rasa, nginx, page
+    python -m services.launch run --replicas 1   # one Rasa server, no nginx
+    python -m services.launch shell [--debug]    # make shell: chat in the terminal
+    python -m services.launch shell nlu          # make shell-nlu: only what NLU
     understood
 
 Without arguments the settings come from the environment: RASA_PORT (5005, the public
 port), RASA_REPLICAS (default: one per core, at most 2), REPLICA_PORT (5105, the first
 replica's port on 127.0.0.1), ACTION_PORT (5055), WEB_PORT (8080), CLINIC_DATA_DIR
-(.rasa). With several replicas, nginx listens on the public port (scripts/balancer.py);
+(.rasa). With several replicas, nginx listens on the public port (services/balancer.py);
 without nginx, one replica does and the launcher says so. A shell started this way
 talks to the action server and the conversation store of the `make run` with the same
 settings.
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from clinic import keys, retention
-from scripts import balancer
+from services import balancer
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"  # the Rasa server side (rasa, TensorFlow)
@@ -221,19 +221,19 @@ STABLE_AFTER_S = 60.0  # a process up this long starts its restarts from 1 s aga
 
 
 def retention_command(settings: Settings) -> List[str]:
-    """The retention job (scripts/retention.py), once per stack."""
+    """The retention job (services/retention.py), once per stack."""
     return [
         str(PYTHON),
         "-m",
-        "scripts.retention",
+        "services.retention",
         "--every",
         str(retention.PURGE_EVERY_SECONDS),
     ]
 
 
 def reminders_command(settings: Settings) -> List[str]:
-    """The reminder sender (scripts/reminders.py), once per stack."""
-    return [str(PYTHON), "-m", "scripts.reminders", "--every", "60"]
+    """The reminder sender (services/reminders.py), once per stack."""
+    return [str(PYTHON), "-m", "services.reminders", "--every", "60"]
 
 
 def web_command(settings: Settings) -> List[str]:
@@ -573,7 +573,7 @@ def shell(settings: Settings, extra: Sequence[str]) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m scripts.launch", description=__doc__.splitlines()[0]
+        prog="python -m services.launch", description=__doc__.splitlines()[0]
     )
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="start the assistant (make run)")

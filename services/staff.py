@@ -1,12 +1,12 @@
 """Staff tool: the day, open bookings and callback requests, mark them handled, export
 CSV, the calendar feed's address.
 
-    python -m scripts.staff day [--day ...]   # open times, bookings, reminders, replies
-    python -m scripts.staff feed-url          # the calendar feed to subscribe to
-    python -m scripts.staff review [--list]   # what the assistant could not answer
-    python -m scripts.staff list [--day today|tomorrow|YYYY-MM-DD] [--all]
-    python -m scripts.staff handled RV-7K3Q [CB-2MPX ...]
-    python -m scripts.staff export [--day ...] [--all] [--out bookings.csv]
+    python -m services.staff day [--day ...]   # open times, bookings, reminders
+    python -m services.staff feed-url          # the calendar feed to subscribe to
+    python -m services.staff review [--list]   # what the assistant could not answer
+    python -m services.staff list [--day today|tomorrow|YYYY-MM-DD] [--all]
+    python -m services.staff handled RV-7K3Q [CB-2MPX ...]
+    python -m services.staff export [--day ...] [--all] [--out bookings.csv]
 
 (`make staff` shows the day; `make staff ARGS="list --day today"` runs `list`.) It
 reads DATABASE_URL like the
@@ -30,7 +30,7 @@ from clinic.booking.reminders import Reminders
 from clinic.booking.store import BookingStore, NotFound, Record, StoreUnavailable
 from clinic.booking.validation import MODE_LABELS, MODES
 from clinic.booking.wording import shown_contact
-from scripts import review
+from services import review
 
 COLUMNS = (
     "reference",
@@ -187,7 +187,7 @@ def main(
     err: TextIO = sys.stderr,
 ) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m scripts.staff", description=__doc__.split("\n")[0]
+        prog="python -m services.staff", description=__doc__.split("\n")[0]
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("list", "export"):

@@ -1,9 +1,9 @@
 """The review inbox in the terminal: label what the assistant could not answer.
 
-    python -m scripts.staff review              # one item at a time
-    python -m scripts.staff review --list       # the pending items, one a line
-    python -m scripts.staff review --new-topics # items labelled "new topic"
-    python -m scripts.staff review --export     # rewrite data/nlu/reviewed.yml
+    python -m services.staff review              # one item at a time
+    python -m services.staff review --list       # the pending items, one a line
+    python -m services.staff review --new-topics # items labelled "new topic"
+    python -m services.staff review --export     # rewrite data/nlu/reviewed.yml
 
 Each labelled item goes into data/nlu/reviewed.yml (the clinic's own patients'
 wording); `make train` then retrains with it. Where the clinic has set a staff token

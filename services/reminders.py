@@ -1,7 +1,7 @@
 """The reminder sender: sends the appointment reminders that are due.
 
-    python -m scripts.reminders --once      # send what is due now, then stop
-    python -m scripts.reminders --every 60  # the process the launcher starts
+    python -m services.reminders --once      # send what is due now, then stop
+    python -m services.reminders --every 60  # the process the launcher starts
 
 SMS goes through Twilio's REST API with the official SDK (a TwiML reply can only answer
 a text the patient sent); e-mail through SMTP. Settings, from the environment:
@@ -143,7 +143,7 @@ def send_due(reminders: Reminders) -> Dict[str, int]:
 
 
 def main(argv: Optional[list] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.reminders")
+    parser = argparse.ArgumentParser(prog="python -m services.reminders")
     parser.add_argument("--once", action="store_true", help="one round, then stop")
     parser.add_argument("--every", type=float, default=60.0, help="seconds between")
     args = parser.parse_args(argv)

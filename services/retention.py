@@ -1,8 +1,8 @@
 """The retention job: delete what is past its retention.
 
-    python -m scripts.retention              # once (the RETENTION_DAYS settings)
-    python -m scripts.retention --days N --booking-days M
-    python -m scripts.retention --every 3600   # the job the launcher starts
+    python -m services.retention              # once (the RETENTION_DAYS settings)
+    python -m services.retention --days N --booking-days M
+    python -m services.retention --every 3600   # the job the launcher starts
 
 Conversations: events older than RETENTION_DAYS (default 90). Bookings whose time, and
 callback requests whose request, is older than BOOKING_RETENTION_DAYS (default 90).
@@ -45,7 +45,7 @@ def purge(days: float, booking_days: float) -> List[str]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.retention")
+    parser = argparse.ArgumentParser(prog="python -m services.retention")
     parser.add_argument(
         "--days",
         type=float,
@@ -73,7 +73,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for line in purge(days, booking_days):
             print(f"Retention: {line}", flush=True)
         return 0
-    once = [sys.executable, "-m", "scripts.retention", "--days", str(days),
+    once = [sys.executable, "-m", "services.retention", "--days", str(days),
             "--booking-days", str(booking_days)]  # fmt: skip
     while True:
         # a child per run: an unreachable database (its traceback goes to the log

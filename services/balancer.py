@@ -50,7 +50,7 @@ def nginx_config(public_port: int, replica_ports: List[int], run_dir: Path) -> s
         name: run_dir / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")
     }
     servers = _servers(replica_ports)
-    return f"""# Written by scripts/balancer.py at every start; edits here are lost.
+    return f"""# Written by services/balancer.py at every start; edits here are lost.
 worker_processes 1;
 daemon off;
 pid {run_dir / "nginx.pid"};
