@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
+
+from nlp.component import MessageReader
 
 RETRIEVAL_INTENT = "faq"
 
@@ -43,7 +42,7 @@ def is_unsure(ranking: List[Dict[str, Any]], threshold: float, margin: float) ->
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class FaqGuard(GraphComponent):
+class FaqGuard(MessageReader):
     """Fallback for low-confidence or ambiguous FAQ topics."""
 
     @staticmethod
@@ -54,17 +53,6 @@ class FaqGuard(GraphComponent):
     def __init__(self, config: Dict[str, Any]) -> None:
         self._threshold = float(config["threshold"])
         self._margin = float(config["margin"])
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> FaqGuard:
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

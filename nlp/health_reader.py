@@ -30,10 +30,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -44,6 +41,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic.screening import other_languages
+from nlp.component import MessageReader
 from nlp.emergency_net import EmergencyNet, NetReading
 from nlp.language_guard import LANGUAGE_ENTITY, OTHER_LANGUAGE_INTENT
 from nlp.question import story_part
@@ -78,7 +76,7 @@ OWN_ROUTE_INTENTS = {
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class HealthReader(GraphComponent):
+class HealthReader(MessageReader):
     """Condition ids of every message into the parse data; safety routing."""
 
     @staticmethod
@@ -86,17 +84,6 @@ class HealthReader(GraphComponent):
         """Defaults only; config.yml sets the net's thresholds (chosen on the dev
         split: python -m scripts.screen_eval --net)."""
         return {"question_threshold": 0.4, "item_threshold": 0.5, "min_words": 4}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> HealthReader:
-        return cls({**cls.get_default_config(), **config})
 
     def __init__(self, config: Dict[str, Any]) -> None:
         # Imported here so the matcher (spaCy + lemma tables) loads once, at model load.

@@ -27,10 +27,7 @@ import re
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT_NAME_KEY,
@@ -39,6 +36,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from nlp.component import MessageReader
 from nlp.routing import set_intent
 
 OTHER_LANGUAGE_INTENT = "other_language"
@@ -70,7 +68,7 @@ def _plain_single_word(text: str) -> bool:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class LanguageGuard(GraphComponent):
+class LanguageGuard(MessageReader):
     """Messages in another language to `other_language` (see module docstring)."""
 
     @staticmethod
@@ -87,17 +85,6 @@ class LanguageGuard(GraphComponent):
         self._english_below = float(config["english_below"])
         self._keep_above = float(config["keep_above"])
         _identifier(self._languages)  # load the model with the assistant
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> LanguageGuard:
-        return cls({**cls.get_default_config(), **config})
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

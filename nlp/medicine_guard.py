@@ -14,16 +14,14 @@ contraindications.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic.medicine import asks_about_medicine
+from nlp.component import MessageReader
 from nlp.language_guard import LANGUAGE_ENTITY, OTHER_LANGUAGE_INTENT
 from nlp.routing import set_intent, set_retrieval
 
@@ -47,23 +45,8 @@ KEEP_ROUTE = {
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class MedicineGuard(GraphComponent):
+class MedicineGuard(MessageReader):
     """Medicine questions to `out_of_scope/medicine` (see module docstring)."""
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> MedicineGuard:
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

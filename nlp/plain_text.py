@@ -9,34 +9,22 @@ conversation keeps what the patient wrote.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from clinic.language import plain_punctuation
+from nlp.component import MessageReader
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
 )
-class PlainPunctuation(GraphComponent):
+class PlainPunctuation(MessageReader):
     """Typographic apostrophes, quotes and no-break spaces made plain."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> PlainPunctuation:
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
