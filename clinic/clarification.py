@@ -14,29 +14,32 @@ from typing import Any, Dict, Iterable, List, Mapping
 
 import yaml
 
+from clinic.words import word
+
 TOPICS_PATH = Path(__file__).resolve().parent / "faq_questions.yml"
 FALLBACK_INTENT = "nlu_fallback"
 FAQ_INTENT = "faq"
 
-# Intents worth offering as an option, with their button title: what a patient may
-# have meant by a message the assistant is unsure of. The rest (inform, the emergency
-# and crisis routes, which the health reader decides) are never offered.
-OFFERABLE_INTENTS: Dict[str, str] = {
-    "book_consultation": "Book a free consultation",
-    "safety_check": "Check if massage is safe for me",
-    "human_handoff": "Talk to a person",
+# Intents worth offering as an option: what a patient may have meant by a message the
+# assistant is unsure of. Their button titles are words in channel_texts.yml
+# (option_<intent>). The rest (inform, the emergency and crisis routes, which the
+# health reader decides) are never offered.
+OFFERABLE_INTENTS = (
+    "book_consultation",
+    "safety_check",
+    "human_handoff",
     # a short answer the assistant could not tell apart ("naw thanks"), and a message
     # that may be about something else entirely
-    "affirm": "Yes",
-    "deny": "No",
-    "out_of_scope": "Something else",
+    "affirm",
+    "deny",
+    "out_of_scope",
     # chat the assistant half recognised ("heller", "ta-ta", "halt"): SMALL_TALK below
-    "greet": "Just saying hello",
-    "goodbye": "Goodbye for now",
-    "thank": "Just saying thanks",
-    "stop": "Never mind",
-    "bot_challenge": "Am I talking to a bot?",
-}
+    "greet",
+    "goodbye",
+    "thank",
+    "stop",
+    "bot_challenge",
+)
 # Offered only as the best guess (behind "Something else" at most), never as a
 # runner-up next to a question about the clinic.
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "stop", "bot_challenge"})
@@ -83,7 +86,8 @@ def candidate_options(
                     score = confidence * float(topic.get("confidence") or 0.0)
                     _keep_best(scores, Option(questions[key], questions[key], score))
         elif name in OFFERABLE_INTENTS:
-            _keep_best(scores, Option(OFFERABLE_INTENTS[name], f"/{name}", confidence))
+            title = word(f"option_{name}")
+            _keep_best(scores, Option(title, f"/{name}", confidence))
     best = sorted(scores.values(), key=lambda option: option.score, reverse=True)
     best = _small_talk_only_as_best_guess(best)
     chosen = [option for option in best if option.score >= MIN_SCORE][:MAX_OPTIONS]

@@ -28,7 +28,7 @@ from clinic.booking import outbox
 from clinic.booking.appointment_book import AppointmentBook
 from clinic.booking.reminders import Reminders
 from clinic.booking.store import BookingStore, NotFound, Record, StoreUnavailable
-from clinic.booking.validation import MODE_LABELS, MODES
+from clinic.booking.validation import MODES, mode_label
 from clinic.booking.wording import shown_contact
 from services import review
 
@@ -68,7 +68,7 @@ def row(record: Record) -> dict:
     moment = record.starts_at if record.kind == "booking" else record.created_at
     when = moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
     if record.kind == "booking":
-        what = "consultation " + MODE_LABELS.get(record.mode, record.mode)
+        what = "consultation " + mode_label(record.mode)
         flags = []
         if record.with_physio:
             flags.append("physio; check: " + (" ".join(record.condition_ids) or "-"))
@@ -154,7 +154,7 @@ def the_day(store: BookingStore, day: date, out: TextIO) -> None:
                 mode, now, start=start, end=start + timedelta(days=1), limit=100
             )
             shown = ", ".join(f"{t.astimezone(zone):%H:%M}" for t in left) or "none"
-            out.write(f"  {MODE_LABELS[mode]}: {shown}\n")
+            out.write(f"  {mode_label(mode)}: {shown}\n")
         out.write("\n")
     out.write("Bookings:\n")
     table([row(r) for r in store.open_records(day=day, tz=zone)], out)

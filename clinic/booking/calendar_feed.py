@@ -15,7 +15,7 @@ from typing import Iterable
 from icalendar import Calendar, Event
 
 from clinic.booking.store import Record
-from clinic.booking.validation import MODE_LABELS
+from clinic.booking.validation import mode_label
 
 PRODUCT_ID = "-//Clinic assistant//Bookings feed//EN"
 
@@ -41,7 +41,7 @@ def feed(records: Iterable[Record], length_minutes: int, clinic_name: str) -> by
             + timedelta(minutes=length_minutes),
         )
         who = " with a physical therapist" if record.with_physio else ""
-        mode = MODE_LABELS.get(record.mode, record.mode)
+        mode = mode_label(record.mode)
         event.add("summary", f"{record.name}: free consultation {mode}{who}")
         event.add("description", f"Reference {record.reference}.")
         event.add("status", "CONFIRMED" if record.time_confirmed else "TENTATIVE")

@@ -15,17 +15,21 @@ from typing import Optional
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from clinic.words import word
+
 DEFAULT_REGION = "US"
 MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
 }
 MODES = ("online", "phone", "in_person")
-MODE_LABELS = {
-    "online": "online (video call)",
-    "phone": "by phone",
-    "in_person": "in person",
-}
+
+
+def mode_label(mode: str) -> str:
+    """How a kind of consultation reads: "online (video call)", "by phone", "in
+    person" (channel_texts.yml, words)."""
+    return word(f"mode_{mode}") if mode in MODES else mode
+
 
 _NAME_PREFIX = re.compile(
     r"^(?:hi|hello|hey)?[\s,!]*(?:my name is|my name's|name is|name's|i "

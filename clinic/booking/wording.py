@@ -8,7 +8,8 @@ from typing import Optional
 
 import phonenumbers
 
-from clinic.booking.validation import MODE_LABELS, contact_from_slot
+from clinic.booking.validation import contact_from_slot, mode_label
+from clinic.words import word
 
 
 def spoken_time(moment: datetime) -> str:
@@ -51,8 +52,9 @@ def shown_contact(value: Optional[str]) -> str:
 
 
 def consultation_kind(mode: str, with_physio: bool) -> str:
-    who = " with a physical therapist" if with_physio else ""
-    return f"free consultation{who}, {MODE_LABELS.get(mode, mode)}"
+    """'free consultation with a physical therapist, in person' (channel_texts.yml)."""
+    kind = word("consultation_with_physio" if with_physio else "consultation")
+    return f"{kind}, {mode_label(mode)}"
 
 
 def when_text(moment: datetime) -> str:

@@ -43,3 +43,28 @@ def test_broken_clinic_file_fails_loudly(tmp_path: Path, content: str):
     path.write_text(content)
     with pytest.raises(ValueError):
         load_facts(path)
+
+
+def test_words_inside_answers_come_from_channel_texts(tmp_path, monkeypatch):
+    """Staff change the words in channel_texts.yml, not in Python; a missing word
+    fails loudly at start."""
+    import yaml
+
+    from clinic import words
+    from clinic.booking.wording import consultation_kind
+
+    data = yaml.safe_load(words.PATH.read_text(encoding="utf-8"))
+    data["words"]["mode_in_person"] = "at the clinic"
+    edited = tmp_path / "channel_texts.yml"
+    edited.write_text(yaml.safe_dump(data), encoding="utf-8")
+    monkeypatch.setattr(words, "PATH", edited)
+    words._words.cache_clear()
+    try:
+        assert consultation_kind("in_person", True).endswith(", at the clinic")
+        del data["words"]["option_deny"]
+        edited.write_text(yaml.safe_dump(data), encoding="utf-8")
+        words._words.cache_clear()
+        with pytest.raises(ValueError, match="option_deny"):
+            words.word("option_affirm")
+    finally:
+        words._words.cache_clear()
