@@ -106,8 +106,10 @@ async def read_time(
     chosen = slots.from_slot_id(picked)
     if chosen is not None:
         return await _hold(book, mode, slot, chosen, holder, dispatcher, now)
-    hours = book.availability.hours[mode]
-    choice = parse_when(text, now, hours, default_day)
+    rules = book.availability
+    choice = parse_when(
+        text, now, rules.hours[mode], default_day, rules.min_notice, rules.horizon_days
+    )
     if choice.status == "unparsed" or (choice.status == "need_time" and not choice.day):
         return None
     if choice.status == "ok" and choice.when is not None and not choice.approximate:

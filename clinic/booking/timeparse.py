@@ -17,8 +17,11 @@ from typing import List, Optional, Tuple
 
 from clinic.hours import OpeningHours
 
-MIN_LEAD = timedelta(hours=1)  # a request needs at least this much notice
-HORIZON_DAYS = 90  # and can be at most this far ahead
+# Without clinic.yml's `appointments` block a request needs this much notice and can be
+# this far ahead at most; with it, the block's min_notice_hours and horizon_days apply
+# (the caller passes them: one rule, not two).
+MIN_LEAD = timedelta(hours=1)
+HORIZON_DAYS = 90
 
 MONTHS = {
     name: i + 1
@@ -299,9 +302,14 @@ def _earliest(
 
 
 def _check(
-    candidate: datetime, now: datetime, hours: OpeningHours, approximate: bool = False
+    candidate: datetime,
+    now: datetime,
+    hours: OpeningHours,
+    min_lead: timedelta,
+    horizon_days: int,
+    approximate: bool = False,
 ) -> TimeChoice:
-    earliest_ok = now + MIN_LEAD
+    earliest_ok = now + min_lead
     suggestion = _earliest(hours, max(earliest_ok, _at(candidate.date(), time(0), now)))
     if candidate < now:
         return TimeChoice(
@@ -311,7 +319,7 @@ def _check(
         return TimeChoice(
             "too_soon", candidate, candidate.date(), _earliest(hours, earliest_ok)
         )
-    if candidate.date() > now.date() + timedelta(days=HORIZON_DAYS):
+    if candidate.date() > now.date() + timedelta(days=horizon_days):
         return TimeChoice("too_far", candidate, candidate.date())
     if not hours.is_open(candidate):
         return TimeChoice("closed", candidate, candidate.date(), suggestion)
@@ -319,11 +327,17 @@ def _check(
 
 
 def parse_when(
-    text: str, now: datetime, hours: OpeningHours, default_day: Optional[date] = None
+    text: str,
+    now: datetime,
+    hours: OpeningHours,
+    default_day: Optional[date] = None,
+    min_lead: timedelta = MIN_LEAD,
+    horizon_days: int = HORIZON_DAYS,
 ) -> TimeChoice:
     """Resolve the patient's words. `now` must be aware, in the clinic's time zone.
 
-    `default_day` is a day understood from an earlier answer ("Friday" then "at 10").
+    `default_day` is a day understood from an earlier answer ("Friday" then "at 10");
+    `min_lead` and `horizon_days` are the clinic's booking rules where it has them.
     """
     text = normalise(text)
     today = now.date()
@@ -334,8 +348,8 @@ def parse_when(
     day = day or default_day
 
     if day is not None and day < today:
-        return TimeChoice("past", None, day, _earliest(hours, now + MIN_LEAD))
-    if day is not None and day > today + timedelta(days=HORIZON_DAYS):
+        return TimeChoice("past", None, day, _earliest(hours, now + min_lead))
+    if day is not None and day > today + timedelta(days=horizon_days):
         return TimeChoice("too_far", None, day)
 
     if times:
@@ -348,7 +362,11 @@ def parse_when(
             days = [day]
         if window:  # "3 in the afternoon": the half of the day that fits the window
             times = sorted(times, key=lambda t: not (window[0] <= t < window[1]))
-        results = [_check(_at(d, t, now), now, hours) for d in days for t in times]
+        results = [
+            _check(_at(d, t, now), now, hours, min_lead, horizon_days)
+            for d in days
+            for t in times
+        ]
         for result in results:
             if result.status == "ok":
                 return result
@@ -359,7 +377,7 @@ def parse_when(
     if window or asap:
         start_day = day or today
         start = max(
-            now + MIN_LEAD, _at(start_day, window[0] if window else time(0), now)
+            now + min_lead, _at(start_day, window[0] if window else time(0), now)
         )
         end_day = start_day if day else start_day + timedelta(days=14)
         end = (
@@ -384,7 +402,7 @@ def parse_when(
             "closed",
             None,
             start_day,
-            _earliest(hours, max(now + MIN_LEAD, _at(start_day, time(0), now))),
+            _earliest(hours, max(now + min_lead, _at(start_day, time(0), now))),
         )
 
     if day is not None:
@@ -393,7 +411,7 @@ def parse_when(
                 "closed",
                 None,
                 day,
-                _earliest(hours, max(now + MIN_LEAD, _at(day, time(0), now))),
+                _earliest(hours, max(now + min_lead, _at(day, time(0), now))),
             )
         return TimeChoice("need_time", None, day)
     if _NEXT_WEEK.search(text):

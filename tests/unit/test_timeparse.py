@@ -142,3 +142,21 @@ def test_unknown_hours_accept_daytime_any_day_and_refuse_the_night():
     assert parse_when("sunday 4pm", SUNDAY_AFTERNOON, unknown).status == "ok"
     night = parse_when("tomorrow at 11pm", SUNDAY_AFTERNOON, unknown)
     assert night.status == "closed" and night.suggestion == at(2026, 11, 23, 7, 0)
+
+
+def test_the_clinics_notice_and_horizon_are_the_ones_that_apply():
+    """clinic.yml's min_notice_hours and horizon_days, where the clinic has them, are
+    the only limits: no second, built-in pair beside them."""
+    from datetime import timedelta
+
+    monday_8am = at(2026, 11, 23, 8, 0)
+    soon = parse_when("today at 9:30", monday_8am, HOURS)
+    assert soon.status == "ok"  # 1.5 hours' notice is enough by default
+    strict = parse_when("today at 9:30", monday_8am, HOURS, None, timedelta(hours=2))
+    assert strict.status == "too_soon"
+    far = "january 8 at 10am"  # 46 days ahead
+    assert parse_when(far, monday_8am, HOURS).status == "ok"
+    assert (
+        parse_when(far, monday_8am, HOURS, None, timedelta(hours=2), 30).status
+        == "too_far"
+    )
