@@ -173,9 +173,7 @@ class ReviewInbox:
                 crypto.decrypt(r.text),
                 [tuple(g) for g in json.loads(crypto.decrypt(r.guesses))],
                 r.channel,
-                r.created_at
-                if r.created_at.tzinfo
-                else r.created_at.replace(tzinfo=timezone.utc),
+                r.created_at,
                 r.status,
                 r.label,
             )

@@ -292,8 +292,7 @@ class AppointmentBook:
                 claims.c.blocked_until > slots.instant(around) - span,
             )
         return [
-            Taken(row.mode, slots.aware(row.starts_at), slots.aware(row.ends_at))
-            for row in conn.execute(query)
+            Taken(row.mode, row.starts_at, row.ends_at) for row in conn.execute(query)
         ]
 
     def _claim(

@@ -107,7 +107,7 @@ class Reminders:
         rows = self._due_rows(now, limit)
         claimed: List[Due] = []
         for row in rows:
-            if slots.aware(row.starts_at) <= now or row.booking_status != "open":
+            if row.starts_at <= now or row.booking_status != "open":
                 self._set(row.id, "pending", "skipped")
                 continue
             if self._set(row.id, "pending", "sending", claimed_at=now):
@@ -119,7 +119,7 @@ class Reminders:
                         row.contact,
                         row.name,
                         row.mode,
-                        slots.aware(row.starts_at),
+                        row.starts_at,
                     )
                 )
         return claimed
@@ -168,7 +168,7 @@ class Reminders:
             {
                 "reference": r.booking_reference,
                 "text": crypto.decrypt(r.text),
-                "received_at": slots.aware(r.received_at),
+                "received_at": r.received_at,
             }
             for r in rows
         ]

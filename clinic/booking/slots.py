@@ -57,11 +57,6 @@ def instant(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def aware(moment: datetime) -> datetime:
-    """A stored time: SQLite hands datetimes back naive; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _blocked(
     start: datetime, end: datetime, a: Availability
 ) -> Tuple[datetime, datetime]:

@@ -37,6 +37,30 @@ SCHEMA_VERSION = 6
 MAX_FAILED_CHECKS = 5
 LOCK_HOURS = 24
 
+
+class UtcDateTime(sa.types.TypeDecorator):
+    """An instant, stored in UTC and always read back aware (SQLite hands datetimes
+    back naive; PostgreSQL in the session's zone): every table's times are this one
+    type, so no code converts them on the way in or out. A naive value is refused."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"a time without a zone cannot be stored: {value!r}")
+        return value.astimezone(timezone.utc)  # type: ignore[no-any-return]
+
+    def process_result_value(self, value: Any, dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)  # type: ignore[no-any-return]
+        return value.astimezone(timezone.utc)  # type: ignore[no-any-return]
+
+
 metadata = sa.MetaData()
 schema_version = sa.Table(
     "clinic_schema_version",
@@ -60,15 +84,15 @@ def _request_table(name: str, *own: sa.Column) -> sa.Table:
         sa.Column("contact", sa.String(254), nullable=False),
         *own,
         sa.Column("status", sa.String(16), nullable=False, default="open", index=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("updated_at", UtcDateTime(), nullable=False),
     )
 
 
 bookings = _request_table(
     "clinic_bookings",
     sa.Column("mode", sa.String(16), nullable=False),
-    sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("starts_at", UtcDateTime(), nullable=False, index=True),
     sa.Column("time_confirmed", sa.Boolean, nullable=False),
     sa.Column("with_physio", sa.Boolean, nullable=False),
     sa.Column("condition_ids", sa.String(400), nullable=False, default=""),
@@ -89,8 +113,8 @@ attempts = sa.Table(
         "key", sa.String(96), primary_key=True
     ),  # "conversation:..." / "reference:..."
     sa.Column("failures", sa.Integer, nullable=False),
-    sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("first_at", UtcDateTime(), nullable=False),
+    sa.Column("locked_until", UtcDateTime(), nullable=True),
 )
 
 
@@ -112,15 +136,15 @@ claims = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("mode", sa.String(16), nullable=False),
     sa.Column("seat", sa.Integer, nullable=False),
-    sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("starts_at", UtcDateTime(), nullable=False),
+    sa.Column("ends_at", UtcDateTime(), nullable=False),
     # the consultation and its buffers: what no other claim on the seat may overlap
-    sa.Column("blocked_from", sa.DateTime(timezone=True), nullable=False, index=True),
-    sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("blocked_from", UtcDateTime(), nullable=False, index=True),
+    sa.Column("blocked_until", UtcDateTime(), nullable=False),
     sa.Column("kind", sa.String(8), nullable=False),  # "hold" | "booking"
     sa.Column("holder_key", sa.String(64), nullable=False, index=True),
     sa.Column("booking_reference", sa.String(16), nullable=True, unique=True),
-    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("expires_at", UtcDateTime(), nullable=True),
     sa.UniqueConstraint("mode", "seat", "starts_at", name="clinic_slot_claims_seat"),
 )
 EXCLUSION = (
@@ -154,14 +178,14 @@ reminders = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("booking_reference", sa.String(16), nullable=False, unique=True),
     sa.Column("channel", sa.String(8), nullable=False),  # "sms" | "email"
-    sa.Column("due_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("due_at", UtcDateTime(), nullable=False, index=True),
     # pending -> sending -> sent; unknown (a sender stopped mid-send: never resent,
     # staff see it); skipped (too late, or the number sent STOP); cancelled
     sa.Column("status", sa.String(12), nullable=False, index=True),
-    sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("claimed_at", UtcDateTime(), nullable=True),
+    sa.Column("sent_at", UtcDateTime(), nullable=True),
     sa.Column("reply", sa.String(12), nullable=True),  # confirmed | cancelled
-    sa.Column("replied_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("replied_at", UtcDateTime(), nullable=True),
 )
 # Replies to a reminder that were neither "confirm" nor "cancel": for a person.
 # The text is encrypted like the conversations (it may name a health detail).
@@ -171,7 +195,7 @@ reminder_replies = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("booking_reference", sa.String(16), nullable=False, index=True),
     sa.Column("text", sa.Text, nullable=False),
-    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("received_at", UtcDateTime(), nullable=False),
     sa.Column("handled", sa.Boolean, nullable=False, default=False),
 )
 
@@ -188,10 +212,10 @@ review_items = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("guesses", sa.Text, nullable=False),
     sa.Column("channel", sa.String(32), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False, index=True),
     sa.Column("status", sa.String(12), nullable=False, index=True),  # pending|labelled
     sa.Column("label", sa.String(64), nullable=True),
-    sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("reviewed_at", UtcDateTime(), nullable=True),
 )
 
 
@@ -303,17 +327,6 @@ def reference_in(text: str, prefix: str = "RV") -> Optional[str]:
     return normalise_reference(match.group(0)) if match else None
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc)
-
-
-def _aware(moment: Optional[datetime]) -> Optional[datetime]:
-    """SQLite hands datetimes back naive; they were stored in UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
-
-
 def database_url() -> str:
     return os.environ.get("DATABASE_URL") or paths.sqlite_url("clinic.sqlite")
 
@@ -416,7 +429,7 @@ class BookingStore:
                 name=request.name,
                 contact=request.contact,
                 mode=request.mode,
-                starts_at=_utc(request.starts_at),
+                starts_at=request.starts_at,
                 time_confirmed=request.time_confirmed,
                 with_physio=request.with_physio,
                 condition_ids=",".join(sorted(request.condition_ids)),
@@ -460,7 +473,7 @@ class BookingStore:
         return self._update_open(
             bookings,
             reference,
-            starts_at=_utc(starts_at),
+            starts_at=starts_at,
             time_confirmed=time_confirmed,
         )
 
@@ -497,12 +510,12 @@ class BookingStore:
                 start = datetime.combine(day, time(0), tzinfo=tz)
                 end = start + timedelta(days=1)
                 query = query.where(
-                    bookings.c.starts_at >= _utc(start),
-                    bookings.c.starts_at < _utc(end),
+                    bookings.c.starts_at >= start,
+                    bookings.c.starts_at < end,
                 )
                 cb_query = cb_query.where(
-                    callbacks.c.created_at >= _utc(start),
-                    callbacks.c.created_at < _utc(end),
+                    callbacks.c.created_at >= start,
+                    callbacks.c.created_at < end,
                 )
             rows = conn.execute(query.order_by(bookings.c.starts_at)).mappings().all()
             cb_rows = (
@@ -591,7 +604,7 @@ class BookingStore:
         now = datetime.now(timezone.utc)
         with self._guard(), self.engine.connect() as conn:
             rows = conn.execute(attempts.select().where(attempts.c.key.in_(keys))).all()
-        until = [_aware(r.locked_until) for r in rows]
+        until = [r.locked_until for r in rows]
         return any(u is not None and u > now for u in until)
 
     def record_failed_check(self, keys: Sequence[str]) -> bool:
@@ -606,7 +619,7 @@ class BookingStore:
                 row = conn.execute(
                     attempts.select().where(attempts.c.key == key)
                 ).first()
-                first = _aware(row.first_at) if row is not None else None
+                first = row.first_at if row is not None else None
                 if row is None or first is None or first < now - window:
                     failures = 1  # a new window
                     conn.execute(attempts.delete().where(attempts.c.key == key))
@@ -722,10 +735,10 @@ def _booking(row: Mapping[str, Any]) -> Record:
         name=row["name"],
         contact=row["contact"],
         status=row["status"],
-        created_at=_aware(row["created_at"]) or datetime.now(timezone.utc),
+        created_at=row["created_at"] or datetime.now(timezone.utc),
         channel=row["channel"],
         mode=row["mode"],
-        starts_at=_aware(row["starts_at"]),
+        starts_at=row["starts_at"],
         time_confirmed=bool(row["time_confirmed"]),
         with_physio=bool(row["with_physio"]),
         condition_ids=[c for c in (row["condition_ids"] or "").split(",") if c],
@@ -739,7 +752,7 @@ def _callback(row: Mapping[str, Any]) -> Record:
         name=row["name"],
         contact=row["contact"],
         status=row["status"],
-        created_at=_aware(row["created_at"]) or datetime.now(timezone.utc),
+        created_at=row["created_at"] or datetime.now(timezone.utc),
         channel=row["channel"],
         reason=row["reason"],
         call_when=row["call_when"],
