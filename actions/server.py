@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
-import os
 from typing import List, Optional
 
 from rasa_sdk import utils
@@ -28,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinic import keys
+from clinic.settings import settings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5055
@@ -70,9 +70,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m actions.server", description=(__doc__ or "").splitlines()[0]
     )
-    parser.add_argument(
-        "--host", default=os.environ.get("ACTION_SERVER_HOST") or DEFAULT_HOST
-    )
+    parser.add_argument("--host", default=settings().action_server_host)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--debug", action="store_true", help="log at DEBUG level")
     args = parser.parse_args(argv)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Callable, Optional, TypeVar, Union
 
 from clinic import facts
@@ -27,19 +26,18 @@ from clinic.booking.store import (
     Record,
     StoreUnavailable,
 )
+from clinic.settings import settings
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-DEFAULT_STORE_TIMEOUT = 4.0  # two attempts stay within ACTION_TIMEOUT (10 s)
 RETRY_PAUSE = 0.3  # seconds between two save attempts
 _store: Optional[BookingStore] = None
 _book: Optional[AppointmentBook] = None
 
 
 def store_timeout() -> float:
-    raw = os.environ.get("STORE_TIMEOUT", "").strip()
-    return float(raw) if raw else DEFAULT_STORE_TIMEOUT
+    return settings().store_timeout
 
 
 def store() -> BookingStore:

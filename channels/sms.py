@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl
@@ -40,6 +39,7 @@ from clinic.booking.reminders import Reminders
 from clinic.booking.store import BookingStore
 from clinic.channel_texts import text as channel_text
 from clinic.privacy import pseudonym, sms_conversation_id
+from clinic.settings import settings
 from stores.sms_state import SmsState, sms_state
 
 logger = logging.getLogger(__name__)
@@ -85,10 +85,8 @@ class SmsInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> SmsInput:
         credentials = credentials or {}
         return cls(
-            auth_token=credentials.get("auth_token")
-            or os.environ.get("TWILIO_AUTH_TOKEN"),
-            public_url=credentials.get("public_url")
-            or os.environ.get("SMS_PUBLIC_URL"),
+            auth_token=credentials.get("auth_token") or settings().twilio_auth_token,
+            public_url=credentials.get("public_url") or settings().sms_public_url,
         )
 
     def __init__(

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import secrets
 from typing import Any, Awaitable, Callable, Dict, List, Optional
@@ -42,6 +41,7 @@ from channels.input_guard import (
 )
 from clinic.channel_texts import text as channel_text
 from clinic.privacy import WIDGET_NAMESPACE
+from clinic.settings import settings
 
 logger = logging.getLogger(__name__)
 DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
@@ -50,7 +50,7 @@ SESSION_ID = re.compile(r"^web:[0-9a-f]{32}$")
 
 
 def allowed_origins() -> List[str]:
-    raw = os.environ.get("WEB_ORIGINS") or DEFAULT_ORIGINS
+    raw = settings().web_origins or DEFAULT_ORIGINS
     return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
 
 

@@ -7,7 +7,6 @@ have not filled in yet is shown as an honest "not listed here yet" instead of a 
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
@@ -17,6 +16,7 @@ import yaml
 
 from clinic.booking.availability import Availability
 from clinic.hours import OpeningHours
+from clinic.settings import settings
 from clinic.words import word
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "clinic.yml"
@@ -51,7 +51,7 @@ def is_filled(value: Any) -> bool:
 
 def load_facts(path: Optional[Path] = None) -> Dict[str, Any]:
     """Read clinic.yml (or $CLINIC_CONFIG); a broken file fails loudly at start-up."""
-    path = Path(path or os.environ.get("CLINIC_CONFIG") or DEFAULT_PATH)
+    path = Path(path or settings().clinic_config)
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or {}
     if not isinstance(data, dict):

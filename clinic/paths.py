@@ -8,8 +8,9 @@ service user only (0700).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from clinic.settings import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / ".rasa"
@@ -17,7 +18,7 @@ DEFAULT_DATA_DIR = ROOT / ".rasa"
 
 def data_dir() -> Path:
     """The data folder, created (0700) if missing, its mode tightened if it is wider."""
-    path = Path(os.environ.get("CLINIC_DATA_DIR") or DEFAULT_DATA_DIR)
+    path = settings().data_dir
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     if path.stat().st_mode & 0o077:
         path.chmod(0o700)

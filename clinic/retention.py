@@ -15,26 +15,16 @@ launcher starts beside the servers and which runs every PURGE_EVERY_SECONDS.
 
 from __future__ import annotations
 
-import os
+from clinic.settings import settings
 
-DEFAULT_CONVERSATION_DAYS = 90
-DEFAULT_BOOKING_DAYS = 90
 PURGE_EVERY_SECONDS = 3600  # how often the retention job runs
 
 
-def _days(variable: str, default: int) -> int:
-    raw = os.environ.get(variable, "").strip()
-    if not raw:
-        return default
-    days = int(raw)
-    if days < 0:
-        raise ValueError(f"{variable} must be 0 or more days, not {raw}")
-    return days
-
-
 def conversation_days() -> int:
-    return _days("RETENTION_DAYS", DEFAULT_CONVERSATION_DAYS)
+    """RETENTION_DAYS (clinic/settings.py; 90 by default)."""
+    return settings().retention_days
 
 
 def booking_days() -> int:
-    return _days("BOOKING_RETENTION_DAYS", DEFAULT_BOOKING_DAYS)
+    """BOOKING_RETENTION_DAYS (clinic/settings.py; 90 by default)."""
+    return settings().booking_retention_days

@@ -33,19 +33,18 @@ signatures this relies on, so an upgrade fails loudly.
 from __future__ import annotations
 
 import logging
-import os
 from functools import lru_cache
 from typing import Any, Dict
 
+from clinic.settings import settings
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_ACTION_TIMEOUT = 10
 MAX_BODY_BYTES = 64 * 1024
 
 
 def action_timeout() -> int:
-    raw = os.environ.get("ACTION_TIMEOUT", "").strip()
-    return int(raw) if raw else DEFAULT_ACTION_TIMEOUT
+    return settings().action_timeout
 
 
 def _apologising(run):

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from clinic import keys, retention
+from clinic.settings import settings as read_settings
 from services import balancer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,16 +73,17 @@ class Settings:
 
     @classmethod
     def from_environment(cls, replicas: Optional[int] = None) -> Settings:
-        public = int(os.environ.get("RASA_PORT") or 5005)
-        count = replicas or int(os.environ.get("RASA_REPLICAS") or default_replicas())
+        config = read_settings()
+        public = config.rasa_port
+        count = replicas or config.rasa_replicas or default_replicas()
         common = dict(
-            action_port=int(os.environ.get("ACTION_PORT") or 5055),
-            web_port=int(os.environ.get("WEB_PORT") or 8080),
-            data_dir=Path(os.environ.get("CLINIC_DATA_DIR") or ROOT / ".rasa"),
+            action_port=config.action_port,
+            web_port=config.web_port,
+            data_dir=config.data_dir,
         )
         if count <= 1:
             return cls(rasa_ports=(public,), **common)  # type: ignore[arg-type]
-        first = int(os.environ.get("REPLICA_PORT") or 5105)
+        first = config.replica_port
         return cls(
             rasa_ports=tuple(range(first, first + count)),
             balancer_port=public,
@@ -144,7 +146,7 @@ def environment(settings: Settings) -> Dict[str, str]:
         env["WEB_ORIGINS"] = settings.web_origins
     env["ACTION_SERVER_URL"] = (
         settings.action_url
-        or os.environ.get("ACTION_SERVER_URL")  # another host (deploy/)
+        or read_settings().action_server_url  # another host (deploy/)
         or f"http://127.0.0.1:{settings.action_port}/webhook"
     )
     env.update(settings.env)
@@ -245,7 +247,7 @@ def web_command(settings: Settings) -> List[str]:
         str(settings.web_port),
         "--socket-url",
         # the public address of the chat's server (deploy/: the cluster's host name)
-        os.environ.get("RASA_SOCKET_URL") or settings.rasa_url,
+        read_settings().rasa_socket_url or settings.rasa_url,
     ]
 
 

@@ -6,12 +6,13 @@ against services that are not there.
 
 from __future__ import annotations
 
-import os
 import sys
 
 import sqlalchemy as sa
 from redis import Redis
 from redis.exceptions import RedisError
+
+from clinic.settings import settings
 
 
 def ensure_database(url: str) -> None:
@@ -34,8 +35,8 @@ def ensure_database(url: str) -> None:
 
 def main() -> int:
     database_url, redis_url = (
-        os.environ.get("DATABASE_URL"),
-        os.environ.get("REDIS_URL"),
+        settings().database_url,
+        settings().redis_url,
     )
     if not database_url or not redis_url:
         print(

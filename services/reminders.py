@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import smtplib
 import time
 from email.message import EmailMessage
@@ -31,6 +30,7 @@ from clinic.booking.reminders import Due, Reminders
 from clinic.booking.store import BookingStore
 from clinic.booking.wording import consultation_kind, when_text
 from clinic.privacy import sms_conversation_id
+from clinic.settings import settings
 
 logger = logging.getLogger("reminders")
 TWILIO_HOST = "https://api.twilio.com"
@@ -53,11 +53,9 @@ def message_values(due: Due) -> Dict[str, str]:
 
 
 def twilio_client() -> Optional[Any]:
-    sid, token = (
-        os.environ.get("TWILIO_ACCOUNT_SID"),
-        os.environ.get("TWILIO_AUTH_TOKEN"),
-    )
-    if not sid or not token or not os.environ.get("TWILIO_FROM"):
+    config = settings()
+    sid, token = config.twilio_account_sid, config.twilio_auth_token
+    if not sid or not token or not config.twilio_from:
         return None
     from twilio.http.http_client import TwilioHttpClient
     from twilio.rest import Client
@@ -66,7 +64,7 @@ def twilio_client() -> Optional[Any]:
         """Twilio's own HTTP client, sending to TWILIO_API_URL instead."""
 
         def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-            base = os.environ.get("TWILIO_API_URL", "").rstrip("/")
+            base = (settings().twilio_api_url or "").rstrip("/")
             if base and url.startswith(TWILIO_HOST):
                 url = base + url[len(TWILIO_HOST) :]
             return super().request(method, url, *args, **kwargs)
@@ -77,26 +75,27 @@ def twilio_client() -> Optional[Any]:
 def send_sms(client: Any, due: Due) -> None:
     client.messages.create(
         to=due.contact,
-        from_=os.environ["TWILIO_FROM"],
+        from_=settings().twilio_from,
         body=text("utter_reminder_sms", **message_values(due)),
     )
 
 
 def smtp_configured() -> bool:
-    return bool(os.environ.get("SMTP_HOST") and os.environ.get("SMTP_FROM"))
+    config = settings()
+    return bool(config.smtp_host and config.smtp_from)
 
 
 def send_email(due: Due) -> None:
+    config = settings()
     message = EmailMessage()
-    message["From"] = os.environ["SMTP_FROM"]
+    message["From"] = str(config.smtp_from)
     message["To"] = due.contact
     message["Subject"] = text("utter_reminder_email_subject", **message_values(due))
     message.set_content(text("utter_reminder_email", **message_values(due)))
-    host, port = os.environ["SMTP_HOST"], int(os.environ.get("SMTP_PORT") or 25)
-    with smtplib.SMTP(host, port, timeout=10) as smtp:
-        if os.environ.get("SMTP_USER"):
+    with smtplib.SMTP(str(config.smtp_host), config.smtp_port, timeout=10) as smtp:
+        if config.smtp_user:
             smtp.starttls()
-            smtp.login(os.environ["SMTP_USER"], os.environ.get("SMTP_PASSWORD", ""))
+            smtp.login(config.smtp_user, config.smtp_password)
         smtp.send_message(message)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import hmac
-import os
 from pathlib import Path
 from typing import Callable, List, Optional, TextIO
 
@@ -23,6 +22,7 @@ import yaml
 from clinic import clock, domain
 from clinic.booking.store import BookingStore
 from clinic.review import NEW_TOPIC, OUT_OF_SCOPE, Item, ReviewInbox
+from clinic.settings import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 REVIEWED = ROOT / "data" / "nlu" / "reviewed.yml"
@@ -63,7 +63,7 @@ def run(
     ask: Callable[[str], str] = input,
     store: Optional[BookingStore] = None,
 ) -> int:
-    expected = os.environ.get("CLINIC_STAFF_TOKEN", "")
+    expected = settings().staff_token or ""
     if expected and not hmac.compare_digest(
         (args.token or "").encode(), expected.encode()
     ):

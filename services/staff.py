@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 from datetime import date, datetime, time, timedelta, timezone
 from typing import List, Optional, Sequence, TextIO
@@ -30,6 +29,7 @@ from clinic.booking.reminders import Reminders
 from clinic.booking.store import BookingStore, NotFound, Record, StoreUnavailable
 from clinic.booking.validation import MODES, mode_label
 from clinic.booking.wording import shown_contact
+from clinic.settings import settings
 from services import review
 
 COLUMNS = (
@@ -124,9 +124,8 @@ def write_csv(rows: List[dict], target: TextIO) -> None:
 
 def feed_url() -> str:
     """The calendar feed's address, with its secret token (web/app.py serves it)."""
-    base = os.environ.get("WEB_URL") or (
-        f"http://localhost:{os.environ.get('WEB_PORT') or 8080}"
-    )
+    config = settings()
+    base = config.web_url or f"http://localhost:{config.web_port}"
     token = keys.value(keys.FEED_TOKEN)
     return f"{base.rstrip('/')}/staff/calendar/{token}/bookings.ics"
 

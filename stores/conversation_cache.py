@@ -15,18 +15,16 @@ stored events (a 20-turn conversation is about 50 KB): CONVERSATION_CACHE_MB, de
 from __future__ import annotations
 
 import json
-import os
 from collections import OrderedDict
 from typing import Callable, Iterable, List, Optional, Tuple
 
 from rasa.shared.core.events import Event, SessionStarted
 
-DEFAULT_CACHE_MB = 64
+from clinic.settings import settings
 
 
 def cache_bytes() -> int:
-    raw = os.environ.get("CONVERSATION_CACHE_MB", "").strip()
-    return int(float(raw) * 1024 * 1024) if raw else DEFAULT_CACHE_MB * 1024 * 1024
+    return int(settings().conversation_cache_mb * 1024 * 1024)
 
 
 def latest_session_events(events: Iterable[Event]) -> List[Event]:

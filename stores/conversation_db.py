@@ -7,7 +7,6 @@ by default. Rasa's SQLTrackerStore wants dialect, host, port and db separately;
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from pathlib import Path
@@ -16,12 +15,13 @@ from typing import Any, Dict
 import sqlalchemy as sa
 
 from clinic import paths
+from clinic.settings import settings
 
 
 def conversations_url() -> str:
     return (
-        os.environ.get("TRACKER_DATABASE_URL")
-        or os.environ.get("DATABASE_URL")
+        settings().tracker_database_url
+        or settings().database_url
         or paths.sqlite_url("conversations.sqlite")
     )
 

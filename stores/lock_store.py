@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 import sqlite3
 import time
 import uuid
@@ -42,6 +41,7 @@ from rasa.utils.endpoints import EndpointConfig
 from redis.asyncio import Redis
 
 from clinic import paths
+from clinic.settings import settings
 from stores.conversation_db import use_wal
 
 logger = logging.getLogger(__name__)
@@ -263,9 +263,9 @@ class ClinicLockStore:
     def __new__(
         cls, endpoint_config: Optional[EndpointConfig] = None, **_: Any
     ) -> LockStore:
-        url = os.environ.get("REDIS_URL")
-        if url:
-            return redis_lock_store(url, os.environ.get("REDIS_LOCK_PREFIX") or None)
-        if int(os.environ.get("RASA_REPLICAS") or 1) > 1:
+        config = settings()
+        if config.redis_url:
+            return redis_lock_store(config.redis_url, config.redis_lock_prefix)
+        if (config.rasa_replicas or 1) > 1:
             return SqliteMutexLockStore(shared_lock_path())
         return InMemoryLockStore()

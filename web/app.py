@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import hmac
 import html
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from clinic import clock, facts, keys
 from clinic.booking import calendar_feed
 from clinic.booking.store import BookingStore, StoreUnavailable
 from clinic.facts import clinic_slots
+from clinic.settings import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SOCKET_CLIENT = ROOT / "build" / "web" / "socket.io.min.js"
@@ -130,13 +130,11 @@ def create_app(socket_url: str) -> Sanic:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    config = settings()
+    parser.add_argument("--port", type=int, default=config.web_port)
+    parser.add_argument("--host", default=config.web_host)
     parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("WEB_PORT", 8080))
-    )
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
-    parser.add_argument(
-        "--socket-url",
-        default=os.environ.get("RASA_SOCKET_URL", "http://localhost:5005"),
+        "--socket-url", default=config.rasa_socket_url or "http://localhost:5005"
     )
     args = parser.parse_args()
     create_app(args.socket_url).run(

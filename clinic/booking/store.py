@@ -13,7 +13,6 @@ condition ids of the safety screen.
 from __future__ import annotations
 
 import hmac
-import os
 import re
 import secrets
 import threading
@@ -28,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from clinic import paths
+from clinic.settings import settings
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: 32 = 5 bits
 REFERENCE_LENGTH = 8  # 40 bits, read aloud as two groups: RV-7K3Q-M2XP
@@ -328,7 +328,7 @@ def reference_in(text: str, prefix: str = "RV") -> Optional[str]:
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or paths.sqlite_url("clinic.sqlite")
+    return settings().database_url or paths.sqlite_url("clinic.sqlite")
 
 
 def make_engine(url: str) -> Engine:
