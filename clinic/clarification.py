@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterable, List, Mapping
 
 import yaml
 
+from clinic.labels import label_scores
 from clinic.words import word
 
 TOPICS_PATH = Path(__file__).resolve().parent / "faq_questions.yml"
@@ -70,24 +71,18 @@ def topic_of(intent_response_key: str) -> str:
 def candidate_options(
     parse_data: Mapping[str, Any], questions: Mapping[str, str]
 ) -> List[Option]:
-    """Best options, scored as P(intent) x P(topic | faq) for FAQ topics."""
+    """Best options, from the one ranking of what the message may mean
+    (clinic/labels.py): FAQ topics by their button question, offerable intents by
+    their title."""
     scores: Dict[str, Option] = {}
-    ranking = parse_data.get("intent_ranking") or []
-    topic_ranking = (
-        (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
-    ).get("ranking") or []
-    for intent in ranking:
-        name = intent.get("name")
-        confidence = float(intent.get("confidence") or 0.0)
-        if name == FAQ_INTENT:
-            for topic in topic_ranking:
-                key = topic_of(str(topic.get("intent_response_key", "")))
-                if key in questions:
-                    score = confidence * float(topic.get("confidence") or 0.0)
-                    _keep_best(scores, Option(questions[key], questions[key], score))
-        elif name in OFFERABLE_INTENTS:
-            title = word(f"option_{name}")
-            _keep_best(scores, Option(title, f"/{name}", confidence))
+    for label, score in label_scores(parse_data).items():
+        if label.startswith(f"{FAQ_INTENT}/"):
+            key = topic_of(label)
+            if key in questions:
+                _keep_best(scores, Option(questions[key], questions[key], score))
+        elif label in OFFERABLE_INTENTS:
+            title = word(f"option_{label}")
+            _keep_best(scores, Option(title, f"/{label}", score))
     best = sorted(scores.values(), key=lambda option: option.score, reverse=True)
     best = _small_talk_only_as_best_guess(best)
     chosen = [option for option in best if option.score >= MIN_SCORE][:MAX_OPTIONS]

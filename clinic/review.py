@@ -27,8 +27,8 @@ import yaml
 
 from clinic import crypto
 from clinic.booking.store import BookingStore, review_items
+from clinic.labels import ranked_labels
 
-FALLBACK = "nlu_fallback"
 NEW_TOPIC = "new_topic"
 OUT_OF_SCOPE = "out_of_scope"
 REASONS = ("fallback", "second_miss", "handoff_after_miss", "not_helpful")
@@ -54,25 +54,8 @@ class Item:
 
 
 def best_guesses(parse_data: Mapping[str, Any], n: int = 3) -> List[Tuple[str, float]]:
-    """The n most likely labels and their scores: intents, and FAQ topics scored as
-    P(faq) x P(topic | faq), as "faq/<topic>"."""
-    scores: Dict[str, float] = {}
-    topics = ((parse_data.get("response_selector") or {}).get("faq") or {}).get(
-        "ranking"
-    ) or []
-    for intent in parse_data.get("intent_ranking") or []:
-        name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
-        if not name or name == FALLBACK:
-            continue
-        if name == "faq" and topics:
-            for topic in topics:
-                key = str(topic.get("intent_response_key") or "")
-                score = confidence * float(topic.get("confidence") or 0)
-                scores[key] = max(scores.get(key, 0.0), score)
-        else:
-            scores[name] = max(scores.get(name, 0.0), confidence)
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:n]
-    return [(label, round(score, 3)) for label, score in ranked]
+    """The n most likely labels and their scores (clinic/labels.py)."""
+    return [(label, round(score, 3)) for label, score in ranked_labels(parse_data)[:n]]
 
 
 @lru_cache(maxsize=1)

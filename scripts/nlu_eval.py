@@ -23,6 +23,8 @@ from typing import Any, Callable, Dict, Iterable, List, Tuple
 
 import yaml
 
+from clinic import labels
+
 FALLBACK = "nlu_fallback"
 MENTION = "health_mention"  # set by the health reader (nlp/health_reader.py)
 CHECK = "possible_emergency"  # likewise: "is this happening now?", then the answer
@@ -238,25 +240,8 @@ def evaluate(
 
 
 def ranked_labels(parse: Dict[str, Any]) -> List[str]:
-    """Every label by score, FAQ topics scored P(faq) x P(topic)."""
-    scores: Dict[str, float] = {}
-    topics = ((parse.get("response_selector") or {}).get("faq") or {}).get(
-        "ranking"
-    ) or []
-    for intent in parse.get("intent_ranking") or []:
-        name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-        if name in (FALLBACK, MENTION, CHECK):
-            continue
-        if name == "faq":
-            for topic in topics:
-                key = str(topic.get("intent_response_key"))
-                scores[key] = max(
-                    scores.get(key, 0.0),
-                    confidence * float(topic.get("confidence") or 0.0),
-                )
-        else:
-            scores[name] = max(scores.get(name, 0.0), confidence)
-    return sorted(scores, key=lambda label: scores[label], reverse=True)
+    """Every label by score (clinic/labels.py, as "Did you mean" ranks them)."""
+    return [label for label, _ in labels.ranked_labels(parse)]
 
 
 def offered_labels(parse: Dict[str, Any]) -> List[str]:
