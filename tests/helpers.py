@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -28,6 +29,14 @@ def says(reply: str, response: str, **values: str) -> bool:
     only, so a copy edit changes one file. A placeholder without a value matches
     anything."""
     return _fills(reply, domain()["responses"][response][0]["text"], values)
+
+
+def opening(response: str) -> str:
+    """The fixed start of a response's (first) text, up to its first placeholder or
+    line break: what a test looks for without copying the wording, which staff may
+    edit in the domain ("Please check your booking:")."""
+    text = domain()["responses"][response][0]["text"]
+    return re.split(r"\{|\n", text, maxsplit=1)[0].strip()
 
 
 def says_any(reply: str, response: str, **values: str) -> bool:

@@ -20,7 +20,7 @@ from services import balancer
 from services.launch import Stack
 from tests.conftest import stack_settings
 from tests.databases import unavailable
-from tests.helpers import free_port, http_json, rest_text
+from tests.helpers import free_port, http_json, opening, rest_text
 from tests.integration.test_sms_channel import new_number, sms
 
 pytestmark = pytest.mark.server
@@ -52,10 +52,10 @@ def test_a_screen_spread_over_both_replicas_is_one_conversation(balanced):
             pool.submit(rest_text, url, uuid.uuid4().hex, "how long is a session?")
             for _ in range(8)
         ]
-        assert "Do any of these apply to you?" in rest_text(
+        assert opening("utter_ask_screen_any") in rest_text(
             url, sender, "is massage safe for me?"
         )
-        assert "Which of these applies?" in rest_text(url, sender, "yes")
+        assert opening("utter_ask_screen_which") in rest_text(url, sender, "yes")
         assert "check with your doctor" in rest_text(url, sender, "Pregnancy")
         assert all("30 minutes" in answer.result() for answer in noise)
     _, tracker = http_json(

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from clinic.booking.slots import from_slot_id
 from clinic.booking.store import BookingStore
 from services import staff
-from tests.helpers import buttons, says, texts
+from tests.helpers import buttons, opening, says, texts
 from tests.integration.test_sms_channel import sms
 
 pytestmark = pytest.mark.server
@@ -62,16 +62,16 @@ def store(servers) -> BookingStore:
 
 
 def start_booking(say) -> None:
-    assert "Do any of these apply to you?" in say(
+    assert opening("utter_ask_screen_any") in say(
         "I'd like to book a free consultation"
     )
-    assert "What name should I put the booking under?" in say("no")
+    assert opening("utter_ask_patient_name") in say("no")
 
 
 def fill_details(say, mode="In person", contact="(760) 555-0100", when=None):
     """Name, mode and contact, then the time: typed (`when`), or the first open time
     offered, tapped."""
-    assert "How would you like to have the consultation?" in say("Jane Doe")
+    assert opening("utter_ask_booking_mode") in say("Jane Doe")
     asked = say(mode)
     assert "mobile number" in asked
     assert "Which day and time" in say(contact)
@@ -85,7 +85,10 @@ def book(servers, mode="In person", contact="(760) 555-0100", when=None):
     sender, say = conversation(servers)
     start_booking(say)
     summary = fill_details(say, mode, contact, when)
-    assert "Please check your booking" in summary and "Shall I book it?" in summary
+    assert (
+        opening("utter_ask_booking_confirm") in summary
+        and "Shall I book it?" in summary
+    )
     done = say("yes")
     match = REFERENCE.search(done)
     assert done.startswith("Booked!") and match, done
@@ -105,7 +108,7 @@ def test_happy_path_for_each_mode_is_saved_and_shown_to_staff(
 ):
     sender, say = conversation(servers)
     start_booking(say)
-    assert "How would you like to have the consultation?" in say("Jane Doe")
+    assert opening("utter_ask_booking_mode") in say("Jane Doe")
     say(mode)
     assert says(say(contact), "utter_ask_booking_time_open")
     offered = offered_times(say)
@@ -114,7 +117,7 @@ def test_happy_path_for_each_mode_is_saved_and_shown_to_staff(
     )
     title, starts_at = offered[0]
     summary = say.tap(title)
-    assert "Please check your booking" in summary
+    assert opening("utter_ask_booking_confirm") in summary
     reference = REFERENCE.search(say("yes")).group(1)
     record = store(servers).find_booking(reference)
     assert (record.name, record.mode, record.contact, record.status) == (
@@ -183,14 +186,14 @@ def test_closed_or_past_times_get_a_helpful_suggestion(servers):
     assert says(saturday, "utter_booking_day_full")
     assert all(t.astimezone(LA).weekday() < 5 for _, t in offered_times(say))
     title, _ = offered_times(say)[0]
-    assert "Please check your booking" in say.tap(title)
+    assert opening("utter_ask_booking_confirm") in say.tap(title)
 
 
 def test_change_of_mind_at_the_summary(servers):
     _, say = conversation(servers)
     start_booking(say)
     first = fill_details(say)
-    assert "Please check your booking" in first
+    assert opening("utter_ask_booking_confirm") in first
     assert "What would you like to change?" in say("no")
     assert "Which day and time" in say("Day and time")
     nearest = offered_times(say)
@@ -199,7 +202,7 @@ def test_change_of_mind_at_the_summary(servers):
     assert len(later) == 3 and later[0][1] > nearest[-1][1]  # the next three
     title, starts_at = later[1]
     again = say.tap(title)
-    assert "Please check your booking" in again
+    assert opening("utter_ask_booking_confirm") in again
     reference = REFERENCE.search(say("yes, book it")).group(1)
     assert store(servers).find_booking(reference).starts_at == starts_at
 
@@ -285,7 +288,9 @@ def test_cancel_by_reference_checks_the_contact_on_file(servers):
     # the time is open again
     _, again = conversation(servers)
     start_booking(again)
-    assert "Please check your booking" in fill_details(again, when="friday at 2pm")
+    assert opening("utter_ask_booking_confirm") in fill_details(
+        again, when="friday at 2pm"
+    )
 
 
 def test_reschedule_asks_for_the_reference_contact_and_new_time(servers):
@@ -306,7 +311,9 @@ def test_reschedule_asks_for_the_reference_contact_and_new_time(servers):
     # the old time (Friday 3 pm) is open again, the new one is not
     _, other = conversation(servers)
     start_booking(other)
-    assert "Please check your booking" in fill_details(other, when="friday at 3pm")
+    assert opening("utter_ask_booking_confirm") in fill_details(
+        other, when="friday at 3pm"
+    )
 
 
 def test_a_change_inside_the_late_cancellation_window_goes_to_the_clinic_team(
@@ -348,7 +355,7 @@ def test_a_typed_time_is_taken_when_open_and_its_neighbours_offered_when_not(ser
     start_booking(first)
     wanted = "tuesday at 11:30am"
     summary = fill_details(first, mode="By phone", when=wanted)
-    assert "Please check your booking" in summary and "11:30 am" in summary
+    assert opening("utter_ask_booking_confirm") in summary and "11:30 am" in summary
     _, second = conversation(servers)
     start_booking(second)
     reply = fill_details(second, mode="By phone", when=wanted)
@@ -356,7 +363,7 @@ def test_a_typed_time_is_taken_when_open_and_its_neighbours_offered_when_not(ser
     near = [t.astimezone(LA).strftime("%H:%M") for _, t in offered_times(second)]
     assert near == ["10:30", "11:00", "12:00"]
     # the second patient's own words for an open time are taken
-    assert "Please check your booking" in second("tuesday at 4:30pm")
+    assert opening("utter_ask_booking_confirm") in second("tuesday at 4:30pm")
 
 
 def test_a_part_of_the_day_narrows_the_offer(servers):

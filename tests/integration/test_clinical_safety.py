@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.helpers import buttons, texts
+from tests.helpers import buttons, opening, texts
 from tests.integration.test_sms_channel import new_number, sms
 
 pytestmark = pytest.mark.server
@@ -181,6 +181,6 @@ def test_not_happening_now_carries_on_and_is_not_asked_again(servers):
 
 def test_the_question_interrupts_the_screen_and_the_screen_starts_again(servers):
     sender, say = conversation(servers)
-    assert "Do any of these apply to you?" in say("is massage safe for me?")
+    assert opening("utter_ask_screen_any") in say("is massage safe for me?")
     assert CHECK_NOW in say(NET_STORY)
-    assert "Do any of these apply to you?" in say("no")
+    assert opening("utter_ask_screen_any") in say("no")

@@ -18,7 +18,7 @@ from clinic.channel_texts import text as channel_text
 from services.launch import Stack
 from tests.conftest import stack_settings
 from tests.databases import reachable_redis_url, temporary_postgres
-from tests.helpers import free_port, rest_text
+from tests.helpers import free_port, opening, rest_text
 from tests.proxy import BreakableProxy
 
 pytestmark = pytest.mark.server
@@ -94,7 +94,7 @@ def test_action_server_down_gets_an_apology_and_faqs_still_work(faulty):
         )  # no custom action needed
     finally:
         faulty["actions"].set_mode("forward")
-    assert "Do any of these apply to you?" in chat(faulty)("is massage safe for me?")
+    assert opening("utter_ask_screen_any") in chat(faulty)("is massage safe for me?")
 
 
 def test_a_hanging_action_server_times_out_into_an_apology(faulty):
@@ -114,7 +114,7 @@ def test_database_down_during_a_booking_loses_nothing(faulty):
     say("Jane Doe")
     say("online")
     say("jane@example.com")
-    assert "Please check your booking" in say("friday at 10am")
+    assert opening("utter_ask_booking_confirm") in say("friday at 10am")
     faulty["pg"].set_mode("drop")
     try:
         kept = say("yes")
@@ -143,7 +143,7 @@ def reach_the_booking_summary(say) -> None:
     say("Jane Roe")
     say("online")
     say("jane.roe@example.com")
-    assert "Please check your booking" in say("friday at 11am")
+    assert opening("utter_ask_booking_confirm") in say("friday at 11am")
 
 
 def test_a_hanging_database_holds_up_no_other_conversation(faulty):
@@ -165,7 +165,7 @@ def test_a_hanging_database_holds_up_no_other_conversation(faulty):
             kept = pending.result(timeout=ACTION_TIMEOUT + 10)
     finally:
         faulty["pg"].set_mode("forward")
-    assert "Do any of these apply to you?" in screen and "30 minutes" in faq
+    assert opening("utter_ask_screen_any") in screen and "30 minutes" in faq
     assert still_waiting, "the booking should still be waiting on the database"
     assert waited < 2.0, f"other conversation waited {waited:.1f} s"
     assert "couldn't save your booking just now" in kept  # not the generic apology

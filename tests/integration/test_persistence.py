@@ -8,7 +8,7 @@ import pytest
 
 from services.launch import Stack
 from tests.conftest import stack_settings
-from tests.helpers import http_json, rest_text
+from tests.helpers import http_json, opening, rest_text
 
 pytestmark = pytest.mark.server
 
@@ -28,7 +28,7 @@ def test_a_restarted_server_continues_the_conversation_where_it_was(
     sender = uuid.uuid4().hex
     with Stack(settings, log_dir=tmp_path).start(actions=False) as stack:
         name = f"rasa-{settings.rasa_ports[0]}"
-        assert "Do any of these apply to you?" in say(
+        assert opening("utter_ask_screen_any") in say(
             stack.rasa_url, sender, "is massage safe for me?"
         )
         stack.kill(name)  # a crash, not a polite shutdown

@@ -15,7 +15,7 @@ import pytest
 from services.launch import Stack
 from tests.conftest import stack_settings
 from tests.databases import reachable_redis_url, temporary_postgres
-from tests.helpers import free_port, http_json, rest_text
+from tests.helpers import free_port, http_json, opening, rest_text
 
 pytestmark = pytest.mark.server
 
@@ -57,8 +57,8 @@ say = rest_text
 def test_turns_alternating_between_replicas_form_one_conversation(replicas):
     (a, b), token = replicas.rasa_urls, replicas.token
     sender = uuid.uuid4().hex
-    assert "Do any of these apply to you?" in say(a, sender, "is massage safe for me?")
-    assert "Which of these applies?" in say(b, sender, "yes")
+    assert opening("utter_ask_screen_any") in say(a, sender, "is massage safe for me?")
+    assert opening("utter_ask_screen_which") in say(b, sender, "yes")
     assert "check with your doctor" in say(a, sender, "Pregnancy")
     for url in (a, b):
         _, tracker = http_json(f"{url}/conversations/{sender}/tracker?token={token}")
@@ -122,7 +122,11 @@ def test_two_patients_on_two_replicas_race_for_one_time(replicas):
             pool.map(lambda turn: rest(*turn, wanted), [(a, first), (b, second)])
         )
     texts = [" ".join(m.get("text", "") for m in reply) for reply in replies]
-    won = [i for i, text in enumerate(texts) if "Please check your booking" in text]
+    won = [
+        i
+        for i, text in enumerate(texts)
+        if opening("utter_ask_booking_confirm") in text
+    ]
     assert len(won) == 1, texts
     lost = 1 - won[0]
     assert "someone has just taken that time" in texts[lost]
@@ -134,7 +138,7 @@ def test_two_patients_on_two_replicas_race_for_one_time(replicas):
 def test_a_killed_replica_loses_nothing(replicas):
     (a, b), token = replicas.rasa_urls, replicas.token
     sender = uuid.uuid4().hex
-    assert "Do any of these apply to you?" in say(a, sender, "is massage safe for me?")
+    assert opening("utter_ask_screen_any") in say(a, sender, "is massage safe for me?")
     replicas.kill(f"rasa-{replicas.settings.rasa_ports[0]}")
     assert "should be fine for you" in say(b, sender, "no")
     _, tracker = http_json(f"{b}/conversations/{sender}/tracker?token={token}")

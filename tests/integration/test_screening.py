@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from tests.helpers import buttons, texts
+from tests.helpers import buttons, opening, texts
 
 pytestmark = pytest.mark.server
 
@@ -17,7 +17,7 @@ def conversation(servers):
 def test_nothing_applies_is_clear_and_offers_booking(servers):
     sender, say = conversation(servers)
     question = " ".join(texts(say("is massage safe for me?")))
-    assert "Do any of these apply to you?" in question
+    assert opening("utter_ask_screen_any") in question
     assert "Diabetes" in question and "Pregnancy" in question
     result = say("no")
     assert "should be fine for you" in " ".join(texts(result))
@@ -72,7 +72,10 @@ def test_not_sure_then_none_is_clear_and_a_bare_digit_is_no_answer(servers):
     # here "3" is not an answer, and the question is asked again
     assert "yes, no or not sure" in " ".join(texts(say("3")))
     which = " ".join(texts(say("Not sure")))
-    assert "Do any of these apply" in question and "Which of these applies?" in which
+    assert (
+        opening("utter_ask_screen_any") in question
+        and opening("utter_ask_screen_which") in which
+    )
     say("none of these")
     assert servers.slots(sender)["screen_outcome"] == "clear"
 
@@ -106,11 +109,11 @@ def test_stop_leaves_the_screen_politely(servers):
 def test_booking_runs_the_screen_first(servers):
     sender, say = conversation(servers)
     reply = " ".join(texts(say("I want to book a free consultation")))
-    assert "Do any of these apply to you?" in reply
+    assert opening("utter_ask_screen_any") in reply
     booking = " ".join(texts(say("no")))
     assert "should be fine for you" in booking
     assert "online, by phone or in person" in booking
-    assert "What name should I put the booking under?" in booking
+    assert opening("utter_ask_patient_name") in booking
 
 
 def test_an_earlier_maybe_is_settled_by_a_later_no_but_a_yes_is_not(servers):
@@ -139,5 +142,8 @@ def test_a_faq_question_in_the_middle_gets_its_answer_and_the_question_again(ser
     first = " ".join(texts(say("is massage safe for me?")))
     assert "A few quick safety questions first" in first
     again = " ".join(texts(say("what should I wear?")))
-    assert "everyday clothing is fine" in again and "Do any of these apply" in again
+    assert (
+        "everyday clothing is fine" in again
+        and opening("utter_ask_screen_any") in again
+    )
     assert "A few quick safety questions first" not in again

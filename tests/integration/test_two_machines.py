@@ -24,7 +24,7 @@ from clinic.booking.store import BookingRequest, BookingStore
 from services.launch import Stack
 from tests.conftest import TEST_CLOCK_START, stack_settings
 from tests.databases import reachable_redis_url, temporary_postgres
-from tests.helpers import free_port, http_json, rest_text
+from tests.helpers import free_port, http_json, opening, rest_text
 from tests.integration.test_reminders import SID, TOKEN, reminder_round
 from tests.integration.test_replicas import rest, time_buttons, to_the_time_question
 from tests.integration.test_sms_channel import new_number, sms
@@ -117,7 +117,11 @@ def test_the_same_time_tapped_on_a_and_b_at_once_is_booked_once(machines):
             pool.map(lambda turn: rest(*turn, wanted), [(a, first), (b, second)])
         )
     texts = [" ".join(m.get("text", "") for m in reply) for reply in replies]
-    won = [i for i, text in enumerate(texts) if "Please check your booking" in text]
+    won = [
+        i
+        for i, text in enumerate(texts)
+        if opening("utter_ask_booking_confirm") in text
+    ]
     assert len(won) == 1, texts
     assert "someone has just taken that time" in texts[1 - won[0]]
 
@@ -125,10 +129,10 @@ def test_the_same_time_tapped_on_a_and_b_at_once_is_booked_once(machines):
 def test_a_conversation_begun_on_a_goes_on_on_b_and_survives_a_killed(machines):
     a, b = machines
     sender = uuid.uuid4().hex
-    assert "Do any of these apply to you?" in rest_text(
+    assert opening("utter_ask_screen_any") in rest_text(
         a.rasa_url, sender, "is massage safe for me?"
     )
-    assert "Which of these applies?" in rest_text(b.rasa_url, sender, "yes")
+    assert opening("utter_ask_screen_which") in rest_text(b.rasa_url, sender, "yes")
     a.kill(f"rasa-{a.settings.rasa_ports[0]}")  # machine A goes down mid-conversation
     assert "check with your doctor" in rest_text(b.rasa_url, sender, "Pregnancy")
     _, tracker = http_json(
