@@ -42,7 +42,7 @@ from redis.asyncio import Redis
 
 from clinic import paths
 from clinic.settings import settings
-from stores.conversation_db import use_wal
+from clinic.sqlite import use_wal
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,6 @@ import threading
 import time as time_module
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from pathlib import Path
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence
 
 import sqlalchemy as sa
@@ -28,6 +27,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from clinic import paths
 from clinic.settings import settings
+from clinic.sqlite import sqlite_engine
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: 32 = 5 bits
 REFERENCE_LENGTH = 8  # 40 bits, read aloud as two groups: RV-7K3Q-M2XP
@@ -336,16 +336,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("sqlite"):
-        path = url.split(":///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, future=True, connect_args={"timeout": 5})
-
-        @sa.event.listens_for(engine, "connect")
-        def _overwrite_deleted_rows(dbapi_connection: Any, _: Any) -> None:
-            dbapi_connection.execute("PRAGMA secure_delete = ON")
-
-        return engine
+        return sqlite_engine(url)  # full durability: bookings are not replayed
     return sa.create_engine(
         url,
         future=True,
