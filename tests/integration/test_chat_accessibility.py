@@ -15,6 +15,7 @@ from typing import Any, List
 import pytest
 
 from scripts import bench_widget
+from tests.helpers import opening
 from tests.integration.test_widget_browser import (
     answers_in_log,
     open_chat,
@@ -60,8 +61,8 @@ def test_no_wcag_21_aa_violation_closed_open_answered_and_at_the_times(
     page.locator(
         ".chat-choices button", has_text=re.compile(r"^\s*No\s*$")
     ).last.click()
-    wait_for_answer(page, "What name should I put the booking under?")
-    bench_widget.ask(page, "Robin Axe", "How would you like to have the consultation?")
+    wait_for_answer(page, opening("utter_ask_patient_name"))
+    bench_widget.ask(page, "Robin Axe", opening("utter_ask_booking_mode"))
     page.locator(".chat-choices button", has_text="Online").last.click()
     wait_for_answer(page, "mobile number or e-mail")
     bench_widget.ask(page, "robin.axe@example.com", "Here are the nearest open times")
@@ -118,13 +119,13 @@ def test_a_keyboard_only_patient_books_a_consultation_and_escape_closes(servers,
     page.keyboard.press("Enter")
     wait_for_answer(page, "I can answer questions")
     say(page, "I'd like to book a free consultation", "apply to you")
-    press(page, "No", "What name should I put the booking under?")
-    say(page, "Kim Keyboard", "How would you like to have the consultation?")
+    press(page, "No", opening("utter_ask_patient_name"))
+    say(page, "Kim Keyboard", opening("utter_ask_booking_mode"))
     press(page, "Online", "mobile number or e-mail")
     say(page, "kim.keyboard@example.com", "Here are the nearest open times")
     times = page.locator(".chat-choices button:not([disabled])").all_inner_texts()
     chosen = times[0]
-    press(page, chosen, "Please check your booking")
+    press(page, chosen, opening("utter_ask_booking_confirm"))
     press(page, "Yes, book it", "Booked!")
     done = page.locator(".chat-msg.bot", has_text="Booked!").last.inner_text()
     reference = done.split("reference is ")[1].split(":")[0]

@@ -13,7 +13,7 @@ import pytest
 
 from scripts import bench_widget
 from tests.conftest import CLINIC_NAME
-from tests.helpers import ROOT
+from tests.helpers import ROOT, opening
 
 pytestmark = pytest.mark.server
 
@@ -173,10 +173,8 @@ def test_a_patient_books_an_offered_time_by_tapping_it_in_the_widget(servers, pa
     page.locator(
         ".chat-choices button", has_text=re.compile(r"^\s*No\s*$")
     ).last.click()
-    wait_for_answer(page, "What name should I put the booking under?")
-    bench_widget.ask(
-        page, "Robin Widget", "How would you like to have the consultation?"
-    )
+    wait_for_answer(page, opening("utter_ask_patient_name"))
+    bench_widget.ask(page, "Robin Widget", opening("utter_ask_booking_mode"))
     page.locator(
         ".chat-choices button", has_text=re.compile(r"^\s*Online\s*$")
     ).last.click()
@@ -188,7 +186,7 @@ def test_a_patient_books_an_offered_time_by_tapping_it_in_the_widget(servers, pa
     assert times[-1] == "Other times" and len(times) == 4, times
     chosen = times[0]
     page.locator(".chat-choices button", has_text=chosen).last.click()
-    wait_for_answer(page, "Please check your booking")
+    wait_for_answer(page, opening("utter_ask_booking_confirm"))
     page.locator(".chat-choices button", has_text="Yes, book it").last.click()
     wait_for_answer(page, "Booked!")
     done = page.locator(".chat-msg.bot", has_text="Booked!").last.inner_text()
